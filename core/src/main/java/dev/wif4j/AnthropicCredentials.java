@@ -1,0 +1,36 @@
+package dev.wif4j;
+
+/**
+ * A fresh Anthropic access token whenever one is asked for: the cache in front of the token
+ * exchange. Thread-safe.
+ *
+ * <p>Refresh follows Anthropic's documented semantics: with more than 120 s left the cached
+ * token is returned; between 120 s and 30 s it is returned and one background refresh starts
+ * (on failure the still-valid token keeps being served and the next try waits 5 s); with 30 s
+ * or less, or no token, callers block on one shared refresh and a failure is thrown to every
+ * one of them. A token past its expiry is never returned.
+ */
+public interface AnthropicCredentials {
+
+    /**
+     * A valid access token. Reading a fresh cached token takes no lock and allocates nothing.
+     *
+     * @return the token; never {@code null}
+     * @throws TokenExchangeException if an exchange was needed and failed
+     * @throws WorkloadIdentityException if no identity token could be obtained
+     */
+    AccessToken token();
+
+    /**
+     * Drops the cached token because the API refused it (HTTP 401), so the next
+     * {@link #token()} exchanges a new one. Only the given token is dropped: when many requests
+     * fail with the same token at once, the first call invalidates it and the later ones do not
+     * throw away the replacement.
+     *
+     * @param rejected the token the API refused; never {@code null}
+     */
+    void invalidate(AccessToken rejected);
+
+    /** Drops whatever token is cached. */
+    void invalidate();
+}

@@ -1,0 +1,104 @@
+package dev.wif4j;
+
+import java.io.Serial;
+import java.util.Optional;
+
+/**
+ * Anthropic's token endpoint did not give an access token: it refused the identity token, said
+ * the request was malformed, was unreachable, or answered with something that is not a valid
+ * token response.
+ *
+ * <p>Carries the HTTP status ({@code 0} when no response arrived), the {@code request-id} header
+ * to quote to support, the response body reduced to its error fields, and a hint. A 401 and a
+ * {@code 400 invalid_grant} both mean the federation rule did not accept the identity token
+ * ({@link #isAssertionRejected()}); the reason is then shown only on the Console's
+ * authentication history page.
+ */
+public class TokenExchangeException extends WorkloadIdentityException {
+    @Serial
+    private static final long serialVersionUID = 1L;
+
+    private final int statusCode;
+    private final String requestId;
+    private final String errorType;
+    private final String redactedBody;
+    private final String hint;
+
+    /**
+     * Creates the exception.
+     *
+     * @param message the summary; never contains a secret
+     * @param statusCode the HTTP status, or {@code 0} if no response arrived
+     * @param requestId the {@code request-id} response header; may be {@code null}
+     * @param errorType the error code ({@code error.type} or {@code error}); may be {@code null}
+     * @param redactedBody the body reduced to its error fields; may be {@code null}
+     * @param hint what to do about it; may be {@code null}
+     * @param cause the underlying failure; may be {@code null}
+     */
+    public TokenExchangeException(String message, int statusCode, String requestId, String errorType,
+            String redactedBody, String hint, Throwable cause) {
+        super(message, cause);
+        this.statusCode = statusCode;
+        this.requestId = requestId;
+        this.errorType = errorType;
+        this.redactedBody = redactedBody;
+        this.hint = hint;
+    }
+
+    /**
+     * The HTTP status of the token endpoint's answer.
+     *
+     * @return the status, or {@code 0} when no response arrived
+     */
+    public int statusCode() {
+        return statusCode;
+    }
+
+    /**
+     * The {@code request-id} header, to quote to Anthropic support.
+     *
+     * @return the id, if the server sent one
+     */
+    public Optional<String> requestId() {
+        return Optional.ofNullable(requestId);
+    }
+
+    /**
+     * The error code from the body: the API envelope's {@code error.type}
+     * ({@code authentication_error}, {@code invalid_request_error}) or the OAuth {@code error}
+     * ({@code invalid_grant}).
+     *
+     * @return the code, if the body had one
+     */
+    public Optional<String> errorType() {
+        return Optional.ofNullable(errorType);
+    }
+
+    /**
+     * The response body reduced to its error fields; anything that could echo a token is gone.
+     *
+     * @return the redacted body, if there was one
+     */
+    public Optional<String> redactedBody() {
+        return Optional.ofNullable(redactedBody);
+    }
+
+    /**
+     * What to do about the failure.
+     *
+     * @return the hint, if wif4j has one for this failure
+     */
+    public Optional<String> hint() {
+        return Optional.ofNullable(hint);
+    }
+
+    /**
+     * Whether the server refused the identity token itself: a 401, or a 400 with
+     * {@code invalid_grant}.
+     *
+     * @return {@code true} if the federation rule (or issuer) did not accept the token
+     */
+    public boolean isAssertionRejected() {
+        return statusCode == 401 || (statusCode == 400 && "invalid_grant".equals(errorType));
+    }
+}

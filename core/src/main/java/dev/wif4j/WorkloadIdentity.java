@@ -1,0 +1,480 @@
+package dev.wif4j;
+
+import dev.wif4j.internal.Version;
+import dev.wif4j.internal.cache.RefreshingCredentials;
+import dev.wif4j.internal.config.ConfigResolver;
+import dev.wif4j.internal.discovery.Detector;
+import dev.wif4j.internal.discovery.LoadedProvider;
+import dev.wif4j.internal.discovery.ProviderLoader;
+import dev.wif4j.internal.env.OverlayContext;
+import dev.wif4j.internal.env.SystemDetectionContext;
+import dev.wif4j.internal.exchange.TokenExchanger;
+import dev.wif4j.spi.DetectionContext;
+import dev.wif4j.spi.IdentityProvider;
+import dev.wif4j.spi.IdentityToken;
+import dev.wif4j.spi.IdentityTokenSource;
+import java.lang.System.Logger.Level;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+/**
+ * Workload identity federation for the Claude API: finds where this process runs, obtains
+ * identity tokens there, exchanges them for Anthropic access tokens, and keeps one fresh.
+ *
+ * <pre>{@code
+ * WorkloadIdentity identity = WorkloadIdentity.fromEnvironment();
+ * String authorization = identity.credentials().token().authorizationHeaderValue();
+ * }</pre>
+ *
+ * <p>Everything is resolved when the instance is built: the federation settings (code, then
+ * {@code ANTHROPIC_PROFILE}, then the {@code ANTHROPIC_*} variables, then the active profile),
+ * and the identity provider (an explicit choice, then {@code ANTHROPIC_IDENTITY_TOKEN_FILE} /
+ * {@code ANTHROPIC_IDENTITY_TOKEN}, then detection). A bad setting fails here, with a message
+ * that names it; the first exchange happens on the first {@link AnthropicCredentials#token()}.
+ *
+ * <p>Create one instance per process and share it; it is thread-safe. {@link #close()} stops its
+ * background refresh thread.
+ */
+public final class WorkloadIdentity implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(WorkloadIdentity.class.getName());
+
+    private final FederationSettings settings;
+    private final DetectionReport report;
+    private final String providerId;
+    private final IdentityTokenSource source;
+    private final TokenExchanger exchanger;
+    private final RefreshingCredentials credentials;
+
+    private WorkloadIdentity(FederationSettings settings, DetectionReport report, String providerId,
+            IdentityTokenSource source, TokenExchanger exchanger, RefreshingCredentials credentials) {
+        this.settings = settings;
+        this.report = report;
+        this.providerId = providerId;
+        this.source = source;
+        this.exchanger = exchanger;
+        this.credentials = credentials;
+    }
+
+    /**
+     * Builds from the environment alone: the same as {@code builder().build()}.
+     *
+     * @return the instance
+     * @throws ConfigurationException if a setting is missing or invalid
+     * @throws IdentityProviderNotFoundException if no identity provider can be used here
+     */
+    public static WorkloadIdentity fromEnvironment() {
+        return builder().build();
+    }
+
+    /**
+     * A builder for everything the environment can say, and a few things only code can.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * The access-token cache. Ask it for a token before every request.
+     *
+     * @return the credentials; the same instance on every call
+     */
+    public AnthropicCredentials credentials() {
+        return credentials;
+    }
+
+    /**
+     * The federation settings in force.
+     *
+     * @return the settings
+     */
+    public FederationSettings settings() {
+        return settings;
+    }
+
+    /**
+     * What detection found, and the provider it chose.
+     *
+     * @return the report
+     */
+    public DetectionReport detection() {
+        return report;
+    }
+
+    /**
+     * The id of the identity provider in use ({@code "code"} for a source given in code).
+     *
+     * @return the provider id
+     */
+    public String providerId() {
+        return providerId;
+    }
+
+    /**
+     * Fetches a new identity token from the provider, without exchanging it: for inspection
+     * ({@code wif4j identity-token}) and for tools that keep a token file fresh.
+     *
+     * @return a fresh identity token
+     */
+    public IdentityToken fetchIdentityToken() {
+        return source.fetch();
+    }
+
+    /**
+     * Performs one exchange now, bypassing the cache.
+     *
+     * @return a new access token
+     */
+    public AccessToken exchange() {
+        return exchanger.exchange();
+    }
+
+    /** Stops the background refresh and closes the identity source. */
+    @Override
+    public void close() {
+        credentials.close();
+        source.close();
+    }
+
+    @Override
+    public String toString() {
+        return "WorkloadIdentity[provider=" + providerId + ", " + settings + "]";
+    }
+
+    /**
+     * Configures a {@link WorkloadIdentity}. Every value is optional; what is not given comes
+     * from the environment and profile files, with Anthropic's documented precedence.
+     */
+    public static final class Builder {
+        private String federationRuleId;
+        private String organizationId;
+        private String serviceAccountId;
+        private String workspaceId;
+        private String baseUrl;
+        private String profile;
+        private Path configDirectory;
+        private String provider;
+        private IdentityTokenSource identityTokenSource;
+        private final List<IdentityProvider> providers = new ArrayList<>();
+        private boolean autoRegistration = true;
+        private ClassLoader classLoader;
+        private final Map<String, String> settings = new HashMap<>();
+        private DetectionContext context;
+        private HttpClient httpClient;
+        private TokenExchanger.Options exchangeOptions = TokenExchanger.Options.defaults();
+        private Duration detectionDeadline = Duration.ofSeconds(2);
+
+        private Builder() {}
+
+        /**
+         * The federation rule ({@code fdrl_…}); overrides {@code ANTHROPIC_FEDERATION_RULE_ID}.
+         *
+         * @param id the rule id
+         * @return this builder
+         */
+        public Builder federationRuleId(String id) {
+            this.federationRuleId = id;
+            return this;
+        }
+
+        /**
+         * The organization UUID; overrides {@code ANTHROPIC_ORGANIZATION_ID}.
+         *
+         * @param id the organization id
+         * @return this builder
+         */
+        public Builder organizationId(String id) {
+            this.organizationId = id;
+            return this;
+        }
+
+        /**
+         * The service account ({@code svac_…}); overrides {@code ANTHROPIC_SERVICE_ACCOUNT_ID}.
+         *
+         * @param id the service account id
+         * @return this builder
+         */
+        public Builder serviceAccountId(String id) {
+            this.serviceAccountId = id;
+            return this;
+        }
+
+        /**
+         * The workspace ({@code wrkspc_…} or {@code default}); overrides
+         * {@code ANTHROPIC_WORKSPACE_ID}.
+         *
+         * @param id the workspace id
+         * @return this builder
+         */
+        public Builder workspaceId(String id) {
+            this.workspaceId = id;
+            return this;
+        }
+
+        /**
+         * The API base URL; overrides {@code ANTHROPIC_BASE_URL} and a profile's
+         * {@code base_url}. Must be https, or http to a loopback host.
+         *
+         * @param url the base URL
+         * @return this builder
+         */
+        public Builder baseUrl(String url) {
+            this.baseUrl = url;
+            return this;
+        }
+
+        /**
+         * The profile to read ({@code <config_dir>/configs/<name>.json}); overrides
+         * {@code ANTHROPIC_PROFILE}. A missing file is an error.
+         *
+         * @param name the profile name
+         * @return this builder
+         */
+        public Builder profile(String name) {
+            this.profile = name;
+            return this;
+        }
+
+        /**
+         * The directory holding {@code configs/} and {@code active_config}; overrides
+         * {@code ANTHROPIC_CONFIG_DIR}.
+         *
+         * @param directory the config directory
+         * @return this builder
+         */
+        public Builder configDirectory(Path directory) {
+            this.configDirectory = directory;
+            return this;
+        }
+
+        /**
+         * Uses this provider alone, skipping detection; overrides {@code WIF4J_PROVIDER}.
+         *
+         * @param id a provider id such as {@code "gcp"}
+         * @return this builder
+         */
+        public Builder provider(String id) {
+            this.provider = id;
+            return this;
+        }
+
+        /**
+         * Uses identity tokens from code, skipping providers and detection altogether.
+         *
+         * @param source a source that returns a new token on every fetch
+         * @return this builder
+         */
+        public Builder identityTokenSource(IdentityTokenSource source) {
+            this.identityTokenSource = Objects.requireNonNull(source, "source");
+            return this;
+        }
+
+        /**
+         * Uses identity tokens from code: a supplier of fresh JWTs.
+         *
+         * @param jwtSupplier returns a new serialized JWT on every call
+         * @return this builder
+         */
+        public Builder identityTokenSupplier(Supplier<String> jwtSupplier) {
+            Objects.requireNonNull(jwtSupplier, "jwtSupplier");
+            return identityTokenSource(new IdentityTokenSource() {
+                @Override
+                public IdentityToken fetch() {
+                    return IdentityToken.parse(Objects.requireNonNull(jwtSupplier.get(), "the supplier returned null").strip());
+                }
+
+                @Override
+                public String toString() {
+                    return "SupplierIdentityTokenSource";
+                }
+            });
+        }
+
+        /**
+         * Adds a provider instance, in addition to those {@link java.util.ServiceLoader} finds.
+         *
+         * @param provider the provider
+         * @return this builder
+         */
+        public Builder addProvider(IdentityProvider provider) {
+            providers.add(Objects.requireNonNull(provider, "provider"));
+            return this;
+        }
+
+        /**
+         * Whether to find providers with {@link java.util.ServiceLoader} (the default). Turn it
+         * off to use only the providers added with {@link #addProvider}.
+         *
+         * @param enabled {@code false} to use only providers added in code
+         * @return this builder
+         */
+        public Builder autoRegistration(boolean enabled) {
+            this.autoRegistration = enabled;
+            return this;
+        }
+
+        /**
+         * The class loader providers are found with; wif4j-core's own by default.
+         *
+         * @param loader the class loader
+         * @return this builder
+         */
+        public Builder classLoader(ClassLoader loader) {
+            this.classLoader = loader;
+            return this;
+        }
+
+        /**
+         * A provider setting, winning over its system property and environment variable.
+         *
+         * @param key {@code <provider>.<key>} such as {@code k8s.token.path}, or a global key such
+         *     as {@code audience}
+         * @param value the value
+         * @return this builder
+         */
+        public Builder setting(String key, String value) {
+            settings.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /**
+         * The view of the world providers and configuration read; the real process by default.
+         * Tests pass a fake one.
+         *
+         * @param context the context
+         * @return this builder
+         */
+        public Builder context(DetectionContext context) {
+            this.context = Objects.requireNonNull(context, "context");
+            return this;
+        }
+
+        /**
+         * The HTTP client for the token exchange. It must not follow redirects.
+         *
+         * @param client the client
+         * @return this builder
+         */
+        public Builder httpClient(HttpClient client) {
+            this.httpClient = Objects.requireNonNull(client, "client");
+            return this;
+        }
+
+        /**
+         * How long one exchange attempt may take (30 s by default).
+         *
+         * @param timeout the timeout
+         * @return this builder
+         */
+        public Builder exchangeTimeout(Duration timeout) {
+            TokenExchanger.Options o = exchangeOptions;
+            exchangeOptions = new TokenExchanger.Options(timeout, o.maxAttempts(), o.initialBackoff(), o.maxBackoff(),
+                    o.maxRetryAfter());
+            return this;
+        }
+
+        /**
+         * Retries of network failures, 408, 429 and 5xx: attempts in all (3 by default) and the
+         * backoff between them (from 0.5 s to 5 s by default, with jitter).
+         *
+         * @param maxAttempts attempts in all, 1 to 10
+         * @param initialBackoff the first pause
+         * @param maxBackoff the longest pause
+         * @return this builder
+         */
+        public Builder retries(int maxAttempts, Duration initialBackoff, Duration maxBackoff) {
+            TokenExchanger.Options o = exchangeOptions;
+            exchangeOptions = new TokenExchanger.Options(o.attemptTimeout(), maxAttempts, initialBackoff, maxBackoff,
+                    o.maxRetryAfter());
+            return this;
+        }
+
+        /**
+         * How long detection's network probes may take in all (2 s by default).
+         *
+         * @param deadline the deadline
+         * @return this builder
+         */
+        public Builder detectionDeadline(Duration deadline) {
+            this.detectionDeadline = Objects.requireNonNull(deadline, "deadline");
+            return this;
+        }
+
+        /**
+         * Resolves the settings, chooses the provider and opens its token source. No network
+         * call is made unless a provider's detection probes a metadata server.
+         *
+         * @return the instance
+         * @throws ConfigurationException if a setting is missing or invalid
+         * @throws IdentityProviderNotFoundException if no identity provider can be used
+         */
+        public WorkloadIdentity build() {
+            DetectionContext base = context != null ? context : new SystemDetectionContext(settings);
+            if (context != null && !settings.isEmpty()) {
+                base = OverlayContext.withSettings(base, settings);
+            }
+            ConfigResolver.Resolved resolved = ConfigResolver.resolve(base, new ConfigResolver.Explicit(
+                    federationRuleId, organizationId, serviceAccountId, workspaceId, baseUrl, profile,
+                    configDirectory));
+            resolved.warnings().forEach(w -> LOG.log(Level.WARNING, w));
+            // A profile's identity_token is as explicit as ANTHROPIC_IDENTITY_TOKEN_FILE; code still wins.
+            Map<String, String> fromProfile = new HashMap<>(resolved.providerSettings());
+            fromProfile.keySet().removeAll(settings.keySet());
+            DetectionContext ctx = fromProfile.isEmpty() ? base : OverlayContext.withSettings(base, fromProfile);
+
+            IdentityTokenSource tokenSource;
+            DetectionReport report;
+            String chosenId;
+            if (identityTokenSource != null) {
+                tokenSource = identityTokenSource;
+                chosenId = "code";
+                report = new DetectionReport(List.of(new DetectionReport.Entry("code", 0,
+                        identityTokenSource.getClass().getName(), "application code", DetectionReport.Status.CHOSEN,
+                        "an identity token source was given in code")), chosenId);
+            } else {
+                List<LoadedProvider> installed = ProviderLoader.load(
+                        classLoader != null ? classLoader : WorkloadIdentity.class.getClassLoader(),
+                        autoRegistration, providers);
+                Detector.Choice choice = provider != null
+                        ? new Detector.Choice(provider.strip(), "The provider chosen in code")
+                        : ctx.globalSetting("provider").map(p -> new Detector.Choice(p.strip(),
+                                ctx.systemProperty("wif4j.provider").isPresent() ? "wif4j.provider" : "WIF4J_PROVIDER"))
+                                .orElse(null);
+                Set<String> disabled = ctx.globalSetting("disabled.providers")
+                        .map(v -> Arrays.stream(v.split(",")).map(String::strip).filter(s -> !s.isEmpty())
+                                .collect(Collectors.toCollection(LinkedHashSet::new)))
+                        .map(s -> (Set<String>) s).orElse(Set.of());
+                Detector.Outcome outcome = Detector.detect(installed, ctx, choice, disabled, detectionDeadline);
+                report = outcome.report();
+                chosenId = outcome.chosen().id();
+                tokenSource = outcome.chosen().provider().open(ctx);
+                if (tokenSource == null) {
+                    throw new WorkloadIdentityException("Identity provider '" + chosenId + "' ("
+                            + outcome.chosen().implementation() + ") opened no token source.");
+                }
+            }
+            HttpClient client = httpClient != null ? httpClient : HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofSeconds(10))
+                    .followRedirects(HttpClient.Redirect.NEVER)
+                    .build();
+            TokenExchanger exchanger = new TokenExchanger(resolved.settings(), tokenSource, client, ctx.clock(),
+                    exchangeOptions, Version.userAgent(chosenId));
+            RefreshingCredentials credentials = new RefreshingCredentials(exchanger::exchange, ctx.clock());
+            LOG.log(Level.DEBUG, () -> "wif4j: identity provider '" + chosenId + "', " + resolved.settings()
+                    + System.lineSeparator() + report.toTable());
+            return new WorkloadIdentity(resolved.settings(), report, chosenId, tokenSource, exchanger, credentials);
+        }
+    }
+}

@@ -1,0 +1,356 @@
+package dev.wif4j.internal.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.wif4j.ConfigurationException;
+import dev.wif4j.FederationSettings;
+import dev.wif4j.spi.DetectionContext;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Resolves the federation settings with the precedence Anthropic documents (PROTOCOL.md §5),
+ * the same one the official SDKs and Claude Code follow, so one configuration serves them all:
+ * <ol>
+ *   <li>values given in code;</li>
+ *   <li>{@code ANTHROPIC_PROFILE}: {@code <config_dir>/configs/<name>.json}, an error if
+ *       missing;</li>
+ *   <li>the federation variables ({@code ANTHROPIC_FEDERATION_RULE_ID}, …);</li>
+ *   <li>the active profile: {@code <config_dir>/active_config}, else {@code default}, skipped
+ *       quietly if absent.</li>
+ * </ol>
+ * Once a profile is loaded, environment variables only fill the fields it leaves empty.
+ */
+public final class ConfigResolver {
+    /** The API host when nothing else is configured. */
+    public static final URI DEFAULT_BASE_URL = URI.create("https://api.anthropic.com");
+
+    private static final Pattern PROFILE_NAME = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9_.-]{0,127}");
+    private static final Pattern RULE_ID = Pattern.compile("fdrl_[A-Za-z0-9]{1,128}");
+    private static final Pattern SERVICE_ACCOUNT_ID = Pattern.compile("svac_[A-Za-z0-9]{1,128}");
+    private static final Pattern WORKSPACE_ID = Pattern.compile("wrkspc_[A-Za-z0-9]{1,128}|default");
+    private static final Pattern UUID = Pattern.compile(
+            "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+    private static final int MAX_PROFILE_BYTES = 1024 * 1024;
+    private static final ObjectMapper JSON = JsonMapper.builder().build();
+
+    /**
+     * Values given in code; each may be {@code null}.
+     *
+     * @param federationRuleId the rule id
+     * @param organizationId the organization id
+     * @param serviceAccountId the service account id
+     * @param workspaceId the workspace id
+     * @param baseUrl the base URL
+     * @param profile the profile name
+     * @param configDirectory the config directory
+     */
+    public record Explicit(String federationRuleId, String organizationId, String serviceAccountId,
+            String workspaceId, String baseUrl, String profile, Path configDirectory) {}
+
+    /**
+     * The resolved settings, plus the settings a profile adds for the built-in providers (its
+     * {@code identity_token}), and warnings to log once.
+     *
+     * @param settings the federation settings
+     * @param providerSettings settings such as {@code file.path} that a profile supplies
+     * @param warnings messages to log at WARNING
+     */
+    public record Resolved(FederationSettings settings, Map<String, String> providerSettings, List<String> warnings) {}
+
+    private ConfigResolver() {}
+
+    /**
+     * Resolves the settings.
+     *
+     * @param context the environment
+     * @param explicit values given in code
+     * @return the settings
+     * @throws ConfigurationException naming the value and what is allowed
+     */
+    public static Resolved resolve(DetectionContext context, Explicit explicit) {
+        List<String> warnings = new ArrayList<>();
+        for (String shadow : List.of("ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN")) {
+            if (context.env(shadow).isPresent()) {
+                warnings.add(shadow + " is set: wif4j uses workload identity federation regardless, but the "
+                        + "official Anthropic SDKs and Claude Code let " + shadow + " win over it. Unset it (an "
+                        + "empty value still counts for them) so every client in this process authenticates the same way.");
+            }
+        }
+        Profile profile = loadProfile(context, explicit);
+        Map<String, String> providerSettings = new HashMap<>();
+        if (profile != null && profile.identityTokenPath() != null) {
+            providerSettings.put("file.path", profile.identityTokenPath());
+        }
+        if (profile != null && profile.identityTokenValue() != null) {
+            providerSettings.put("literal.value", profile.identityTokenValue());
+        }
+
+        String rule = pick(explicit.federationRuleId(), profile == null ? null : profile.federationRuleId(),
+                context.env("ANTHROPIC_FEDERATION_RULE_ID"));
+        String org = pick(explicit.organizationId(), profile == null ? null : profile.organizationId(),
+                context.env("ANTHROPIC_ORGANIZATION_ID"));
+        String serviceAccount = pick(explicit.serviceAccountId(), profile == null ? null : profile.serviceAccountId(),
+                context.env("ANTHROPIC_SERVICE_ACCOUNT_ID"));
+        String workspace = pick(explicit.workspaceId(), profile == null ? null : profile.workspaceId(),
+                context.env("ANTHROPIC_WORKSPACE_ID"));
+        String base = pick(explicit.baseUrl(), profile == null ? null : profile.baseUrl(),
+                context.env("ANTHROPIC_BASE_URL"));
+
+        List<String> missing = new ArrayList<>();
+        if (rule == null) {
+            missing.add("ANTHROPIC_FEDERATION_RULE_ID (the fdrl_… id of the federation rule)");
+        }
+        if (org == null) {
+            missing.add("ANTHROPIC_ORGANIZATION_ID (the organization's UUID)");
+        }
+        if (!missing.isEmpty()) {
+            throw new ConfigurationException("Workload identity federation is not configured: "
+                    + String.join(" and ", missing) + (missing.size() > 1 ? " are" : " is") + " not set"
+                    + (profile == null ? ", and no profile file supplies " + (missing.size() > 1 ? "them" : "it")
+                    : " in the environment nor in " + profile.describe())
+                    + ". Set the variables, or pass the values to WorkloadIdentity.builder().");
+        }
+        check(rule, RULE_ID, "federation rule id", "fdrl_ followed by letters and digits");
+        check(org, UUID, "organization id", "a UUID such as 123e4567-e89b-12d3-a456-426614174000");
+        if (serviceAccount != null) {
+            check(serviceAccount, SERVICE_ACCOUNT_ID, "service account id", "svac_ followed by letters and digits");
+        }
+        if (workspace != null) {
+            check(workspace, WORKSPACE_ID, "workspace id", "wrkspc_ followed by letters and digits, or 'default'");
+        }
+        URI baseUrl = base == null ? DEFAULT_BASE_URL : baseUrl(base);
+        String source = profile != null ? profile.describe() : explicit.federationRuleId() != null ? "code" : "environment";
+        FederationSettings settings = new FederationSettings(rule, org, serviceAccount, workspace, baseUrl,
+                profile == null ? null : profile.name(), source);
+        return new Resolved(settings, Map.copyOf(providerSettings), List.copyOf(warnings));
+    }
+
+    /**
+     * Validates a base URL: https, or http to a loopback host only, since the exchange sends the
+     * identity token there.
+     *
+     * @param value the URL as configured
+     * @return the URL without trailing slashes
+     * @throws ConfigurationException if it is not allowed
+     */
+    public static URI baseUrl(String value) {
+        String trimmed = value.strip();
+        while (trimmed.endsWith("/")) {
+            trimmed = trimmed.substring(0, trimmed.length() - 1);
+        }
+        URI uri;
+        try {
+            uri = new URI(trimmed);
+        } catch (URISyntaxException e) {
+            throw new ConfigurationException("The base URL '" + value + "' is not a valid URL.");
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        String host = uri.getHost();
+        if (host == null || !(scheme.equals("https") || scheme.equals("http"))) {
+            throw new ConfigurationException("The base URL '" + value + "' is not allowed: use an https:// URL "
+                    + "such as https://api.anthropic.com (http:// only to localhost, 127.0.0.1 or [::1]).");
+        }
+        if (scheme.equals("http") && !isLoopback(host)) {
+            throw new ConfigurationException("The base URL '" + value + "' is not allowed: the identity token "
+                    + "would be sent in clear text. Use https://, or http:// only to localhost, 127.0.0.1 or [::1].");
+        }
+        if (uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            throw new ConfigurationException("The base URL '" + value + "' is not allowed: it may not carry "
+                    + "user info, a query or a fragment.");
+        }
+        return uri;
+    }
+
+    private static boolean isLoopback(String host) {
+        String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        return h.equalsIgnoreCase("localhost") || h.equals("127.0.0.1") || h.equals("::1");
+    }
+
+    private static Profile loadProfile(DetectionContext context, Explicit explicit) {
+        String explicitName = explicit.profile() != null ? explicit.profile() : context.env("ANTHROPIC_PROFILE").orElse(null);
+        String origin = explicit.profile() != null ? "The profile given in code" : "ANTHROPIC_PROFILE";
+        boolean envFederation = explicit.federationRuleId() != null
+                || context.env("ANTHROPIC_FEDERATION_RULE_ID").isPresent();
+        if (explicitName == null && envFederation) {
+            return null; // the federation variables beat a leftover default profile
+        }
+        Path dir = configDirectory(context, explicit);
+        if (explicitName != null) {
+            String name = explicitName.strip();
+            checkProfileName(name, origin + " '" + explicitName + "'");
+            Path file = dir.resolve("configs").resolve(name + ".json");
+            Profile profile = Profile.read(file, name);
+            if (profile == null) {
+                throw new ConfigurationException(origin + " is '" + name + "', but " + file
+                        + " does not exist. Create it, or unset ANTHROPIC_PROFILE.");
+            }
+            return profile;
+        }
+        String name = "default";
+        Path active = dir.resolve("active_config");
+        String activeName = readSmall(active);
+        if (activeName != null && !activeName.isBlank()) {
+            name = activeName.strip();
+            checkProfileName(name, "The active profile named in " + active + ", '" + name + "',");
+        }
+        return Profile.read(dir.resolve("configs").resolve(name + ".json"), name);
+    }
+
+    private static Path configDirectory(DetectionContext context, Explicit explicit) {
+        if (explicit.configDirectory() != null) {
+            return explicit.configDirectory();
+        }
+        Optional<String> dir = context.env("ANTHROPIC_CONFIG_DIR");
+        if (dir.isPresent()) {
+            return context.path(dir.get());
+        }
+        boolean windows = context.systemProperty("os.name").orElse("").toLowerCase(Locale.ROOT).startsWith("windows");
+        if (windows) {
+            Optional<String> appData = context.env("APPDATA");
+            if (appData.isPresent()) {
+                return context.path(appData.get()).resolve("Anthropic");
+            }
+        }
+        String home = context.systemProperty("user.home").orElse("/");
+        return windows ? context.path(home).resolve("AppData").resolve("Roaming").resolve("Anthropic")
+                : context.path(home).resolve(".config").resolve("anthropic");
+    }
+
+    private static void checkProfileName(String name, String what) {
+        if (!PROFILE_NAME.matcher(name).matches() || name.equals(".") || name.equals("..") || name.contains("..")) {
+            throw new ConfigurationException(what + " is not a valid profile name: use letters, digits, '_', "
+                    + "'-' and '.', not starting with '.', with no path separators and no '..'.");
+        }
+    }
+
+    private static void check(String value, Pattern pattern, String what, String allowed) {
+        if (!pattern.matcher(value).matches()) {
+            throw new ConfigurationException("The " + what + " '" + value + "' is malformed: expected " + allowed + ".");
+        }
+    }
+
+    private static String pick(String explicit, String fromProfile, Optional<String> fromEnv) {
+        if (explicit != null && !explicit.isBlank()) {
+            return explicit.strip();
+        }
+        if (fromProfile != null && !fromProfile.isBlank()) {
+            return fromProfile.strip();
+        }
+        return fromEnv.map(String::strip).orElse(null);
+    }
+
+    private static String readSmall(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            return new String(in.readNBytes(4096), StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (IOException e) {
+            throw new ConfigurationException("Could not read " + file + ": " + e, e);
+        }
+    }
+
+    /** A profile file's federation fields. */
+    private record Profile(String name, Path file, String federationRuleId, String organizationId,
+            String serviceAccountId, String workspaceId, String baseUrl, String identityTokenPath,
+            String identityTokenValue) {
+
+        static Profile read(Path file, String name) {
+            byte[] bytes;
+            try (InputStream in = Files.newInputStream(file)) {
+                bytes = in.readNBytes(MAX_PROFILE_BYTES + 1);
+            } catch (NoSuchFileException e) {
+                return null;
+            } catch (IOException e) {
+                throw new ConfigurationException("Could not read the profile file " + file + ": " + e, e);
+            }
+            String where = "The profile file " + file;
+            if (bytes.length > MAX_PROFILE_BYTES) {
+                throw new ConfigurationException(where + " is larger than 1 MiB.");
+            }
+            JsonNode root;
+            try {
+                root = JSON.readTree(bytes);
+            } catch (IOException e) {
+                throw new ConfigurationException(where + " is not valid JSON.");
+            }
+            if (root == null || !root.isObject()) {
+                throw new ConfigurationException(where + " must hold a JSON object.");
+            }
+            JsonNode version = root.get("version");
+            if (version != null && !(version.isTextual() && version.asText().matches("1(\\.\\d+)?"))) {
+                throw new ConfigurationException(where + " has version " + version
+                        + "; this wif4j reads version \"1.x\" profiles.");
+            }
+            JsonNode auth = root.path("authentication");
+            if (!auth.isMissingNode() && !auth.isObject()) {
+                throw new ConfigurationException(where + ": 'authentication' must be an object.");
+            }
+            String type = text(auth, "type", where);
+            if (type != null && !type.equals("oidc_federation")) {
+                throw new ConfigurationException(where + " has authentication type '" + type + "'; wif4j reads "
+                        + "only 'oidc_federation' profiles" + (type.equals("user_oauth")
+                        ? " (user_oauth is an interactive login, not a workload identity)." : "."));
+            }
+            String tokenPath = null;
+            String tokenValue = null;
+            JsonNode identity = auth.get("identity_token");
+            if (identity != null && !identity.isNull()) {
+                if (!identity.isObject()) {
+                    throw new ConfigurationException(where + ": 'authentication.identity_token' must be an object "
+                            + "such as {\"source\": \"file\", \"path\": \"/var/run/secrets/token\"}.");
+                }
+                String source = text(identity, "source", where);
+                String path = text(identity, "path", where);
+                if (path == null) {
+                    throw new ConfigurationException(where + ": 'authentication.identity_token' needs a 'path'.");
+                }
+                if ("file".equals(source)) {
+                    tokenPath = path;
+                } else if ("value".equals(source)) {
+                    tokenValue = path;
+                } else {
+                    throw new ConfigurationException(where + ": identity_token source '" + source
+                            + "' is not supported; use 'file'.");
+                }
+            }
+            return new Profile(name, file, text(auth, "federation_rule_id", where),
+                    text(root, "organization_id", where), text(auth, "service_account_id", where),
+                    text(root, "workspace_id", where), text(root, "base_url", where), tokenPath, tokenValue);
+        }
+
+        private static String text(JsonNode node, String field, String where) {
+            JsonNode value = node.get(field);
+            if (value == null || value.isNull()) {
+                return null;
+            }
+            if (!value.isTextual()) {
+                throw new ConfigurationException(where + ": '" + field + "' must be a string.");
+            }
+            return value.asText().isBlank() ? null : value.asText();
+        }
+
+        String describe() {
+            return "profile '" + name + "' (" + file + ")";
+        }
+
+        @Override
+        public String toString() {
+            return "Profile[" + name + "]"; // never the identity token value
+        }
+    }
+}

@@ -1,0 +1,254 @@
+package dev.wif4j.internal.discovery;
+
+import dev.wif4j.ConfigurationException;
+import dev.wif4j.DetectionReport;
+import dev.wif4j.DetectionReport.Entry;
+import dev.wif4j.DetectionReport.Status;
+import dev.wif4j.IdentityProviderNotFoundException;
+import dev.wif4j.internal.Redaction;
+import dev.wif4j.internal.env.OverlayContext;
+import dev.wif4j.spi.Detection;
+import dev.wif4j.spi.DetectionContext;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
+
+/**
+ * Chooses the provider, in the documented order: an explicit choice alone; then the documented
+ * Anthropic variables (the {@code file} and {@code literal} providers); then every other
+ * provider's {@code detect}, in parallel under one deadline, the highest priority winning.
+ */
+public final class Detector {
+    private static final System.Logger LOG = System.getLogger(Detector.class.getName());
+    private static final Pattern ID = Pattern.compile("[a-z][a-z0-9-]{0,62}");
+    /** Highest priority first, then id: never ServiceLoader's order. */
+    static final Comparator<LoadedProvider> RANKING =
+            Comparator.comparingInt(LoadedProvider::priority).reversed().thenComparing(LoadedProvider::id);
+
+    /**
+     * The user's explicit choice of provider.
+     *
+     * @param id the id chosen
+     * @param origin where the choice was made, for messages, e.g. {@code WIF4J_PROVIDER}
+     */
+    public record Choice(String id, String origin) {}
+
+    /**
+     * What detection decided.
+     *
+     * @param chosen the provider to open
+     * @param report the full report
+     */
+    public record Outcome(LoadedProvider chosen, DetectionReport report) {}
+
+    private Detector() {}
+
+    /**
+     * Runs detection.
+     *
+     * @param installed the installed providers
+     * @param context the environment
+     * @param choice the explicit choice, or {@code null}
+     * @param disabled ids switched off
+     * @param deadline how long the parallel detection may take in all
+     * @return the chosen provider and the report
+     * @throws IdentityProviderNotFoundException if no provider can be used
+     * @throws ConfigurationException if the choice is malformed or contradicts the disabled list
+     */
+    public static Outcome detect(List<LoadedProvider> installed, DetectionContext context, Choice choice,
+            Set<String> disabled, Duration deadline) {
+        List<LoadedProvider> ranked = new ArrayList<>(installed);
+        ranked.sort(RANKING);
+        if (choice != null) {
+            return detectChosen(ranked, context, choice, disabled);
+        }
+        List<Entry> entries = new ArrayList<>();
+        List<LoadedProvider> enabled = new ArrayList<>();
+        for (LoadedProvider p : ranked) {
+            if (disabled.contains(p.id())) {
+                entries.add(entry(p, Status.DISABLED, "listed in WIF4J_DISABLED_PROVIDERS"));
+            } else {
+                enabled.add(p);
+            }
+        }
+        // The documented variables first: ANTHROPIC_IDENTITY_TOKEN_FILE, then ANTHROPIC_IDENTITY_TOKEN.
+        List<LoadedProvider> remaining = new ArrayList<>(enabled);
+        List<Entry> asked = new ArrayList<>();
+        for (String id : List.of("file", "literal")) {
+            LoadedProvider p = remove(remaining, id);
+            if (p == null) {
+                continue;
+            }
+            Detection d = safeDetect(p, context);
+            if (d.isAvailable()) {
+                List<Entry> all = new ArrayList<>();
+                all.add(entry(p, Status.CHOSEN, d.message()));
+                all.addAll(asked);
+                String why = "the " + id + " provider (" + (id.equals("file") ? "ANTHROPIC_IDENTITY_TOKEN_FILE"
+                        : "ANTHROPIC_IDENTITY_TOKEN") + ")";
+                remaining.forEach(r -> all.add(entry(r, Status.SKIPPED, Messages.skippedFor(why))));
+                all.addAll(entries);
+                return new Outcome(p, new DetectionReport(all, p.id()));
+            }
+            asked.add(Entry.of(p.id(), p.priority(), p.implementation(), p.location(), d));
+        }
+        List<Detection> verdicts = detectAll(remaining, context, deadline);
+        List<LoadedProvider> available = new ArrayList<>();
+        List<Entry> unavailable = new ArrayList<>(asked);
+        for (int i = 0; i < remaining.size(); i++) {
+            LoadedProvider p = remaining.get(i);
+            Detection d = verdicts.get(i);
+            if (d.isAvailable()) {
+                available.add(p);
+            } else {
+                unavailable.add(Entry.of(p.id(), p.priority(), p.implementation(), p.location(), d));
+            }
+        }
+        List<Entry> all = new ArrayList<>();
+        for (int i = 0; i < available.size(); i++) {
+            LoadedProvider p = available.get(i);
+            all.add(entry(p, i == 0 ? Status.CHOSEN : Status.AVAILABLE, verdicts.get(remaining.indexOf(p)).message()));
+        }
+        all.addAll(unavailable);
+        all.addAll(entries);
+        if (available.isEmpty()) {
+            DetectionReport report = new DetectionReport(all, null);
+            boolean onlyBuiltIns = installed.stream().allMatch(p -> BuiltIns.CORE_IDS.contains(p.id()));
+            if (onlyBuiltIns && !installed.isEmpty()) {
+                throw new IdentityProviderNotFoundException(Messages.noProviderJar(), report);
+            }
+            List<LoadedProvider> tried = new ArrayList<>();
+            List<String> reasons = new ArrayList<>();
+            for (Entry e : unavailable) {
+                tried.add(find(installed, e.id()));
+                reasons.add(e.message());
+            }
+            for (Entry e : entries) {
+                tried.add(find(installed, e.id()));
+                reasons.add(e.message());
+            }
+            throw new IdentityProviderNotFoundException(Messages.noneAvailable(tried, reasons), report);
+        }
+        LoadedProvider chosen = available.get(0);
+        if (available.size() > 1) {
+            LOG.log(Level.INFO, Messages.severalAvailable(chosen, available.subList(1, available.size())));
+        }
+        return new Outcome(chosen, new DetectionReport(all, chosen.id()));
+    }
+
+    private static Outcome detectChosen(List<LoadedProvider> ranked, DetectionContext context, Choice choice,
+            Set<String> disabled) {
+        if (!ID.matcher(choice.id()).matches()) {
+            throw new ConfigurationException(Messages.malformedChoice(choice.id(), choice.origin()));
+        }
+        if (disabled.contains(choice.id())) {
+            throw new ConfigurationException(Messages.chosenAndDisabled(choice.id(), choice.origin()));
+        }
+        LoadedProvider chosen = find(ranked, choice.id());
+        List<Entry> all = new ArrayList<>();
+        if (chosen == null) {
+            ranked.forEach(p -> all.add(entry(p, Status.SKIPPED, Messages.skippedFor(choice.origin()))));
+            throw new IdentityProviderNotFoundException(Messages.explicitNotInstalled(choice.id(), choice.origin(),
+                    ranked.stream().map(LoadedProvider::id).sorted().toList()), new DetectionReport(all, null));
+        }
+        // A pinned provider is trusted: no network probe, so a slow metadata server is left to
+        // the provider's own library and its retries.
+        Detection d = safeDetect(chosen, OverlayContext.withoutProbes(context));
+        all.add(entry(chosen, d.isAvailable() ? Status.CHOSEN : Status.UNAVAILABLE, d.message()));
+        ranked.stream().filter(p -> p != chosen)
+                .forEach(p -> all.add(entry(p, Status.SKIPPED, Messages.skippedFor(choice.origin()))));
+        DetectionReport report = new DetectionReport(all, d.isAvailable() ? chosen.id() : null);
+        if (!d.isAvailable()) {
+            throw new IdentityProviderNotFoundException(
+                    Messages.explicitUnavailable(choice.id(), choice.origin(), d.message()), report);
+        }
+        return new Outcome(chosen, report);
+    }
+
+    private static List<Detection> detectAll(List<LoadedProvider> providers, DetectionContext context,
+            Duration deadline) {
+        List<Detection> verdicts = new ArrayList<>();
+        if (providers.isEmpty()) {
+            return verdicts;
+        }
+        if (providers.size() == 1) {
+            verdicts.add(safeDetect(providers.get(0), context));
+            return verdicts;
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(providers.size(), 8), r -> {
+            Thread t = new Thread(r, "wif4j-detect");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<CompletableFuture<Detection>> futures = new ArrayList<>();
+            for (LoadedProvider p : providers) {
+                futures.add(CompletableFuture.supplyAsync(() -> safeDetect(p, context), pool));
+            }
+            long end = System.nanoTime() + deadline.toNanos();
+            for (int i = 0; i < providers.size(); i++) {
+                long left = Math.max(0, end - System.nanoTime());
+                try {
+                    verdicts.add(futures.get(i).get(left, TimeUnit.NANOSECONDS));
+                } catch (TimeoutException e) {
+                    futures.get(i).cancel(true);
+                    verdicts.add(Detection.unavailable("detection did not finish within " + deadline.toMillis()
+                            + " ms (a network probe that timed out?)"));
+                } catch (ExecutionException e) {
+                    verdicts.add(Detection.unavailable("detection failed: " + describe(e.getCause())));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new ConfigurationException("Interrupted while detecting the identity provider.", e);
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        return verdicts;
+    }
+
+    /** {@code detect} must not throw; if an in-house one does, it is reported, not fatal. */
+    private static Detection safeDetect(LoadedProvider p, DetectionContext context) {
+        try {
+            Detection d = p.provider().detect(context);
+            return d != null ? d : Detection.unavailable("its detect() returned null (a bug in " + p.implementation() + ")");
+        } catch (RuntimeException | LinkageError e) {
+            return Detection.unavailable("its detect() threw " + describe(e) + " (a bug in " + p.implementation() + ")");
+        }
+    }
+
+    private static String describe(Throwable t) {
+        return t.getClass().getName() + (t.getMessage() == null ? "" : ": " + Redaction.scrub(t.getMessage()));
+    }
+
+    private static Entry entry(LoadedProvider p, Status status, String message) {
+        return new Entry(p.id(), p.priority(), p.implementation(), p.location(), status, message);
+    }
+
+    private static LoadedProvider remove(List<LoadedProvider> list, String id) {
+        LoadedProvider p = find(list, id);
+        if (p != null) {
+            list.remove(p);
+        }
+        return p;
+    }
+
+    private static LoadedProvider find(List<LoadedProvider> list, String id) {
+        for (LoadedProvider p : list) {
+            if (p.id().equals(id)) {
+                return p;
+            }
+        }
+        return null;
+    }
+}

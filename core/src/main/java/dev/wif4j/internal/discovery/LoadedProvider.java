@@ -1,0 +1,45 @@
+package dev.wif4j.internal.discovery;
+
+import dev.wif4j.spi.IdentityProvider;
+import java.net.URL;
+import java.security.CodeSource;
+
+/**
+ * An installed provider and where it came from.
+ *
+ * @param provider the provider
+ * @param id its id, read once
+ * @param priority its priority, read once
+ * @param location the module or jar it was loaded from
+ */
+public record LoadedProvider(IdentityProvider provider, String id, int priority, String location) {
+
+    /**
+     * Reads id, priority and location of a provider.
+     *
+     * @param provider the provider
+     * @return the record
+     */
+    public static LoadedProvider of(IdentityProvider provider) {
+        return new LoadedProvider(provider, provider.id(), provider.priority(), locationOf(provider.getClass()));
+    }
+
+    /**
+     * The provider's implementing class name.
+     *
+     * @return the class name
+     */
+    public String implementation() {
+        return provider.getClass().getName();
+    }
+
+    static String locationOf(Class<?> type) {
+        Module module = type.getModule();
+        if (module.isNamed()) {
+            return "module " + module.getName();
+        }
+        CodeSource source = type.getProtectionDomain().getCodeSource();
+        URL url = source == null ? null : source.getLocation();
+        return url == null ? "unknown location" : url.toString();
+    }
+}

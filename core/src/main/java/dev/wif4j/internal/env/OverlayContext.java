@@ -1,0 +1,103 @@
+package dev.wif4j.internal.env;
+
+import dev.wif4j.spi.DetectionContext;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A context seen through extra settings (the builder's, a profile's identity-token path) and,
+ * optionally, with probes switched off (when the user pinned a provider).
+ */
+public final class OverlayContext implements DetectionContext {
+    private final DetectionContext base;
+    private final Map<String, String> settings;
+    private final boolean probesAllowed;
+
+    private OverlayContext(DetectionContext base, Map<String, String> settings, boolean probesAllowed) {
+        this.base = base;
+        this.settings = settings;
+        this.probesAllowed = probesAllowed;
+    }
+
+    /**
+     * Layers settings over a context; the new ones win over the base's own settings.
+     *
+     * @param base the context
+     * @param extra settings keyed as {@link DetectionContext#settings()} describes
+     * @return the layered context
+     */
+    public static OverlayContext withSettings(DetectionContext base, Map<String, String> extra) {
+        Map<String, String> merged = new HashMap<>(base.settings());
+        merged.putAll(extra);
+        return new OverlayContext(unwrap(base), Map.copyOf(merged), base.probesAllowed());
+    }
+
+    /**
+     * The same context with network probes switched off.
+     *
+     * @param base the context
+     * @return a context whose {@link #probesAllowed()} is {@code false}
+     */
+    public static OverlayContext withoutProbes(DetectionContext base) {
+        return new OverlayContext(unwrap(base), base.settings(), false);
+    }
+
+    private static DetectionContext unwrap(DetectionContext context) {
+        return context instanceof OverlayContext overlay ? overlay.base : context;
+    }
+
+    @Override
+    public Optional<String> env(String name) {
+        return base.env(name);
+    }
+
+    @Override
+    public Optional<String> systemProperty(String name) {
+        return base.systemProperty(name);
+    }
+
+    @Override
+    public Map<String, String> settings() {
+        return settings;
+    }
+
+    @Override
+    public Path path(String absolutePath) {
+        return base.path(absolutePath);
+    }
+
+    @Override
+    public Clock clock() {
+        return base.clock();
+    }
+
+    @Override
+    public boolean probesAllowed() {
+        return probesAllowed;
+    }
+
+    @Override
+    public Duration probeTimeout() {
+        return base.probeTimeout();
+    }
+
+    @Override
+    public HttpClient httpClient() {
+        return base.httpClient();
+    }
+
+    @Override
+    public System.Logger logger(String name) {
+        return base.logger(name);
+    }
+
+    @Override
+    public String toString() {
+        return "OverlayContext[" + base + "]";
+    }
+}

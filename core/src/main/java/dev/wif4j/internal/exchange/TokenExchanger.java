@@ -1,0 +1,403 @@
+package dev.wif4j.internal.exchange;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.wif4j.AccessToken;
+import dev.wif4j.FederationSettings;
+import dev.wif4j.TokenExchangeException;
+import dev.wif4j.spi.IdentityToken;
+import dev.wif4j.spi.IdentityTokenException;
+import dev.wif4j.spi.IdentityTokenSource;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Trades an identity token for an Anthropic access token at {@code POST <base>/v1/oauth/token}
+ * (PROTOCOL.md §1–3). Every attempt asks the identity source for a new token, because Anthropic
+ * accepts each {@code jti} once. Network failures, 408, 429 and 5xx are retried a bounded number
+ * of times with exponential backoff, jitter and {@code Retry-After}; anything else fails at once.
+ */
+public final class TokenExchanger {
+    /** Anthropic refuses larger assertions; checking first saves a round trip and a jti. */
+    public static final int MAX_ASSERTION_BYTES = 16 * 1024;
+    /** A token response is a few hundred bytes; anything past this is refused unread. */
+    public static final int MAX_RESPONSE_BYTES = 1024 * 1024;
+    /** Rules allow at most a day; ten is room for change, more is a broken server. */
+    static final long MAX_EXPIRES_IN_SECONDS = 10L * 24 * 3600;
+
+    static final String GRANT_TYPE = "urn:ietf:params:oauth:grant-type:jwt-bearer";
+    static final String BETA = "oauth-2025-04-20,oidc-federation-2026-04-01";
+    static final String HISTORY_URL = "https://platform.claude.com/settings/workload-identity-federation?tab=history";
+
+    private static final System.Logger LOG = System.getLogger(TokenExchanger.class.getName());
+    private static final ObjectMapper JSON = JsonMapper.builder().build();
+
+    /**
+     * How patient the exchange is.
+     *
+     * @param attemptTimeout the longest one attempt may take, body included
+     * @param maxAttempts attempts in all, at least 1
+     * @param initialBackoff the pause before the second attempt (before jitter)
+     * @param maxBackoff the longest pause between attempts
+     * @param maxRetryAfter the longest {@code Retry-After} honoured; a longer one fails at once
+     */
+    public record Options(Duration attemptTimeout, int maxAttempts, Duration initialBackoff, Duration maxBackoff,
+            Duration maxRetryAfter) {
+        /**
+         * Validates the options.
+         *
+         * @param attemptTimeout the longest one attempt may take
+         * @param maxAttempts attempts in all
+         * @param initialBackoff the first pause
+         * @param maxBackoff the longest pause
+         * @param maxRetryAfter the longest Retry-After honoured
+         */
+        public Options {
+            Objects.requireNonNull(attemptTimeout, "attemptTimeout");
+            Objects.requireNonNull(initialBackoff, "initialBackoff");
+            Objects.requireNonNull(maxBackoff, "maxBackoff");
+            Objects.requireNonNull(maxRetryAfter, "maxRetryAfter");
+            if (maxAttempts < 1 || maxAttempts > 10) {
+                throw new IllegalArgumentException("maxAttempts must be between 1 and 10, not " + maxAttempts);
+            }
+            if (attemptTimeout.isNegative() || attemptTimeout.isZero()) {
+                throw new IllegalArgumentException("attemptTimeout must be positive");
+            }
+        }
+
+        /**
+         * 30 s per attempt, 3 attempts, backoff from 0.5 s to 5 s, {@code Retry-After} up to 30 s.
+         *
+         * @return the defaults
+         */
+        public static Options defaults() {
+            return new Options(Duration.ofSeconds(30), 3, Duration.ofMillis(500), Duration.ofSeconds(5),
+                    Duration.ofSeconds(30));
+        }
+    }
+
+    private final FederationSettings settings;
+    private final IdentityTokenSource source;
+    private final HttpClient http;
+    private final Clock clock;
+    private final Options options;
+    private final String userAgent;
+    private final URI endpoint;
+
+    /**
+     * Creates the exchanger.
+     *
+     * @param settings rule, organization, base URL
+     * @param source where identity tokens come from
+     * @param http the HTTP client
+     * @param clock the clock expiries are computed with
+     * @param options retries and timeouts
+     * @param userAgent the {@code User-Agent} header
+     */
+    public TokenExchanger(FederationSettings settings, IdentityTokenSource source, HttpClient http, Clock clock,
+            Options options, String userAgent) {
+        this.settings = settings;
+        this.source = source;
+        this.http = http;
+        this.clock = clock;
+        this.options = options;
+        this.userAgent = userAgent;
+        this.endpoint = settings.tokenEndpoint();
+    }
+
+    /** A failed attempt that may be tried again. */
+    private static final class Retryable extends Exception {
+        private static final long serialVersionUID = 1L;
+        final transient RuntimeException failure;
+        final transient Duration retryAfter;
+
+        Retryable(RuntimeException failure, Duration retryAfter) {
+            super(null, null, false, false);
+            this.failure = failure;
+            this.retryAfter = retryAfter;
+        }
+    }
+
+    /**
+     * Performs the exchange, retrying transient failures.
+     *
+     * @return the access token
+     * @throws TokenExchangeException if the endpoint refused or could not be reached
+     * @throws IdentityTokenException if no identity token could be obtained
+     */
+    public AccessToken exchange() {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return attempt();
+            } catch (Retryable r) {
+                if (attempt >= options.maxAttempts()) {
+                    throw r.failure;
+                }
+                Duration pause = r.retryAfter != null ? r.retryAfter : backoff(attempt);
+                LOG.log(Level.DEBUG, () -> "Token exchange attempt failed (" + r.failure.getMessage()
+                        + "); retrying in " + pause.toMillis() + " ms");
+                sleep(pause);
+            }
+        }
+    }
+
+    private AccessToken attempt() throws Retryable {
+        IdentityToken token;
+        try {
+            token = source.fetch();
+        } catch (IdentityTokenException e) {
+            if (e.isRetryable()) {
+                throw new Retryable(e, null);
+            }
+            throw e;
+        }
+        if (token == null) {
+            throw new IdentityTokenException("The identity token source " + source + " returned no token.");
+        }
+        byte[] assertion = token.serialized().getBytes(StandardCharsets.UTF_8);
+        if (assertion.length > MAX_ASSERTION_BYTES) {
+            throw new IdentityTokenException("The identity token is " + assertion.length + " bytes; Anthropic "
+                    + "refuses assertions over " + MAX_ASSERTION_BYTES + " bytes, so it was not sent.");
+        }
+        HttpRequest request = HttpRequest.newBuilder(endpoint)
+                .timeout(options.attemptTimeout())
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json")
+                .header("anthropic-beta", BETA)
+                .header("anthropic-version", "2023-06-01")
+                .header("User-Agent", userAgent)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body(token)))
+                .build();
+        Instant sentAt = clock.instant();
+        HttpResponse<byte[]> response = send(request);
+        int status = response.statusCode();
+        String requestId = response.headers().firstValue("request-id").orElse(null);
+        if (status >= 200 && status < 300) {
+            return parse(response.body(), status, requestId, sentAt);
+        }
+        TokenExchangeException failure = failure(response, token);
+        if (status == 408 || status == 429 || status >= 500) {
+            Duration retryAfter = retryAfter(response);
+            if (retryAfter != null && retryAfter.compareTo(options.maxRetryAfter()) > 0) {
+                throw failure; // the server wants a longer pause than a caller should block for
+            }
+            throw new Retryable(failure, retryAfter);
+        }
+        throw failure;
+    }
+
+    private byte[] body(IdentityToken token) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("grant_type", GRANT_TYPE);
+        body.put("assertion", token.serialized());
+        body.put("federation_rule_id", settings.federationRuleId());
+        body.put("organization_id", settings.organizationId());
+        settings.serviceAccountId().ifPresent(id -> body.put("service_account_id", id));
+        settings.workspaceId().ifPresent(id -> body.put("workspace_id", id));
+        try {
+            return JSON.writeValueAsBytes(body);
+        } catch (IOException e) {
+            throw new IllegalStateException("could not serialize the exchange request", e);
+        }
+    }
+
+    private HttpResponse<byte[]> send(HttpRequest request) throws Retryable {
+        CompletableFuture<HttpResponse<byte[]>> future =
+                http.sendAsync(request, CappedBody.handler(MAX_RESPONSE_BYTES));
+        try {
+            // The request timeout covers only the wait for headers; this covers a trickling body too.
+            return future.get(options.attemptTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            throw new Retryable(network("no complete answer within " + options.attemptTimeout().toSeconds() + " s", e),
+                    null);
+        } catch (InterruptedException e) {
+            future.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new TokenExchangeException("Interrupted while exchanging the identity token at " + endpoint + ".",
+                    0, null, null, null, null, e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof CappedBody.TooLargeException) {
+                throw new TokenExchangeException("The token endpoint " + endpoint + " answered with more than "
+                        + MAX_RESPONSE_BYTES + " bytes; the response was refused unread.", 0, null, null, null,
+                        "Check that ANTHROPIC_BASE_URL points at the Claude API.", cause);
+            }
+            if (cause instanceof HttpTimeoutException) {
+                throw new Retryable(network("no answer within " + options.attemptTimeout().toSeconds() + " s", cause),
+                        null);
+            }
+            if (cause instanceof IOException) {
+                throw new Retryable(network(cause.getClass().getSimpleName()
+                        + (cause.getMessage() == null ? "" : ": " + cause.getMessage()), cause), null);
+            }
+            throw new TokenExchangeException("The token exchange at " + endpoint + " failed: " + cause, 0, null,
+                    null, null, null, cause);
+        }
+    }
+
+    private TokenExchangeException network(String what, Throwable cause) {
+        return new TokenExchangeException("Could not reach the token endpoint " + endpoint + ": " + what + ".",
+                0, null, null, null, "Check the network path to " + endpoint.getHost()
+                + " and ANTHROPIC_BASE_URL.", cause);
+    }
+
+    private AccessToken parse(byte[] body, int status, String requestId, Instant sentAt) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(body);
+        } catch (IOException e) {
+            root = null;
+        }
+        if (root == null || !root.isObject()) {
+            throw invalid(status, requestId, "it is not a JSON object (" + body.length + " bytes)");
+        }
+        JsonNode access = root.get("access_token");
+        if (access == null || !access.isTextual() || access.asText().isBlank()) {
+            throw invalid(status, requestId, "it has no access_token");
+        }
+        JsonNode type = root.get("token_type");
+        if (type != null && !type.isNull() && !(type.isTextual() && type.asText().equalsIgnoreCase("bearer"))) {
+            throw invalid(status, requestId, "its token_type is " + type + ", not Bearer");
+        }
+        JsonNode expiresIn = root.get("expires_in");
+        if (expiresIn == null || expiresIn.isNull()) {
+            throw invalid(status, requestId, "it has no expires_in");
+        }
+        if (!expiresIn.isNumber() || !expiresIn.canConvertToExactIntegral()) {
+            throw invalid(status, requestId, "its expires_in is " + (expiresIn.isTextual() ? "a string" : expiresIn.toString())
+                    + ", not a whole number of seconds");
+        }
+        if (!expiresIn.canConvertToLong() || expiresIn.asLong() <= 0 || expiresIn.asLong() > MAX_EXPIRES_IN_SECONDS) {
+            throw invalid(status, requestId, "its expires_in, " + expiresIn + ", is not between 1 and "
+                    + MAX_EXPIRES_IN_SECONDS + " seconds");
+        }
+        JsonNode scope = root.get("scope");
+        // Expiry counted from when the request left: never later than the server's own clock says.
+        return new AccessToken(access.asText(), sentAt.plusSeconds(expiresIn.asLong()),
+                scope != null && scope.isTextual() ? scope.asText() : null);
+    }
+
+    private TokenExchangeException invalid(int status, String requestId, String what) {
+        return new TokenExchangeException("The token endpoint " + endpoint + " answered HTTP " + status
+                + requestIdPart(requestId) + " with an invalid token response: " + what + ".", status, requestId,
+                null, null, "Check that ANTHROPIC_BASE_URL points at the Claude API.", null);
+    }
+
+    private TokenExchangeException failure(HttpResponse<byte[]> response, IdentityToken token) {
+        int status = response.statusCode();
+        String requestId = response.headers().firstValue("request-id").orElse(null);
+        ErrorBodies.Parsed parsed = ErrorBodies.parse(response.body(),
+                response.headers().firstValue("content-type").orElse(null));
+        String hint = hint(status, parsed.errorType(), token);
+        StringBuilder message = new StringBuilder("Token exchange at ").append(endpoint).append(" failed with HTTP ")
+                .append(status).append(requestIdPart(requestId));
+        if (parsed.errorType() != null || parsed.errorMessage() != null) {
+            message.append(": ").append(parsed.errorType() == null ? "error" : parsed.errorType());
+            if (parsed.errorMessage() != null) {
+                message.append(": ").append(parsed.errorMessage());
+            }
+        } else if (parsed.redacted() != null) {
+            message.append(": ").append(parsed.redacted());
+        }
+        message.append('.');
+        if (hint != null) {
+            message.append(' ').append(hint);
+        }
+        return new TokenExchangeException(message.toString(), status, requestId, parsed.errorType(),
+                parsed.redacted(), hint, null);
+    }
+
+    private String hint(int status, String errorType, IdentityToken token) {
+        if (status == 401 || (status == 400 && "invalid_grant".equals(errorType))) {
+            return "Anthropic did not accept the identity token (iss=" + token.issuer().orElse("?") + ", sub="
+                    + token.subject().orElse("?") + ", aud=" + token.audience() + ") under rule "
+                    + settings.federationRuleId() + ". Check that the issuer's URL equals iss byte for byte, that "
+                    + "the rule's subject_prefix, audience and claims match, and that the token is not expired or "
+                    + "reused" + (settings.workspaceId().isPresent() ? ""
+                    : "; if the rule covers several workspaces, set ANTHROPIC_WORKSPACE_ID")
+                    + ". The reason is on the Console's authentication history: " + HISTORY_URL;
+        }
+        if (status == 400) {
+            return "The request was malformed: check ANTHROPIC_FEDERATION_RULE_ID, ANTHROPIC_ORGANIZATION_ID, "
+                    + "ANTHROPIC_SERVICE_ACCOUNT_ID and ANTHROPIC_WORKSPACE_ID.";
+        }
+        if (status == 429 || status >= 500) {
+            return "The token endpoint is overloaded or failing; wif4j retried " + options.maxAttempts()
+                    + " times in all.";
+        }
+        if (status >= 300 && status < 400) {
+            return "The token endpoint redirected; wif4j never follows a redirect with a credential. "
+                    + "Check ANTHROPIC_BASE_URL.";
+        }
+        return null;
+    }
+
+    private static String requestIdPart(String requestId) {
+        return requestId == null ? "" : " (request-id " + requestId + ")";
+    }
+
+    private Duration retryAfter(HttpResponse<?> response) {
+        Optional<String> header = response.headers().firstValue("retry-after");
+        if (header.isEmpty()) {
+            return null;
+        }
+        String value = header.get().strip();
+        try {
+            long seconds = Long.parseLong(value);
+            return seconds < 0 ? null : Duration.ofSeconds(seconds);
+        } catch (NumberFormatException notSeconds) {
+            try {
+                Duration d = Duration.between(clock.instant(),
+                        ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+                return d.isNegative() ? Duration.ZERO : d;
+            } catch (DateTimeParseException notADate) {
+                return null;
+            }
+        }
+    }
+
+    private Duration backoff(int attempt) {
+        long base = options.initialBackoff().toMillis() << Math.min(attempt - 1, 20);
+        long capped = Math.min(base, options.maxBackoff().toMillis());
+        // Equal jitter: at least half the backoff, so a fleet spreads out but never hammers.
+        long half = capped / 2;
+        return Duration.ofMillis(half + (half > 0 ? ThreadLocalRandom.current().nextLong(half + 1) : 0));
+    }
+
+    private void sleep(Duration pause) {
+        try {
+            Thread.sleep(pause.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TokenExchangeException("Interrupted while waiting to retry the token exchange at " + endpoint
+                    + ".", 0, null, null, null, null, e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "TokenExchanger[" + endpoint + ", rule=" + settings.federationRuleId() + "]";
+    }
+}

@@ -1,0 +1,116 @@
+package dev.wif4j.internal.jwt;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.wif4j.spi.IdentityTokenException;
+import java.io.IOException;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Decodes a compact JWS without verifying it. Strict: three non-empty base64url parts, a JSON
+ * object header with {@code alg}, a JSON object payload. Error messages describe the shape of the
+ * input, never its content.
+ */
+public final class JwtDecoder {
+    /** Decoding stops here: no real identity token comes close, and Anthropic refuses > 16 KiB. */
+    public static final int MAX_CHARS = 64 * 1024;
+
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(DeserializationFeature.USE_LONG_FOR_INTS)
+            .disable(JsonReadFeature.ALLOW_JAVA_COMMENTS)
+            .build();
+
+    static {
+        JSON.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build());
+        JSON.getFactory().disable(JsonParser.Feature.AUTO_CLOSE_SOURCE);
+    }
+
+    /** The decoded header and claims, both unmodifiable. */
+    public record Decoded(Map<String, Object> header, Map<String, Object> claims) {}
+
+    private JwtDecoder() {}
+
+    /**
+     * Decodes the token.
+     *
+     * @param jwt the compact serialization
+     * @return header and claims
+     * @throws IdentityTokenException describing what is wrong with the shape
+     */
+    public static Decoded decode(String jwt) {
+        if (jwt.isEmpty()) {
+            throw new IdentityTokenException("The identity token is empty.");
+        }
+        if (jwt.length() > MAX_CHARS) {
+            throw new IdentityTokenException("The identity token is " + jwt.length()
+                    + " characters long; a JWT over " + MAX_CHARS + " characters is not accepted.");
+        }
+        int first = jwt.indexOf('.');
+        int second = first < 0 ? -1 : jwt.indexOf('.', first + 1);
+        if (first < 0 || second < 0 || jwt.indexOf('.', second + 1) >= 0) {
+            long dots = jwt.chars().filter(c -> c == '.').count();
+            throw new IdentityTokenException("The identity token is not a JWT: expected three parts "
+                    + "separated by dots (header.payload.signature), found " + (dots + 1)
+                    + (dots == 4 ? " (an encrypted JWE, which Anthropic does not accept)" : "") + ".");
+        }
+        if (first == 0 || second == first + 1 || second == jwt.length() - 1) {
+            throw new IdentityTokenException("The identity token is not a JWT: its "
+                    + (first == 0 ? "header" : second == first + 1 ? "payload" : "signature")
+                    + " part is empty" + (second == jwt.length() - 1 ? " (an unsigned token, which Anthropic refuses)" : "")
+                    + ".");
+        }
+        Map<String, Object> header = object(jwt.substring(0, first), "header");
+        Map<String, Object> claims = object(jwt.substring(first + 1, second), "payload");
+        for (int i = second + 1; i < jwt.length(); i++) {
+            if (!isBase64Url(jwt.charAt(i))) {
+                throw new IdentityTokenException(
+                        "The identity token is not a JWT: its signature part is not base64url text.");
+            }
+        }
+        if (!(header.get("alg") instanceof String)) {
+            throw new IdentityTokenException("The identity token's header has no 'alg'.");
+        }
+        return new Decoded(header, claims);
+    }
+
+    private static boolean isBase64Url(char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+    }
+
+    private static Map<String, Object> object(String part, String name) {
+        byte[] bytes;
+        try {
+            for (int i = 0; i < part.length(); i++) {
+                if (!isBase64Url(part.charAt(i))) {
+                    throw new IllegalArgumentException("character outside the base64url alphabet");
+                }
+            }
+            bytes = Base64.getUrlDecoder().decode(part);
+        } catch (IllegalArgumentException e) {
+            throw new IdentityTokenException("The identity token is not a JWT: its " + name
+                    + " part is not base64url text.");
+        }
+        Object value;
+        try {
+            value = JSON.readValue(bytes, Object.class);
+        } catch (IOException e) {
+            throw new IdentityTokenException("The identity token is not a JWT: its " + name
+                    + " part is not JSON.");
+        }
+        if (!(value instanceof Map<?, ?> map)) {
+            throw new IdentityTokenException("The identity token is not a JWT: its " + name
+                    + " is JSON but not an object.");
+        }
+        Map<String, Object> copy = new LinkedHashMap<>();
+        map.forEach((k, v) -> copy.put(String.valueOf(k), v));
+        return Collections.unmodifiableMap(copy);
+    }
+}

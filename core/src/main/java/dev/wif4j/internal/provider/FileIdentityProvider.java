@@ -1,0 +1,137 @@
+package dev.wif4j.internal.provider;
+
+import dev.wif4j.spi.Detection;
+import dev.wif4j.spi.DetectionContext;
+import dev.wif4j.spi.IdentityProvider;
+import dev.wif4j.spi.IdentityToken;
+import dev.wif4j.spi.IdentityTokenException;
+import dev.wif4j.spi.IdentityTokenSource;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * The built-in {@code file} provider: an identity token kept in a file by something else (a
+ * Kubernetes projected volume, a CI step, {@code wif4j token-file}), named by
+ * {@code ANTHROPIC_IDENTITY_TOKEN_FILE}, a profile's {@code identity_token}, or the setting
+ * {@code file.path}. The file is re-read and trimmed on every fetch, so rotations are picked up.
+ */
+public final class FileIdentityProvider implements IdentityProvider {
+    /** The documented variable. */
+    public static final String ENV = "ANTHROPIC_IDENTITY_TOKEN_FILE";
+    /** Anthropic refuses assertions over 16 KiB; a bigger file cannot hold a usable token. */
+    static final int MAX_BYTES = 16 * 1024;
+
+    /** Creates the provider; called by {@link java.util.ServiceLoader}. */
+    public FileIdentityProvider() {}
+
+    @Override
+    public String id() {
+        return "file";
+    }
+
+    @Override
+    public Detection detect(DetectionContext context) {
+        return configured(context)
+                .map(c -> Detection.available(c.origin() + " names " + c.path()
+                        + (Files.exists(context.path(c.path())) ? "" : " (the file does not exist yet)")))
+                .orElseGet(() -> Detection.unavailable(ENV + " is not set"));
+    }
+
+    @Override
+    public IdentityTokenSource open(DetectionContext context) {
+        Configured configured = configured(context).orElseThrow(
+                () -> new IdentityTokenException(ENV + " is not set, so the file provider has no file to read."));
+        return new Source(context.path(configured.path()), configured.path(), configured.origin());
+    }
+
+    private static Optional<Configured> configured(DetectionContext context) {
+        return context.setting("file", "path").map(p -> new Configured(p, "the setting file.path"))
+                .or(() -> context.env(ENV).map(p -> new Configured(p, ENV)));
+    }
+
+    private record Configured(String path, String origin) {}
+
+    @Override
+    public String toString() {
+        return "FileIdentityProvider";
+    }
+
+    /** Reads the file on every fetch. */
+    static final class Source implements IdentityTokenSource {
+        private final Path path;
+        private final String shownPath;
+        private final String origin;
+
+        Source(Path path, String shownPath, String origin) {
+            this.path = path;
+            this.shownPath = shownPath;
+            this.origin = origin;
+        }
+
+        @Override
+        public IdentityToken fetch() {
+            String text = read();
+            try {
+                return IdentityToken.parse(text);
+            } catch (IdentityTokenException e) {
+                throw new IdentityTokenException(prefix() + e.getMessage());
+            }
+        }
+
+        private String read() {
+            if (Files.isDirectory(path)) {
+                throw new IdentityTokenException(prefix() + "it is a directory, not a file.");
+            }
+            byte[] bytes;
+            try (InputStream in = Files.newInputStream(path)) {
+                // One open: the kubelet swaps the ..data symlink atomically, so a single read
+                // sees either the old token or the new one, never half of each.
+                bytes = in.readNBytes(MAX_BYTES + 1);
+            } catch (NoSuchFileException e) {
+                throw new IdentityTokenException(prefix() + "the file does not exist.");
+            } catch (AccessDeniedException e) {
+                throw new IdentityTokenException(prefix() + "this process may not read it (permission denied).");
+            } catch (IOException e) {
+                throw new IdentityTokenException(prefix() + "it could not be read: " + e.getClass().getSimpleName(), e);
+            }
+            if (bytes.length > MAX_BYTES) {
+                throw new IdentityTokenException(prefix() + "it is larger than " + MAX_BYTES
+                        + " bytes; Anthropic refuses identity tokens over 16 KiB.");
+            }
+            String text;
+            try {
+                text = StandardCharsets.UTF_8.newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT)
+                        .decode(ByteBuffer.wrap(bytes))
+                        .toString()
+                        .strip();
+            } catch (CharacterCodingException e) {
+                throw new IdentityTokenException(prefix() + "it is not UTF-8 text (a binary file?).");
+            }
+            if (text.isEmpty()) {
+                throw new IdentityTokenException(prefix() + "the file is empty"
+                        + (bytes.length > 0 ? " (only whitespace)." : "."));
+            }
+            return text;
+        }
+
+        private String prefix() {
+            return "Identity token file " + shownPath + " (" + origin + "): ";
+        }
+
+        @Override
+        public String toString() {
+            return "FileIdentityTokenSource[" + shownPath + "]";
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package dev.wif4j.internal.provider;
+
+import dev.wif4j.spi.Detection;
+import dev.wif4j.spi.DetectionContext;
+import dev.wif4j.spi.IdentityProvider;
+import dev.wif4j.spi.IdentityToken;
+import dev.wif4j.spi.IdentityTokenException;
+import dev.wif4j.spi.IdentityTokenSource;
+import java.util.Optional;
+
+/**
+ * The built-in {@code literal} provider: an identity token given as the value of
+ * {@code ANTHROPIC_IDENTITY_TOKEN} (or a profile's {@code identity_token} of source
+ * {@code value}). The value is read once, when the source opens, as the official SDKs do; since
+ * Anthropic accepts a {@code jti} once, such a token serves one exchange, which suits short jobs
+ * and tests. {@code ANTHROPIC_IDENTITY_TOKEN_FILE} wins when both are set.
+ */
+public final class LiteralIdentityProvider implements IdentityProvider {
+    /** The documented variable. */
+    public static final String ENV = "ANTHROPIC_IDENTITY_TOKEN";
+
+    /** Creates the provider; called by {@link java.util.ServiceLoader}. */
+    public LiteralIdentityProvider() {}
+
+    @Override
+    public String id() {
+        return "literal";
+    }
+
+    @Override
+    public Detection detect(DetectionContext context) {
+        return value(context)
+                .map(v -> Detection.available(v.origin() + " is set"))
+                .orElseGet(() -> Detection.unavailable(ENV + " is not set"));
+    }
+
+    @Override
+    public IdentityTokenSource open(DetectionContext context) {
+        Value value = value(context).orElseThrow(() -> new IdentityTokenException(ENV + " is not set."));
+        IdentityToken token;
+        try {
+            token = IdentityToken.parse(value.text().strip());
+        } catch (IdentityTokenException e) {
+            throw new IdentityTokenException(value.origin() + ": " + e.getMessage());
+        }
+        return new IdentityTokenSource() {
+            @Override
+            public IdentityToken fetch() {
+                return token;
+            }
+
+            @Override
+            public String toString() {
+                return "LiteralIdentityTokenSource[" + value.origin() + "]";
+            }
+        };
+    }
+
+    private static Optional<Value> value(DetectionContext context) {
+        return context.setting("literal", "value").map(v -> new Value(v, "the setting literal.value"))
+                .or(() -> context.env(ENV).map(v -> new Value(v, ENV)));
+    }
+
+    private record Value(String text, String origin) {
+        @Override
+        public String toString() {
+            return "Value[" + origin + "]";
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "LiteralIdentityProvider";
+    }
+}

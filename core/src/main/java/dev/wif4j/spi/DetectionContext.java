@@ -1,0 +1,163 @@
+package dev.wif4j.spi;
+
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A provider's whole view of the world: environment variables, system properties, settings,
+ * files, the clock, an HTTP client for short probes, and a logger.
+ *
+ * <p>Providers never read {@code System.getenv}, {@code System.getProperty} or an absolute path
+ * of the real file system themselves; they ask the context. wif4j builds the one real context;
+ * tests hand in a fake one (see {@code dev.wif4j.testkit.FakeDetectionContext}), so every
+ * provider can be tested with no cloud, no real environment and no home directory.
+ *
+ * <h2>Settings</h2>
+ * A provider setting has one key, written as lower-case words joined by dots ({@code audience},
+ * {@code token.path}). {@link #setting(String, String)} resolves it, first match wins, from the
+ * settings given in code ({@link #settings()}, keyed {@code <provider>.<key>}), the system
+ * property {@code wif4j.<provider>.<key>}, and the environment variable
+ * {@code WIF4J_<PROVIDER>_<KEY>} (upper case, dots and dashes as underscores).
+ *
+ * <p>Blank values count as unset everywhere: an exported but empty variable never hides a
+ * setting from a later source.
+ */
+public interface DetectionContext {
+
+    /** The audience asked of an issuer when none is configured. */
+    String DEFAULT_AUDIENCE = "https://api.anthropic.com";
+
+    /**
+     * An environment variable.
+     *
+     * @param name the variable's name
+     * @return its value, or empty if it is unset or blank
+     */
+    Optional<String> env(String name);
+
+    /**
+     * A Java system property.
+     *
+     * @param name the property's name
+     * @return its value, or empty if it is unset or blank
+     */
+    Optional<String> systemProperty(String name);
+
+    /**
+     * The settings given in code, keyed {@code <provider>.<key>} (or a bare {@code <key>} for
+     * a setting that applies to every provider, such as {@code audience}).
+     *
+     * @return an unmodifiable map; never {@code null}
+     */
+    Map<String, String> settings();
+
+    /**
+     * Resolves an absolute path of the environment's file system (a token file, a
+     * {@code /sys/class/dmi/id} entry) to a {@link Path} this process can read. The real
+     * context returns the path itself; a fake one maps it under a temporary folder.
+     *
+     * @param absolutePath an absolute path as the environment names it
+     * @return the path to read
+     */
+    Path path(String absolutePath);
+
+    /**
+     * The clock to use for expiry checks.
+     *
+     * @return the clock; never {@code null}
+     */
+    Clock clock();
+
+    /**
+     * Whether {@link IdentityProvider#detect} may make a short network probe (a metadata
+     * server) when a local signal points at one. {@code false} when the user pinned a provider
+     * and when probes are switched off.
+     *
+     * @return {@code true} if probes are allowed
+     */
+    boolean probesAllowed();
+
+    /**
+     * How long a single probe may take. Detection as a whole has its own, slightly longer,
+     * deadline.
+     *
+     * @return the probe timeout
+     */
+    Duration probeTimeout();
+
+    /**
+     * An HTTP client for short probes and for sources that need one. It never goes through a
+     * proxy, since metadata endpoints are link-local.
+     *
+     * @return a shared client; never {@code null}
+     */
+    HttpClient httpClient();
+
+    /**
+     * The logger providers should log through.
+     *
+     * @param name the logger name, usually the provider's class name
+     * @return a logger
+     */
+    System.Logger logger(String name);
+
+    /**
+     * A provider setting, resolved from code, system property, then environment variable.
+     *
+     * @param provider the provider id, e.g. {@code "k8s"}
+     * @param key the setting key, e.g. {@code "token.path"}
+     * @return the value, or empty if no source sets it
+     */
+    default Optional<String> setting(String provider, String key) {
+        String qualified = provider + "." + key;
+        String value = settings().get(qualified);
+        if (value != null && !value.isBlank()) {
+            return Optional.of(value);
+        }
+        return systemProperty("wif4j." + qualified).or(() -> env(environmentName(qualified)));
+    }
+
+    /**
+     * A setting that applies to every provider (such as {@code audience}), resolved from code,
+     * the system property {@code wif4j.<key>}, then {@code WIF4J_<KEY>}.
+     *
+     * @param key the setting key
+     * @return the value, or empty if no source sets it
+     */
+    default Optional<String> globalSetting(String key) {
+        String value = settings().get(key);
+        if (value != null && !value.isBlank()) {
+            return Optional.of(value);
+        }
+        return systemProperty("wif4j." + key).or(() -> env(environmentName(key)));
+    }
+
+    /**
+     * The audience a provider asks its issuer for: the provider's own {@code audience}
+     * setting, else the global one, else {@value #DEFAULT_AUDIENCE}.
+     *
+     * @param provider the provider id
+     * @return the audience; never {@code null}
+     */
+    default String audience(String provider) {
+        return setting(provider, "audience")
+                .or(() -> globalSetting("audience"))
+                .orElse(DEFAULT_AUDIENCE);
+    }
+
+    /**
+     * The environment-variable name of a setting key: {@code k8s.token.path} becomes
+     * {@code WIF4J_K8S_TOKEN_PATH}.
+     *
+     * @param key a bare or provider-qualified key
+     * @return the variable name
+     */
+    static String environmentName(String key) {
+        return "WIF4J_" + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+}

@@ -1,0 +1,21 @@
+/**
+ * wif4j core: workload identity federation for the Claude API. Applications use
+ * {@link dev.wif4j.WorkloadIdentity}; provider authors implement
+ * {@link dev.wif4j.spi.IdentityProvider}.
+ *
+ * @uses dev.wif4j.spi.IdentityProvider
+ * @provides dev.wif4j.spi.IdentityProvider the built-in {@code file} and {@code literal} providers
+ */
+module dev.wif4j {
+    requires transitive java.net.http;
+    requires com.fasterxml.jackson.databind;
+
+    exports dev.wif4j;
+    exports dev.wif4j.spi;
+
+    uses dev.wif4j.spi.IdentityProvider;
+
+    provides dev.wif4j.spi.IdentityProvider with
+            dev.wif4j.internal.provider.FileIdentityProvider,
+            dev.wif4j.internal.provider.LiteralIdentityProvider;
+}

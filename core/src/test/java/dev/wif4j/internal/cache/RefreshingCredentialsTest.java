@@ -1,0 +1,185 @@
+package dev.wif4j.internal.cache;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.wif4j.AccessToken;
+import dev.wif4j.TokenExchangeException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(20)
+class RefreshingCredentialsTest {
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-22T10:00:00Z"));
+    private final AtomicInteger exchanges = new AtomicInteger();
+
+    /** Each exchange mints a distinct token living {@code lifetime} from now. */
+    private Supplier<AccessToken> exchange(Duration lifetime) {
+        return () -> new AccessToken("sk-ant-oat01-test-" + exchanges.incrementAndGet(),
+                clock.instant().plus(lifetime), "workspace:developer");
+    }
+
+    @Test
+    void firstCallExchangesAndLaterCallsReuseTheToken() {
+        RefreshingCredentials cache = new RefreshingCredentials(exchange(Duration.ofHours(1)), clock);
+        AccessToken first = cache.token();
+        clock.advance(Duration.ofMinutes(50));
+        assertSame(first, cache.token());
+        assertEquals(1, exchanges.get());
+    }
+
+    @Test
+    void advisoryWindowServesTheCachedTokenAndRefreshesInTheBackgroundOnce() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger calls = new AtomicInteger();
+        RefreshingCredentials cache = new RefreshingCredentials(() -> {
+            if (calls.incrementAndGet() > 1) {
+                await(release);
+            }
+            return new AccessToken("sk-ant-oat01-test-" + calls.get(), clock.instant().plusSeconds(3600), null);
+        }, clock);
+        AccessToken first = cache.token();
+        clock.advance(Duration.ofSeconds(3600 - 100)); // 100 s left: advisory
+        for (int i = 0; i < 20; i++) {
+            assertSame(first, cache.token(), "advisory callers never wait");
+        }
+        release.countDown();
+        AccessToken refreshed = waitFor(() -> {
+            AccessToken t = cache.token();
+            return t == first ? null : t;
+        });
+        assertNotEquals(first, refreshed);
+        assertEquals(2, calls.get(), "one background refresh for twenty advisory callers");
+        cache.close();
+    }
+
+    @Test
+    void failedBackgroundRefreshKeepsServingTheValidTokenAndPausesFiveSeconds() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        RefreshingCredentials cache = new RefreshingCredentials(() -> {
+            if (calls.incrementAndGet() > 1) {
+                throw new TokenExchangeException("boom", 503, null, null, null, null, null);
+            }
+            return new AccessToken("sk-ant-oat01-test-first", clock.instant().plusSeconds(3600), null);
+        }, clock);
+        AccessToken first = cache.token();
+        clock.advance(Duration.ofSeconds(3600 - 100));
+        assertSame(first, cache.token());
+        waitFor(() -> calls.get() == 2 ? Boolean.TRUE : null);
+        Thread.sleep(50); // let the failure handler record the pause
+        for (int i = 0; i < 10; i++) {
+            assertSame(first, cache.token(), "the stale but valid token is served");
+        }
+        assertEquals(2, calls.get(), "no retry inside the 5 s pause");
+        clock.advance(Duration.ofSeconds(6));
+        assertSame(first, cache.token());
+        waitFor(() -> calls.get() == 3 ? Boolean.TRUE : null);
+        cache.close();
+    }
+
+    @Test
+    void mandatoryWindowMakesFiftyConcurrentCallersShareOneExchange() throws Exception {
+        CountDownLatch inExchange = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger calls = new AtomicInteger();
+        RefreshingCredentials cache = new RefreshingCredentials(() -> {
+            int n = calls.incrementAndGet();
+            if (n > 1) {
+                inExchange.countDown();
+                await(release);
+            }
+            return new AccessToken("sk-ant-oat01-test-" + n, clock.instant().plusSeconds(3600), null);
+        }, clock);
+        AccessToken first = cache.token();
+        clock.advance(Duration.ofSeconds(3600 - 10)); // 10 s left: mandatory
+        ExecutorService pool = Executors.newFixedThreadPool(50);
+        List<Future<AccessToken>> results = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            results.add(pool.submit(cache::token));
+        }
+        assertTrue(inExchange.await(5, TimeUnit.SECONDS));
+        Thread.sleep(100); // every caller is now waiting on the one refresh
+        release.countDown();
+        AccessToken second = results.get(0).get();
+        for (Future<AccessToken> f : results) {
+            assertSame(second, f.get(), "every caller gets the one new token");
+        }
+        assertNotEquals(first, second);
+        assertEquals(2, calls.get(), "fifty callers, one exchange");
+        pool.shutdown();
+    }
+
+    @Test
+    void mandatoryFailureIsThrownToEveryWaiterAndNoExpiringTokenIsServed() {
+        AtomicInteger calls = new AtomicInteger();
+        RefreshingCredentials cache = new RefreshingCredentials(() -> {
+            if (calls.incrementAndGet() > 1) {
+                throw new TokenExchangeException("refused", 401, "req_1", "authentication_error", null, null, null);
+            }
+            return new AccessToken("sk-ant-oat01-test-first", clock.instant().plusSeconds(3600), null);
+        }, clock);
+        cache.token();
+        clock.advance(Duration.ofSeconds(3600 - 20));
+        TokenExchangeException e = assertThrows(TokenExchangeException.class, cache::token);
+        assertEquals(401, e.statusCode());
+        clock.advance(Duration.ofSeconds(40)); // past expiry
+        assertThrows(TokenExchangeException.class, cache::token);
+        assertEquals(3, calls.get(), "each mandatory call after a failure tries again");
+    }
+
+    @Test
+    void invalidateDropsOnlyTheRejectedToken() {
+        RefreshingCredentials cache = new RefreshingCredentials(exchange(Duration.ofHours(1)), clock);
+        AccessToken first = cache.token();
+        cache.invalidate(first);
+        AccessToken second = cache.token();
+        assertNotEquals(first, second);
+        cache.invalidate(first); // a late 401 for the old token
+        assertSame(second, cache.token(), "the replacement survives a late invalidation");
+        cache.invalidate();
+        assertNotEquals(second, cache.token());
+        assertEquals(3, exchanges.get());
+    }
+
+    @Test
+    void toStringHidesTheToken() {
+        RefreshingCredentials cache = new RefreshingCredentials(exchange(Duration.ofHours(1)), clock);
+        AccessToken token = cache.token();
+        assertTrue(!cache.toString().contains(token.value()) && !token.toString().contains(token.value()));
+        assertTrue(token.toString().contains(token.value().substring(token.value().length() - 4)));
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static <T> T waitFor(Supplier<T> condition) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (System.nanoTime() < end) {
+            T value = condition.get();
+            if (value != null) {
+                return value;
+            }
+            Thread.sleep(5);
+        }
+        throw new AssertionError("condition not met within 5 s");
+    }
+}
