@@ -1,0 +1,75 @@
+package dev.wif4j.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Build rules a compiler cannot check. Providers see the world only through a
+ * DetectionContext, so nothing but the one real context may read the process environment.
+ */
+class SourceRulesTest {
+    private static final Pattern ENVIRONMENT = Pattern.compile("System\\s*\\.\\s*(getenv|getProperty|getProperties)\\b");
+    private static final Pattern CONSOLE = Pattern.compile("System\\s*\\.\\s*(out|err)\\b");
+    /** The one real context. */
+    private static final Set<String> MAY_READ_ENVIRONMENT = Set.of(
+            "core/src/main/java/dev/wif4j/internal/env/SystemDetectionContext.java");
+    /** Command-line entry points, which own their console. */
+    private static final Set<String> MAY_PRINT = Set.of(
+            "testkit/src/main/java/dev/wif4j/testkit/Demo.java");
+
+    @Test
+    void onlyTheRealDetectionContextReadsEnvironmentVariablesAndSystemProperties() {
+        assertEquals(List.of(), offenders(ENVIRONMENT, MAY_READ_ENVIRONMENT),
+                "read them through DetectionContext.env()/systemProperty() instead");
+    }
+
+    @Test
+    void libraryCodeNeverWritesToTheConsole() {
+        assertEquals(List.of(), offenders(CONSOLE, MAY_PRINT), "log through System.Logger instead");
+    }
+
+    @Test
+    void theRulesSeeTheSources() {
+        assertFalse(ProjectLayout.modulesWithSources().isEmpty());
+        assertFalse(offendersIn(ProjectLayout.root().resolve(
+                "core/src/main/java/dev/wif4j/internal/env"), ENVIRONMENT, Set.of()).isEmpty(),
+                "the real context must be found by the pattern, or the rule checks nothing");
+    }
+
+    private static List<String> offenders(Pattern pattern, Set<String> allowed) {
+        List<String> found = new ArrayList<>();
+        for (Path module : ProjectLayout.modulesWithSources()) {
+            found.addAll(offendersIn(module.resolve("src/main/java"), pattern, allowed));
+        }
+        return found;
+    }
+
+    private static List<String> offendersIn(Path dir, Pattern pattern, Set<String> allowed) {
+        Path root = ProjectLayout.root();
+        List<String> found = new ArrayList<>();
+        for (Path file : ProjectLayout.javaFiles(dir)) {
+            String relative = root.relativize(file).toString().replace('\\', '/');
+            if (allowed.contains(relative)) {
+                continue;
+            }
+            String[] lines = ProjectLayout.read(file).split("\n", -1);
+            for (int i = 0; i < lines.length; i++) {
+                String code = lines[i].strip();
+                if (code.startsWith("*") || code.startsWith("//") || code.startsWith("/*")) {
+                    continue; // Javadoc and comments may name what they forbid
+                }
+                if (pattern.matcher(code).find()) {
+                    found.add(relative + ":" + (i + 1));
+                }
+            }
+        }
+        return found;
+    }
+}

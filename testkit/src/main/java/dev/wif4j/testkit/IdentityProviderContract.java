@@ -1,0 +1,171 @@
+package dev.wif4j.testkit;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.wif4j.spi.Detection;
+import dev.wif4j.spi.IdentityProvider;
+import dev.wif4j.spi.IdentityToken;
+import dev.wif4j.spi.IdentityTokenSource;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The behaviour every {@link IdentityProvider} owes its users, built-in or in-house. A provider's test
+ * class extends this one and supplies the provider and two worlds, one where it works and one where it
+ * has nothing to go on:
+ *
+ * <pre>{@code
+ * class VaultIdentityProviderTest extends IdentityProviderContract {
+ *     protected IdentityProvider provider() { return new VaultIdentityProvider(); }
+ *     protected FakeDetectionContext availableContext() {
+ *         return FakeDetectionContext.builder().env("VAULT_ADDR", vault.url()).build();
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>Contexts are closed after each test.
+ */
+public abstract class IdentityProviderContract {
+
+    private static final Pattern ID = Pattern.compile("[a-z][a-z0-9-]{0,62}");
+
+    /** For subclasses. */
+    protected IdentityProviderContract() {
+    }
+
+    /** @return a new instance of the provider under test */
+    protected abstract IdentityProvider provider();
+
+    /**
+     * A world in which the provider is available and {@code open(...).fetch()} succeeds, typically
+     * pointing at emulators the subclass started.
+     *
+     * @return a new context
+     */
+    protected abstract FakeDetectionContext availableContext();
+
+    /**
+     * A world without the provider's signals; by default an empty one in which every network call fails.
+     *
+     * @return a new context
+     */
+    protected FakeDetectionContext unavailableContext() {
+        return FakeDetectionContext.empty();
+    }
+
+    /**
+     * Whether two fetches give two different tokens. True for every provider that asks an upstream
+     * service; false only for one that hands back a value it was given (such as {@code literal}).
+     *
+     * @return whether each fetch mints a new token
+     */
+    protected boolean mintsFreshTokens() {
+        return true;
+    }
+
+    /** The id is what users type in {@code WIF4J_PROVIDER}, so it must be well formed and stable. */
+    @Test
+    @DisplayName("its id is lower-case letters, digits and dashes, and the same every time")
+    public void idIsWellFormedAndStable() {
+        IdentityProvider provider = provider();
+        assertTrue(ID.matcher(provider.id()).matches(), () -> "id '" + provider.id() + "' must match " + ID);
+        assertEquals(provider.id(), provider().id());
+    }
+
+    /** A provider that is not registered is never found. */
+    @Test
+    @DisplayName("it is registered for ServiceLoader")
+    public void isRegisteredForServiceLoader() {
+        Class<?> type = provider().getClass();
+        boolean found = ServiceLoader.load(IdentityProvider.class, type.getClassLoader()).stream()
+                .anyMatch(p -> p.type() == type);
+        assertTrue(found, () -> type.getName() + " is not listed in META-INF/services/" + IdentityProvider.class.getName());
+    }
+
+    /** Off its signals a provider says no, says why, and stays off the network. */
+    @Test
+    @DisplayName("off its signals, detect() says unavailable with a reason and makes no network call")
+    public void unavailableWithoutSignals() {
+        try (FakeDetectionContext context = unavailableContext()) {
+            Detection detection = provider().detect(context);
+            assertNotNull(detection, "detect() returned null");
+            assertFalse(detection.isAvailable(), () -> "available in an empty world: " + detection.message());
+            assertFalse(detection.message().isBlank(), "an unavailable detection must give its reason");
+            assertEquals(java.util.List.of(), context.httpRequests(), "detect() called the network off its signals");
+        }
+    }
+
+    /** On its signals a provider says yes and what it saw. */
+    @Test
+    @DisplayName("on its signals, detect() says available and names its evidence")
+    public void availableWithSignals() {
+        try (FakeDetectionContext context = availableContext()) {
+            Detection detection = provider().detect(context);
+            assertTrue(detection.isAvailable(), () -> "unavailable: " + detection.message());
+            assertFalse(detection.message().isBlank(), "an available detection must name its evidence");
+        }
+    }
+
+    /** {@code detect} must never throw, whatever the environment holds. */
+    @Test
+    @DisplayName("detect() never throws, even when every variable it reads holds junk")
+    public void detectNeverThrowsOnJunk() {
+        Map<String, String> junk = new LinkedHashMap<>();
+        try (FakeDetectionContext available = availableContext()) {
+            available.environment().keySet().forEach(k -> junk.put(k, "::not a value\u0000%zz"));
+        }
+        try (FakeDetectionContext context = FakeDetectionContext.builder().env(junk).networkForbidden()
+                .probesAllowed(false).build()) {
+            Detection detection = assertDoesNotThrow(() -> provider().detect(context));
+            assertNotNull(detection, "detect() returned null");
+            assertFalse(detection.message().isBlank(), "a detection must explain itself");
+        }
+    }
+
+    /** Anthropic accepts a {@code jti} once, so each exchange needs a token of its own. */
+    @Test
+    @DisplayName("open() gives a source whose fetch() returns a JWT, a fresh one each time")
+    public void fetchReturnsFreshTokens() {
+        try (FakeDetectionContext context = availableContext();
+                IdentityTokenSource source = provider().open(context)) {
+            IdentityToken first = source.fetch();
+            IdentityToken second = source.fetch();
+            assertNotNull(first.subject(), "the token has no sub");
+            assertEquals(3, first.serialized().split("\\.", -1).length, "not a compact JWS");
+            if (mintsFreshTokens()) {
+                assertNotEquals(first.serialized(), second.serialized(), "two fetches returned the same token");
+            }
+        }
+    }
+
+    /** Tokens are secrets: nothing a user can print may contain one. */
+    @Test
+    @DisplayName("toString() of the provider, its source, its detection and its token shows no token")
+    public void toStringLeaksNoToken() {
+        try (FakeDetectionContext context = availableContext()) {
+            IdentityProvider provider = provider();
+            Detection detection = provider.detect(context);
+            try (IdentityTokenSource source = provider.open(context)) {
+                IdentityToken token = source.fetch();
+                String signature = token.serialized().substring(token.serialized().lastIndexOf('.') + 1);
+                for (Object shown : new Object[] {provider, source, detection, token}) {
+                    String text = String.valueOf(shown);
+                    assertFalse(text.contains(token.serialized()), () -> "toString() shows the token: " + text);
+                    assertFalse(!signature.isEmpty() && text.contains(signature),
+                            () -> "toString() shows the signature: " + text);
+                }
+                String logs = String.join("\n", context.logLines());
+                assertFalse(logs.contains(token.serialized()), "a log line holds the token");
+            }
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package dev.wif4j.testkit.internal;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The JDK HTTP server bound to 127.0.0.1 on a free port, with daemon worker threads, so an emulator
+ * can never listen beyond loopback and never keeps a JVM alive.
+ */
+public final class LoopbackServer implements AutoCloseable {
+
+    private final HttpServer server;
+    private final ExecutorService workers;
+
+    /**
+     * Starts a server on 127.0.0.1.
+     *
+     * @param name thread-name prefix, for thread dumps
+     * @param port the port, 0 for a free one
+     */
+    public LoopbackServer(String name, int port) {
+        AtomicInteger count = new AtomicInteger();
+        this.workers = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, name + "-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
+        } catch (IOException e) {
+            workers.shutdownNow();
+            throw new UncheckedIOException("cannot bind " + name + " to 127.0.0.1:" + port, e);
+        }
+        server.setExecutor(workers);
+    }
+
+    /**
+     * Routes a path prefix to a handler; an exception in the handler becomes a 500 naming it.
+     *
+     * @param path the path prefix
+     * @param handler the handler
+     */
+    public void route(String path, HttpHandler handler) {
+        server.createContext(path, exchange -> {
+            try (exchange) {
+                handler.handle(exchange);
+            } catch (IOException e) {
+                // The client went away; nothing to answer.
+            } catch (RuntimeException e) {
+                try {
+                    send(exchange, 500, "text/plain", "emulator failure: " + e, Map.of());
+                } catch (IOException | RuntimeException ignored) {
+                    // The response was already under way.
+                }
+            }
+        });
+    }
+
+    /** Starts serving. */
+    public void start() {
+        server.start();
+    }
+
+    /** @return the bound port */
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    /** @return {@code http://127.0.0.1:<port>} */
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port();
+    }
+
+    /**
+     * Sends a complete response.
+     *
+     * @param exchange the exchange
+     * @param status the status
+     * @param contentType the content type, or {@code null} for none
+     * @param body the body
+     * @param headers extra headers
+     * @throws IOException when the client went away
+     */
+    public static void send(HttpExchange exchange, int status, String contentType, String body,
+            Map<String, String> headers) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        if (contentType != null) {
+            exchange.getResponseHeaders().set("Content-Type", contentType);
+        }
+        headers.forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
+        exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+        if (bytes.length > 0) {
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        workers.shutdownNow();
+        try {
+            workers.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
