@@ -470,7 +470,8 @@ public final class WorkloadIdentity implements AutoCloseable {
                     .followRedirects(HttpClient.Redirect.NEVER)
                     .build();
             TokenExchanger exchanger = new TokenExchanger(resolved.settings(), tokenSource, client, ctx.clock(),
-                    exchangeOptions, Version.userAgent(chosenId));
+                    exchangeOptions, Version.userAgent(chosenId),
+                    ctx.globalSetting("audience").orElse(DetectionContext.DEFAULT_AUDIENCE));
             RefreshingCredentials credentials = new RefreshingCredentials(exchanger::exchange, ctx.clock());
             LOG.log(Level.DEBUG, () -> "wif4j: identity provider '" + chosenId + "', " + resolved.settings()
                     + System.lineSeparator() + report.toTable());

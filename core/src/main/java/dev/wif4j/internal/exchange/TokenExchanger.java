@@ -24,6 +24,7 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -104,6 +105,8 @@ public final class TokenExchanger {
     private final Options options;
     private final String userAgent;
     private final URI endpoint;
+    private final String audience;
+    private final RejectionDiagnosis diagnosis = new RejectionDiagnosis();
 
     /**
      * Creates the exchanger.
@@ -114,9 +117,10 @@ public final class TokenExchanger {
      * @param clock the clock expiries are computed with
      * @param options retries and timeouts
      * @param userAgent the {@code User-Agent} header
+     * @param audience the audience identity tokens are expected to carry, for the hint after a denial
      */
     public TokenExchanger(FederationSettings settings, IdentityTokenSource source, HttpClient http, Clock clock,
-            Options options, String userAgent) {
+            Options options, String userAgent, String audience) {
         this.settings = settings;
         this.source = source;
         this.http = http;
@@ -124,6 +128,7 @@ public final class TokenExchanger {
         this.options = options;
         this.userAgent = userAgent;
         this.endpoint = settings.tokenEndpoint();
+        this.audience = Objects.requireNonNull(audience, "audience");
     }
 
     /** A failed attempt that may be tried again. */
@@ -190,13 +195,14 @@ public final class TokenExchanger {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body(token)))
                 .build();
         Instant sentAt = clock.instant();
+        Instant sentBefore = diagnosis.recordSent(token, sentAt);
         HttpResponse<byte[]> response = send(request);
         int status = response.statusCode();
         String requestId = response.headers().firstValue("request-id").orElse(null);
         if (status >= 200 && status < 300) {
             return parse(response.body(), status, requestId, sentAt);
         }
-        TokenExchangeException failure = failure(response, token);
+        TokenExchangeException failure = failure(response, token, sentBefore);
         if (status == 408 || status == 429 || status >= 500) {
             Duration retryAfter = retryAfter(response);
             if (retryAfter != null && retryAfter.compareTo(options.maxRetryAfter()) > 0) {
@@ -305,12 +311,12 @@ public final class TokenExchanger {
                 null, null, "Check that ANTHROPIC_BASE_URL points at the Claude API.", null);
     }
 
-    private TokenExchangeException failure(HttpResponse<byte[]> response, IdentityToken token) {
+    private TokenExchangeException failure(HttpResponse<byte[]> response, IdentityToken token, Instant sentBefore) {
         int status = response.statusCode();
         String requestId = response.headers().firstValue("request-id").orElse(null);
         ErrorBodies.Parsed parsed = ErrorBodies.parse(response.body(),
                 response.headers().firstValue("content-type").orElse(null));
-        String hint = hint(status, parsed.errorType(), token);
+        String hint = hint(status, parsed.errorType(), token, sentBefore);
         StringBuilder message = new StringBuilder("Token exchange at ").append(endpoint).append(" failed with HTTP ")
                 .append(status).append(requestIdPart(requestId));
         if (parsed.errorType() != null || parsed.errorMessage() != null) {
@@ -329,13 +335,15 @@ public final class TokenExchanger {
                 parsed.redacted(), hint, null);
     }
 
-    private String hint(int status, String errorType, IdentityToken token) {
+    private String hint(int status, String errorType, IdentityToken token, Instant sentBefore) {
         if (status == 401 || (status == 400 && "invalid_grant".equals(errorType))) {
+            List<String> causes = RejectionDiagnosis.causes(token, clock.instant(), sentBefore, audience);
+            String seen = causes.isEmpty() ? "" : " Seen in the token: " + String.join("; ", causes) + ".";
             return "Anthropic did not accept the identity token (iss=" + token.issuer().orElse("?") + ", sub="
                     + token.subject().orElse("?") + ", aud=" + token.audience() + ") under rule "
-                    + settings.federationRuleId() + ". Check that the issuer's URL equals iss byte for byte, that "
-                    + "the rule's subject_prefix, audience and claims match, and that the token is not expired or "
-                    + "reused" + (settings.workspaceId().isPresent() ? ""
+                    + settings.federationRuleId() + "." + seen + " Check that the issuer's URL equals iss byte for "
+                    + "byte, that the rule's subject_prefix, audience and claims match, and that the token is not "
+                    + "expired or reused" + (settings.workspaceId().isPresent() ? ""
                     : "; if the rule covers several workspaces, set ANTHROPIC_WORKSPACE_ID")
                     + ". The reason is on the Console's authentication history: " + HISTORY_URL;
         }
