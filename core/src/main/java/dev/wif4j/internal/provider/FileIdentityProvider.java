@@ -14,6 +14,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -40,17 +41,32 @@ public final class FileIdentityProvider implements IdentityProvider {
 
     @Override
     public Detection detect(DetectionContext context) {
-        return configured(context)
-                .map(c -> Detection.available(c.origin() + " names " + c.path()
-                        + (Files.exists(context.path(c.path())) ? "" : " (the file does not exist yet)")))
-                .orElseGet(() -> Detection.unavailable(ENV + " is not set"));
+        Optional<Configured> configured = configured(context);
+        if (configured.isEmpty()) {
+            return Detection.unavailable(ENV + " is not set");
+        }
+        Configured c = configured.get();
+        Path path;
+        try {
+            path = context.path(c.path());
+        } catch (InvalidPathException e) {
+            // Still chosen, so that fetch() reports the bad value instead of another provider being used.
+            return Detection.available(c.origin() + " is set, but is not a valid path (" + e.getReason() + ")");
+        }
+        return Detection.available(c.origin() + " names " + c.path()
+                + (Files.exists(path) ? "" : " (the file does not exist yet)"));
     }
 
     @Override
     public IdentityTokenSource open(DetectionContext context) {
         Configured configured = configured(context).orElseThrow(
                 () -> new IdentityTokenException(ENV + " is not set, so the file provider has no file to read."));
-        return new Source(context.path(configured.path()), configured.path(), configured.origin());
+        try {
+            return new Source(context.path(configured.path()), configured.path(), configured.origin());
+        } catch (InvalidPathException e) {
+            throw new IdentityTokenException("Identity token file (" + configured.origin() + "): the value is not a "
+                    + "valid path (" + e.getReason() + ").");
+        }
     }
 
     private static Optional<Configured> configured(DetectionContext context) {
