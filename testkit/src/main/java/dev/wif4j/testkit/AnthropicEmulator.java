@@ -17,11 +17,10 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.JWTParser;
 import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpExchange;
+import dev.wif4j.testkit.internal.Exchanges;
 import dev.wif4j.testkit.internal.JwksFetcher;
 import dev.wif4j.testkit.internal.LoopbackServer;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.text.ParseException;
@@ -31,9 +30,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Date;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -286,11 +283,12 @@ public final class AnthropicEmulator implements AutoCloseable {
     // ---- /v1/oauth/token ------------------------------------------------------------------------
 
     private void handleToken(HttpExchange exchange) throws IOException {
-        String body = new String(readAll(exchange.getRequestBody()), StandardCharsets.UTF_8);
-        tokenRequests.add(record(exchange, body));
+        byte[] raw = Exchanges.readBody(exchange);
+        String body = new String(raw, StandardCharsets.UTF_8);
+        tokenRequests.add(Exchanges.record(exchange, raw));
         String requestId = "req_emu_" + requestCounter.incrementAndGet();
         Fault fault = faults.poll();
-        if (fault != null && serveFault(exchange, fault, requestId)) {
+        if (fault != null && Exchanges.serve(exchange, fault, requestId)) {
             return;
         }
         if (!"POST".equals(exchange.getRequestMethod())) {
@@ -507,46 +505,12 @@ public final class AnthropicEmulator implements AutoCloseable {
         }
     }
 
-    private boolean serveFault(HttpExchange exchange, Fault fault, String requestId) throws IOException {
-        switch (fault.kind()) {
-            case DELAY -> {
-                sleep(fault.duration());
-                return false;
-            }
-            case DISCONNECT -> {
-                // Closing the exchange before any response line drops the connection.
-                exchange.getResponseBody().close();
-                return true;
-            }
-            case TRICKLE -> {
-                byte[] bytes = fault.body().getBytes(StandardCharsets.UTF_8);
-                fault.headers().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
-                exchange.getResponseHeaders().set("request-id", requestId);
-                exchange.sendResponseHeaders(fault.status(), bytes.length);
-                OutputStream out = exchange.getResponseBody();
-                for (byte b : bytes) {
-                    out.write(b);
-                    out.flush();
-                    sleep(fault.duration());
-                }
-                out.close();
-                return true;
-            }
-            default -> {
-                Map<String, String> headers = new LinkedHashMap<>(fault.headers());
-                headers.putIfAbsent("request-id", requestId);
-                LoopbackServer.send(exchange, fault.status(), null, fault.body(), headers);
-                return true;
-            }
-        }
-    }
-
     // ---- /v1/messages ---------------------------------------------------------------------------
 
     private void handleMessages(HttpExchange exchange) throws IOException {
         messagesRequests.incrementAndGet();
         String requestId = "req_emu_" + requestCounter.incrementAndGet();
-        byte[] raw = readAll(exchange.getRequestBody());
+        byte[] raw = Exchanges.readBody(exchange);
         if (!"POST".equals(exchange.getRequestMethod())) {
             error(exchange, 405, "not_found_error", "Use POST for /v1/messages", requestId);
             return;
@@ -653,28 +617,6 @@ public final class AnthropicEmulator implements AutoCloseable {
         body.putObject("error").put("type", type).put("message", message);
         body.put("request_id", requestId);
         LoopbackServer.send(exchange, status, "application/json", body.toString(), Map.of("request-id", requestId));
-    }
-
-    private static RecordedRequest record(HttpExchange exchange, String body) {
-        Map<String, List<String>> headers = new LinkedHashMap<>();
-        exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), List.copyOf(v)));
-        return new RecordedRequest(exchange.getRequestMethod(), exchange.getRequestURI().toString(),
-                Map.copyOf(headers), body);
-    }
-
-    private static byte[] readAll(InputStream in) throws IOException {
-        // Read at most a little over the documented cap, so a runaway client cannot fill the heap.
-        byte[] bytes = in.readNBytes(4 * 1024 * 1024);
-        in.transferTo(OutputStream.nullOutputStream());
-        return bytes;
-    }
-
-    private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private static String randomId(int length) {

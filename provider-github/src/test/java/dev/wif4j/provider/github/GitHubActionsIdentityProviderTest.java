@@ -1,0 +1,192 @@
+package dev.wif4j.provider.github;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.wif4j.provider.github.internal.ActionsTokenClient;
+import dev.wif4j.spi.Detection;
+import dev.wif4j.spi.IdentityProvider;
+import dev.wif4j.spi.IdentityToken;
+import dev.wif4j.spi.IdentityTokenException;
+import dev.wif4j.spi.IdentityTokenSource;
+import dev.wif4j.testkit.FakeDetectionContext;
+import dev.wif4j.testkit.Fault;
+import dev.wif4j.testkit.GitHubActionsEmulator;
+import dev.wif4j.testkit.IdentityProviderContract;
+import dev.wif4j.testkit.RecordedRequest;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** The {@code github} provider against the Actions token-service emulator. */
+class GitHubActionsIdentityProviderTest extends IdentityProviderContract {
+    static GitHubActionsEmulator actions;
+
+    @BeforeAll
+    static void start() {
+        actions = GitHubActionsEmulator.builder().repository("acme/app").environment("prod").start();
+    }
+
+    @AfterAll
+    static void stop() {
+        actions.close();
+    }
+
+    @Override
+    protected IdentityProvider provider() {
+        return new GitHubActionsIdentityProvider();
+    }
+
+    @Override
+    protected FakeDetectionContext availableContext() {
+        return FakeDetectionContext.builder().env(actions.jobEnvironment()).build();
+    }
+
+    private static IdentityToken fetch(FakeDetectionContext context) {
+        try (context; IdentityTokenSource source = new GitHubActionsIdentityProvider().open(context)) {
+            return source.fetch();
+        }
+    }
+
+    private static String fetchError(Map<String, String> env) {
+        try (FakeDetectionContext context = FakeDetectionContext.builder().env(env).build();
+                IdentityTokenSource source = new GitHubActionsIdentityProvider().open(context)) {
+            return assertThrows(IdentityTokenException.class, source::fetch).getMessage();
+        }
+    }
+
+    private static RecordedRequest lastRequest() {
+        List<RecordedRequest> requests = actions.requests();
+        return requests.get(requests.size() - 1);
+    }
+
+    @Test
+    @DisplayName("a job without id-token: write is unavailable, and the reason gives the fix")
+    void jobWithoutIdTokenPermission() {
+        try (FakeDetectionContext context = FakeDetectionContext.builder().env(actions.jobEnvironmentWithoutIdToken())
+                .build()) {
+            Detection detection = provider().detect(context);
+            assertFalse(detection.isAvailable());
+            assertEquals("GITHUB_ACTIONS is true but ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN "
+                    + "are not set: add `permissions: id-token: write` to the workflow or the job (pull requests from "
+                    + "forks never get an OIDC token)", detection.message());
+        }
+    }
+
+    @Test
+    @DisplayName("the evidence names the repository and the sub a rule must match")
+    void evidenceNamesTheSubject() {
+        try (FakeDetectionContext context = availableContext()) {
+            assertEquals("GitHub Actions job of acme/app (push, refs/heads/main) with an OIDC token service; tokens "
+                    + "will carry sub repo:acme/app:ref:refs/heads/main (or repo:acme/app:environment:<name> in a job "
+                    + "with an environment)", provider().detect(context).message());
+        }
+    }
+
+    @Test
+    @DisplayName("a request URL that is plain http off loopback is refused: the bearer would travel in clear")
+    void plainHttpUrlIsRefused() {
+        try (FakeDetectionContext context = FakeDetectionContext.builder().env(actions.jobEnvironment())
+                .env("ACTIONS_ID_TOKEN_REQUEST_URL", "http://tokens.example.com/idtoken?api-version=2.0").build()) {
+            Detection detection = provider().detect(context);
+            assertFalse(detection.isAvailable());
+            assertTrue(detection.message().contains("is not an https URL (http://tokens.example.com)"), detection.message());
+        }
+    }
+
+    @Test
+    @DisplayName("audience is added with & to a URL that has a query, with ? to one that has none")
+    void audienceIsAddedToTheQuery() {
+        assertEquals(URI.create("https://t.example/idtoken?api-version=2.0&audience=https%3A%2F%2Fapi.anthropic.com"),
+                ActionsTokenClient.withAudience(URI.create("https://t.example/idtoken?api-version=2.0"),
+                        "https://api.anthropic.com"));
+        assertEquals(URI.create("https://t.example/idtoken?audience=api%3A%2F%2Fx"),
+                ActionsTokenClient.withAudience(URI.create("https://t.example/idtoken"), "api://x"));
+        assertEquals(URI.create("https://t.example/idtoken?audience=a"),
+                ActionsTokenClient.withAudience(URI.create("https://t.example/idtoken?"), "a"));
+
+        IdentityToken withQuery = fetch(availableContext());
+        assertTrue(lastRequest().path().endsWith("/idtoken?api-version=2.0&audience=https%3A%2F%2Fapi.anthropic.com"),
+                lastRequest().path());
+        assertEquals(List.of("https://api.anthropic.com"), withQuery.audience());
+
+        IdentityToken withoutQuery = fetch(FakeDetectionContext.builder().env(actions.jobEnvironment())
+                .env("ACTIONS_ID_TOKEN_REQUEST_URL", actions.requestUrlWithoutQuery())
+                .setting("github.audience", "api://claude").build());
+        assertTrue(lastRequest().path().endsWith("/idtoken?audience=api%3A%2F%2Fclaude"), lastRequest().path());
+        assertEquals(List.of("api://claude"), withoutQuery.audience());
+        assertEquals("Bearer " + actions.requestToken(), lastRequest().header("Authorization").orElseThrow());
+    }
+
+    @Test
+    @DisplayName("the token carries GitHub's claims, and the first fetch logs the ones a rule can pin")
+    void claimsAreDescribed() {
+        try (FakeDetectionContext context = availableContext();
+                IdentityTokenSource source = provider().open(context)) {
+            IdentityToken token = source.fetch();
+            source.fetch();
+            assertEquals("repo:acme/app:environment:prod", token.subject().orElseThrow());
+            assertEquals("acme/app/.github/workflows/ci.yml@refs/heads/main",
+                    token.stringClaim("job_workflow_ref").orElseThrow());
+            List<String> described = context.logLines().stream().filter(l -> l.contains("narrow federation rule"))
+                    .toList();
+            assertEquals(1, described.size(), "described once: " + context.logLines());
+            assertTrue(described.get(0).contains("sub=repo:acme/app:environment:prod"), described.get(0));
+            assertTrue(described.get(0).contains("claims it can pin: repository=acme/app, repository_owner=acme, "
+                    + "ref=refs/heads/main, job_workflow_ref=acme/app/.github/workflows/ci.yml@refs/heads/main, "
+                    + "environment=prod"), described.get(0));
+        }
+    }
+
+    @Test
+    @DisplayName("a 503 is retried and the next answer used")
+    void serviceUnavailableThenOk() {
+        int before = actions.requests().size();
+        actions.enqueue(Fault.status(503, ""));
+        IdentityToken token = fetch(availableContext());
+        assertEquals("repo:acme/app:environment:prod", token.subject().orElseThrow());
+        assertEquals(before + 2, actions.requests().size());
+    }
+
+    @Test
+    @DisplayName("a persistent 502 gives up after three attempts with a retryable error")
+    void persistentBadGateway() {
+        for (int i = 0; i < 3; i++) {
+            actions.enqueue(Fault.status(502, ""));
+        }
+        try (FakeDetectionContext context = availableContext();
+                IdentityTokenSource source = provider().open(context)) {
+            IdentityTokenException e = assertThrows(IdentityTokenException.class, source::fetch);
+            assertTrue(e.isRetryable());
+            assertEquals("The GitHub Actions token service at 127.0.0.1 answered HTTP 502 (3 attempts).", e.getMessage());
+        }
+    }
+
+    @Test
+    @DisplayName("an answer without value, or with an empty body, is a clear error")
+    void missingValue() {
+        actions.enqueue(Fault.status(200, "{\"count\":0}"));
+        assertEquals("The GitHub Actions token service answered without a token: the JSON has no \"value\" field.",
+                fetchError(actions.jobEnvironment()));
+        actions.enqueue(Fault.status(200, ""));
+        assertEquals("The GitHub Actions token service answered HTTP 200 with an empty body.",
+                fetchError(actions.jobEnvironment()));
+    }
+
+    @Test
+    @DisplayName("a refused request token says it belongs to its job, and never shows it")
+    void refusedRequestToken() {
+        Map<String, String> env = new java.util.LinkedHashMap<>(actions.jobEnvironment());
+        env.put("ACTIONS_ID_TOKEN_REQUEST_TOKEN", "ghs_stale_token_of_another_job");
+        String message = fetchError(env);
+        assertTrue(message.startsWith("The GitHub Actions token service refused ACTIONS_ID_TOKEN_REQUEST_TOKEN (HTTP 401)"),
+                message);
+        assertFalse(message.contains("ghs_stale"), message);
+    }
+}
