@@ -158,6 +158,22 @@ public final class OidcIssuer implements AutoCloseable {
         published.removeIf(k -> k.getKeyID().equals(keyId));
     }
 
+    /**
+     * Serves another path from the issuer's own host, for emulators whose token endpoint lives beside the
+     * issuer (authentik's {@code /application/o/token/}).
+     *
+     * @param path the path prefix
+     * @param handler the handler
+     */
+    void route(String path, com.sun.net.httpserver.HttpHandler handler) {
+        server.route(path, handler);
+    }
+
+    /** @return {@code http://127.0.0.1:<port>}, the issuer's host without its path */
+    String hostUrl() {
+        return server.baseUrl();
+    }
+
     /** @return how many times the discovery document was fetched */
     public int discoveryRequests() {
         return discoveryRequests.get();

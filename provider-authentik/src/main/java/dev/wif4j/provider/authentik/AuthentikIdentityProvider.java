@@ -1,0 +1,65 @@
+package dev.wif4j.provider.authentik;
+
+import dev.wif4j.provider.authentik.internal.ClientCredentialsSource;
+import dev.wif4j.provider.authentik.internal.ClientSettings;
+import dev.wif4j.spi.Detection;
+import dev.wif4j.spi.DetectionContext;
+import dev.wif4j.spi.IdentityProvider;
+import dev.wif4j.spi.IdentityTokenException;
+import dev.wif4j.spi.IdentityTokenSource;
+
+/**
+ * The {@code authentik} provider: an identity token from authentik, or any OIDC server (Okta, Keycloak...),
+ * through the OAuth 2.0 client_credentials grant, authenticated by a client secret or a JWT client
+ * assertion (authentik's federated machine-to-machine login, e.g. with a projected Kubernetes token).
+ *
+ * <p>Settings ({@code WIF4J_AUTHENTIK_*}, or {@code authentik.*} in code): {@code token-url} (or {@code host},
+ * meaning {@code https://<host>/application/o/token/}), {@code client-id}, {@code client-secret-file} or
+ * {@code client-secret}, or {@code client-assertion-file} (re-read on every fetch), {@code scope}
+ * (default {@code openid}), {@code token-field} ({@code id_token}, the default, or {@code access_token}),
+ * {@code slug} (the application, to check {@code iss}), {@code max-lifetime-seconds} (default 3600).
+ *
+ * <p>Available only when configured; priority 50, above every detected cloud: configuring it is an
+ * explicit choice.
+ */
+public final class AuthentikIdentityProvider implements IdentityProvider {
+
+    /** Creates the provider; called by {@link java.util.ServiceLoader}. */
+    public AuthentikIdentityProvider() {
+    }
+
+    @Override
+    public String id() {
+        return ClientSettings.PROVIDER;
+    }
+
+    @Override
+    public int priority() {
+        return 50;
+    }
+
+    @Override
+    public Detection detect(DetectionContext context) {
+        ClientSettings.Resolution resolution = ClientSettings.resolve(context);
+        if (resolution.settings() == null) {
+            return Detection.unavailable(resolution.problem());
+        }
+        ClientSettings s = resolution.settings();
+        return Detection.available("client_credentials for client " + s.clientId() + " at " + s.tokenUrl() + " with "
+                + s.credentialDescription() + "; the " + s.tokenField() + " is the identity token");
+    }
+
+    @Override
+    public IdentityTokenSource open(DetectionContext context) {
+        ClientSettings.Resolution resolution = ClientSettings.resolve(context);
+        if (resolution.settings() == null) {
+            throw new IdentityTokenException("The authentik provider is " + resolution.problem() + ".");
+        }
+        return new ClientCredentialsSource(resolution.settings(), context);
+    }
+
+    @Override
+    public String toString() {
+        return "AuthentikIdentityProvider";
+    }
+}

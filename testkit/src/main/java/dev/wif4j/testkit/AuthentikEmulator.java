@@ -1,0 +1,299 @@
+package dev.wif4j.testkit;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.crypto.factories.DefaultJWSVerifierFactory;
+import com.nimbusds.jose.jwk.AsymmetricJWK;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jwt.SignedJWT;
+import com.sun.net.httpserver.HttpExchange;
+import dev.wif4j.testkit.internal.Exchanges;
+import dev.wif4j.testkit.internal.LoopbackServer;
+import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * An authentik OAuth2/OpenID provider on 127.0.0.1, answering the client_credentials grant the way
+ * authentik's machine-to-machine login does: {@code POST /application/o/token/} (form) with a client id and
+ * either a client secret or a JWT client assertion from a trusted issuer, answering with an
+ * {@code access_token} and (with scope {@code openid}) an {@code id_token}, both JWTs with
+ * {@code iss} {@code <host>/application/o/<slug>/} (trailing slash), {@code sub}
+ * {@code ak-<provider>-client_credentials} and {@code aud} the client id. The issuer's discovery document
+ * and keys are served below its URL, so Anthropic's emulator can use discovery.
+ *
+ * <p>Wrong credentials get authentik's {@code 400 invalid_client}; other misbehaviour comes from
+ * {@link #enqueue(Fault)}. Thread-safe.
+ */
+public final class AuthentikEmulator implements AutoCloseable {
+
+    /** The client assertion type of RFC 7523. */
+    public static final String JWT_BEARER_ASSERTION = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final OidcIssuer issuer;
+    private final String slug;
+    private final String providerName;
+    private final Duration validity;
+    private final Clock clock;
+    private final Map<String, String> secrets = new ConcurrentHashMap<>();
+    private final Map<String, OidcIssuer> assertionIssuers = new ConcurrentHashMap<>();
+    private final ConcurrentLinkedQueue<Fault> faults = new ConcurrentLinkedQueue<>();
+    private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
+
+    private AuthentikEmulator(Builder b) {
+        this.slug = b.slug;
+        this.providerName = b.providerName;
+        this.validity = b.validity;
+        this.clock = b.clock;
+        this.issuer = OidcIssuer.builder().clock(b.clock).path("/application/o/" + b.slug + "/").start();
+        issuer.route("/application/o/token/", this::handleToken);
+    }
+
+    /**
+     * Starts an emulator for the application {@code claude} and the provider {@code anthropic-wif}.
+     *
+     * @return the running emulator; close it when done
+     */
+    public static AuthentikEmulator start() {
+        return builder().start();
+    }
+
+    /** @return a builder for another slug, provider name, token validity or clock */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Registers a confidential client.
+     *
+     * @param clientId the client id
+     * @param clientSecret its secret
+     * @return this emulator
+     */
+    public AuthentikEmulator client(String clientId, String clientSecret) {
+        secrets.put(Objects.requireNonNull(clientId), Objects.requireNonNull(clientSecret));
+        return this;
+    }
+
+    /**
+     * Lets a client log in with a JWT client assertion signed by an issuer (authentik's federated
+     * machine-to-machine login, e.g. with a projected Kubernetes token).
+     *
+     * @param clientId the client id
+     * @param assertionIssuer the issuer whose signed tokens are accepted
+     * @return this emulator
+     */
+    public AuthentikEmulator clientWithAssertions(String clientId, OidcIssuer assertionIssuer) {
+        assertionIssuers.put(Objects.requireNonNull(clientId), Objects.requireNonNull(assertionIssuer));
+        return this;
+    }
+
+    /** @return the token endpoint, {@code http://127.0.0.1:<port>/application/o/token/} */
+    public String tokenUrl() {
+        return issuer.hostUrl() + "/application/o/token/";
+    }
+
+    /** @return the host URL, {@code http://127.0.0.1:<port>}, as {@code WIF4J_AUTHENTIK_HOST} takes it */
+    public String hostUrl() {
+        return issuer.hostUrl();
+    }
+
+    /** @return the issuer URL, {@code http://127.0.0.1:<port>/application/o/<slug>/} */
+    public String issuerUrl() {
+        return issuer.issuerUrl();
+    }
+
+    /** @return the issuer, to register with {@link AnthropicEmulator#addIssuer} */
+    public OidcIssuer issuer() {
+        return issuer;
+    }
+
+    /** @return the {@code sub} of issued tokens, {@code ak-<provider>-client_credentials} */
+    public String subject() {
+        return "ak-" + providerName + "-client_credentials";
+    }
+
+    /** @return the application slug */
+    public String slug() {
+        return slug;
+    }
+
+    /**
+     * Queues a fault for the next token request.
+     *
+     * @param fault the fault
+     */
+    public void enqueue(Fault fault) {
+        faults.add(Objects.requireNonNull(fault, "fault"));
+    }
+
+    /** @return every token request, oldest first (bodies hold secrets: test data only) */
+    public List<RecordedRequest> requests() {
+        return List.copyOf(requests);
+    }
+
+    @Override
+    public void close() {
+        issuer.close();
+    }
+
+    @Override
+    public String toString() {
+        return "AuthentikEmulator[" + issuerUrl() + "]";
+    }
+
+    private void handleToken(HttpExchange exchange) throws IOException {
+        byte[] raw = Exchanges.readBody(exchange);
+        requests.add(Exchanges.record(exchange, raw));
+        Fault fault = faults.poll();
+        if (fault != null && Exchanges.serve(exchange, fault, null)) {
+            return;
+        }
+        if (!"POST".equals(exchange.getRequestMethod())) {
+            oauthError(exchange, 405, "invalid_request", "Use POST");
+            return;
+        }
+        Map<String, String> form = form(new String(raw, StandardCharsets.UTF_8));
+        if (!"client_credentials".equals(form.get("grant_type"))) {
+            oauthError(exchange, 400, "unsupported_grant_type", "Only client_credentials is enabled");
+            return;
+        }
+        String clientId = form.get("client_id");
+        if (clientId == null || !(authenticatedBySecret(clientId, form) || authenticatedByAssertion(clientId, form))) {
+            oauthError(exchange, 400, "invalid_client",
+                    "Client authentication failed (e.g., unknown client, no client authentication included, "
+                            + "or unsupported authentication method)");
+            return;
+        }
+        String scope = form.getOrDefault("scope", "");
+        OidcIssuer.TokenBuilder access = issuer.mint().subject(subject()).audience(clientId).lifetime(validity)
+                .claim("azp", clientId).claim("scope", scope);
+        ObjectNode body = JSON.createObjectNode();
+        body.put("access_token", access.sign());
+        body.put("token_type", "Bearer");
+        body.put("scope", scope);
+        body.put("expires_in", validity.toSeconds());
+        if (List.of(scope.split(" ")).contains("openid")) {
+            body.put("id_token", issuer.mint().subject(subject()).audience(clientId).lifetime(validity)
+                    .claim("azp", clientId).claim("auth_time", clock.instant().getEpochSecond()).sign());
+        }
+        LoopbackServer.send(exchange, 200, "application/json", body.toString(), Map.of());
+    }
+
+    private boolean authenticatedBySecret(String clientId, Map<String, String> form) {
+        String secret = secrets.get(clientId);
+        return secret != null && secret.equals(form.get("client_secret"));
+    }
+
+    private boolean authenticatedByAssertion(String clientId, Map<String, String> form) {
+        OidcIssuer trusted = assertionIssuers.get(clientId);
+        String assertion = form.get("client_assertion");
+        if (trusted == null || assertion == null || !JWT_BEARER_ASSERTION.equals(form.get("client_assertion_type"))) {
+            return false;
+        }
+        try {
+            SignedJWT jwt = SignedJWT.parse(assertion);
+            JWK key = JWKSet.parse(trusted.jwksJson()).getKeyByKeyId(jwt.getHeader().getKeyID());
+            if (!(key instanceof AsymmetricJWK asymmetric)) {
+                return false;
+            }
+            boolean signed = jwt.verify(new DefaultJWSVerifierFactory().createJWSVerifier(jwt.getHeader(),
+                    asymmetric.toPublicKey()));
+            Date exp = jwt.getJWTClaimsSet().getExpirationTime();
+            return signed && exp != null && exp.toInstant().isAfter(clock.instant());
+        } catch (ParseException | JOSEException e) {
+            return false;
+        }
+    }
+
+    private static Map<String, String> form(String body) {
+        Map<String, String> form = new LinkedHashMap<>();
+        for (String pair : body.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            form.putIfAbsent(key, eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+        }
+        return form;
+    }
+
+    private static void oauthError(HttpExchange exchange, int status, String error, String description)
+            throws IOException {
+        String body = JSON.createObjectNode().put("error", error).put("error_description", description).toString();
+        LoopbackServer.send(exchange, status, "application/json", body, Map.of());
+    }
+
+    /** Configures an {@link AuthentikEmulator}. */
+    public static final class Builder {
+        private String slug = "claude";
+        private String providerName = "anthropic-wif";
+        private Duration validity = Duration.ofMinutes(10);
+        private Clock clock = Clock.systemUTC();
+
+        private Builder() {
+        }
+
+        /**
+         * @param slug the application slug, part of the issuer URL
+         * @return this builder
+         */
+        public Builder slug(String slug) {
+            if (!slug.matches("[a-z0-9-_]+")) {
+                throw new IllegalArgumentException("an authentik slug is lower-case letters, digits, - and _: " + slug);
+            }
+            this.slug = slug;
+            return this;
+        }
+
+        /**
+         * @param name the provider's name, part of the generated service account's username
+         * @return this builder
+         */
+        public Builder providerName(String name) {
+            this.providerName = Objects.requireNonNull(name);
+            return this;
+        }
+
+        /**
+         * Sets the provider's Access Token Validity: the lifetime of issued tokens (default 10 minutes).
+         *
+         * @param validity the lifetime
+         * @return this builder
+         */
+        public Builder accessTokenValidity(Duration validity) {
+            this.validity = Objects.requireNonNull(validity);
+            return this;
+        }
+
+        /**
+         * @param clock the clock for {@code iat} and {@code exp}
+         * @return this builder
+         */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock);
+            return this;
+        }
+
+        /** @return the started emulator */
+        public AuthentikEmulator start() {
+            return new AuthentikEmulator(this);
+        }
+    }
+}
