@@ -428,7 +428,9 @@ public final class WorkloadIdentity implements AutoCloseable {
             ConfigResolver.Resolved resolved = ConfigResolver.resolve(base, new ConfigResolver.Explicit(
                     federationRuleId, organizationId, serviceAccountId, workspaceId, baseUrl, profile,
                     configDirectory));
-            resolved.warnings().forEach(w -> LOG.log(Level.WARNING, w));
+            // Through the context's logger, so that tests (and embedders) see what the user would.
+            System.Logger warn = base.logger(WorkloadIdentity.class.getName());
+            resolved.warnings().forEach(w -> warn.log(Level.WARNING, w));
             // A profile's identity_token is as explicit as ANTHROPIC_IDENTITY_TOKEN_FILE; code still wins.
             Map<String, String> fromProfile = new HashMap<>(resolved.providerSettings());
             fromProfile.keySet().removeAll(settings.keySet());

@@ -96,6 +96,8 @@ public final class AnthropicEmulator implements AutoCloseable {
     private final List<Decision> history = new CopyOnWriteArrayList<>();
     private final List<RecordedRequest> tokenRequests = new CopyOnWriteArrayList<>();
     private final ConcurrentLinkedQueue<Fault> faults = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Fault> messageFaults = new ConcurrentLinkedQueue<>();
+    private final List<RecordedRequest> messageRequests = new CopyOnWriteArrayList<>();
     private final AtomicInteger requestCounter = new AtomicInteger();
     private final AtomicInteger tokensIssued = new AtomicInteger();
     private final AtomicInteger messagesRequests = new AtomicInteger();
@@ -220,6 +222,21 @@ public final class AnthropicEmulator implements AutoCloseable {
      */
     public void enqueue(Fault fault) {
         faults.add(Objects.requireNonNull(fault, "fault"));
+    }
+
+    /**
+     * Queues a fault for the next {@code /v1/messages} request, e.g. a 401 the API returns for a token it
+     * no longer accepts.
+     *
+     * @param fault the fault
+     */
+    public void enqueueMessages(Fault fault) {
+        messageFaults.add(Objects.requireNonNull(fault, "fault"));
+    }
+
+    /** @return every request to {@code /v1/messages}, oldest first */
+    public List<RecordedRequest> messageRequests() {
+        return List.copyOf(messageRequests);
     }
 
     /** @return the authentication history, oldest first */
@@ -511,6 +528,11 @@ public final class AnthropicEmulator implements AutoCloseable {
         messagesRequests.incrementAndGet();
         String requestId = "req_emu_" + requestCounter.incrementAndGet();
         byte[] raw = Exchanges.readBody(exchange);
+        messageRequests.add(Exchanges.record(exchange, raw));
+        Fault fault = messageFaults.poll();
+        if (fault != null && Exchanges.serve(exchange, fault, requestId)) {
+            return;
+        }
         if (!"POST".equals(exchange.getRequestMethod())) {
             error(exchange, 405, "not_found_error", "Use POST for /v1/messages", requestId);
             return;

@@ -1,0 +1,175 @@
+package dev.wif4j.anthropic;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.anthropic.client.AnthropicClient;
+import com.anthropic.client.okhttp.AnthropicOkHttpClient;
+import com.anthropic.core.http.StreamResponse;
+import com.anthropic.errors.UnauthorizedException;
+import com.anthropic.models.messages.Message;
+import com.anthropic.models.messages.MessageCreateParams;
+import com.anthropic.models.messages.RawMessageStreamEvent;
+import dev.wif4j.WorkloadIdentity;
+import dev.wif4j.testkit.AnthropicEmulator;
+import dev.wif4j.testkit.FakeDetectionContext;
+import dev.wif4j.testkit.Fault;
+import dev.wif4j.testkit.OidcIssuer;
+import dev.wif4j.testkit.RecordedRequest;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** The real anthropic-java client, with the wif4j interceptor, against the Anthropic emulator on 127.0.0.1. */
+class WorkloadIdentityInterceptorTest {
+    private static final MessageCreateParams HELLO = MessageCreateParams.builder()
+            .model("claude-sonnet-4-5").maxTokens(64).addUserMessage("Hello").build();
+
+    private OidcIssuer idp;
+    private AnthropicEmulator anthropic;
+    private FakeDetectionContext world;
+    private WorkloadIdentity identity;
+    private AnthropicClient client;
+
+    @BeforeEach
+    void start() {
+        idp = OidcIssuer.start();
+        anthropic = AnthropicEmulator.start();
+        String ruleId = anthropic.trust(idp, "workload");
+        world = FakeDetectionContext.empty();
+        identity = WorkloadIdentity.builder().context(world)
+                .federationRuleId(ruleId)
+                .organizationId(anthropic.organizationId())
+                .baseUrl(anthropic.baseUrl())
+                .identityTokenSupplier(() -> idp.mint().sign())
+                .build();
+        client = AnthropicOkHttpClient.builder()
+                .baseUrl(anthropic.baseUrl())
+                .maxRetries(0)
+                .putHeader("anthropic-beta", "files-api-2025-04-14")
+                .addInterceptor(WorkloadIdentityInterceptor.of(identity))
+                .build();
+    }
+
+    @AfterEach
+    void stop() {
+        client.close();
+        identity.close();
+        world.close();
+        anthropic.close();
+        idp.close();
+    }
+
+    private static String text(Message message) {
+        return message.content().get(0).asText().text();
+    }
+
+    private RecordedRequest lastMessageRequest() {
+        List<RecordedRequest> requests = anthropic.messageRequests();
+        return requests.get(requests.size() - 1);
+    }
+
+    @Test
+    @DisplayName("a synchronous call carries the bearer token and the OAuth beta, once, beside the caller's betas")
+    void synchronousCall() {
+        assertEquals("Hello from the Anthropic emulator.", text(client.messages().create(HELLO)));
+        RecordedRequest sent = lastMessageRequest();
+        assertTrue(sent.header("Authorization").orElseThrow().startsWith("Bearer sk-ant-oat01-"));
+        assertEquals("files-api-2025-04-14,oauth-2025-04-20", sent.header("anthropic-beta").orElseThrow());
+        assertFalse(sent.headers().containsKey("x-api-key"));
+        client.messages().create(HELLO);
+        assertEquals(1, anthropic.tokensIssued(), "the second call used the cached token");
+    }
+
+    @Test
+    @DisplayName("an asynchronous call is authorised the same way")
+    void asynchronousCall() throws Exception {
+        Message message = client.async().messages().create(HELLO).get(30, TimeUnit.SECONDS);
+        assertEquals("Hello from the Anthropic emulator.", text(message));
+        assertTrue(lastMessageRequest().header("Authorization").orElseThrow().startsWith("Bearer sk-ant-oat01-"));
+    }
+
+    @Test
+    @DisplayName("a streaming call is authorised and streams the whole answer")
+    void streamingCall() {
+        try (StreamResponse<RawMessageStreamEvent> stream = client.messages().createStreaming(HELLO)) {
+            String text = stream.stream()
+                    .flatMap(e -> e.contentBlockDelta().stream())
+                    .flatMap(d -> d.delta().text().stream())
+                    .map(t -> t.text())
+                    .collect(Collectors.joining());
+            assertEquals("Hello from the Anthropic emulator.", text);
+        }
+        assertTrue(lastMessageRequest().header("anthropic-beta").orElseThrow().contains("oauth-2025-04-20"));
+    }
+
+    @Test
+    @DisplayName("a revoked token gets a 401, wif4j refreshes once, and the call succeeds")
+    void revokedTokenIsRefreshedOnce() {
+        client.messages().create(HELLO);
+        anthropic.revokeAll();
+        assertEquals("Hello from the Anthropic emulator.", text(client.messages().create(HELLO)));
+        assertEquals(2, anthropic.tokensIssued(), "one refresh after the 401");
+        assertEquals(3, anthropic.messagesRequests(), "the 401 and its single replay");
+    }
+
+    @Test
+    @DisplayName("asynchronous calls are replayed once after a 401 too")
+    void asynchronousReplay() throws Exception {
+        client.messages().create(HELLO);
+        anthropic.revokeAll();
+        assertEquals("Hello from the Anthropic emulator.",
+                text(client.async().messages().create(HELLO).get(30, TimeUnit.SECONDS)));
+        assertEquals(2, anthropic.tokensIssued());
+    }
+
+    @Test
+    @DisplayName("a second 401 in a row is the caller's, not a loop")
+    void secondUnauthorizedIsReturned() {
+        String denied = "{\"type\":\"error\",\"error\":{\"type\":\"authentication_error\",\"message\":\"Invalid bearer token\"}}";
+        anthropic.enqueueMessages(Fault.status(401, denied));
+        anthropic.enqueueMessages(Fault.status(401, denied));
+        assertThrows(UnauthorizedException.class, () -> client.messages().create(HELLO));
+        assertEquals(2, anthropic.messagesRequests(), "one try and one replay, no more");
+        assertEquals(2, anthropic.tokensIssued(), "one token, then one refresh");
+        assertEquals("Hello from the Anthropic emulator.", text(client.messages().create(HELLO)));
+    }
+
+    @Test
+    @DisplayName("an API key configured on the client is replaced, never sent beside the bearer token")
+    void apiKeyIsRemoved() {
+        AnthropicClient keyed = AnthropicOkHttpClient.builder().baseUrl(anthropic.baseUrl()).apiKey("sk-ant-api03-x")
+                .addInterceptor(WorkloadIdentityInterceptor.of(identity)).build();
+        try {
+            keyed.messages().create(HELLO);
+        } finally {
+            keyed.close();
+        }
+        assertFalse(lastMessageRequest().headers().containsKey("x-api-key"), lastMessageRequest().headers().toString());
+        assertTrue(Stream.of(lastMessageRequest().header("Authorization").orElseThrow()).allMatch(
+                h -> h.startsWith("Bearer sk-ant-oat01-")));
+    }
+
+    @Test
+    @DisplayName("ANTHROPIC_API_KEY beside wif4j draws one warning naming it")
+    void apiKeyVariableIsWarnedAbout() {
+        try (FakeDetectionContext keyed = FakeDetectionContext.builder().env("ANTHROPIC_API_KEY", "sk-ant-api03-secret")
+                        .build();
+                WorkloadIdentity withKey = WorkloadIdentity.builder().context(keyed)
+                        .federationRuleId("fdrl_x").organizationId(anthropic.organizationId())
+                        .baseUrl(anthropic.baseUrl()).identityTokenSupplier(() -> idp.mint().sign()).build()) {
+            List<String> warnings = keyed.logLines().stream().filter(l -> l.startsWith("WARNING")).toList();
+            assertEquals(1, warnings.size(), warnings.toString());
+            assertTrue(warnings.get(0).contains("ANTHROPIC_API_KEY is set"), warnings.get(0));
+            assertFalse(warnings.get(0).contains("sk-ant-api03-secret"), warnings.get(0));
+            assertTrue(WorkloadIdentityInterceptor.of(withKey).toString().startsWith("WorkloadIdentityInterceptor["));
+        }
+    }
+}
