@@ -413,6 +413,76 @@ public final class WorkloadIdentity implements AutoCloseable {
         }
 
         /**
+         * Runs detection alone, as {@link #build()} would, without resolving the federation settings or
+         * opening a provider: what {@code wif4j detect} shows, even before the configuration is complete.
+         *
+         * @return the report; {@link DetectionReport#chosen()} is empty when no provider can be used
+         * @throws ConfigurationException if a provider id or the choice of provider is invalid
+         */
+        public DetectionReport detect() {
+            try {
+                return runDetection(detectionContext()).report();
+            } catch (IdentityProviderNotFoundException e) {
+                return e.report();
+            }
+        }
+
+        /**
+         * Detects and opens the identity provider, without resolving the federation settings: for tools
+         * that hand identity tokens to other programs ({@code wif4j identity-token}, {@code wif4j token-file}).
+         *
+         * @return the chosen provider's source (or the one given in code); close it when done
+         * @throws IdentityProviderNotFoundException if no identity provider can be used
+         * @throws ConfigurationException if a provider id or the choice of provider is invalid
+         */
+        public IdentityTokenSource openIdentityTokenSource() {
+            if (identityTokenSource != null) {
+                return identityTokenSource;
+            }
+            DetectionContext ctx = detectionContext();
+            Detector.Outcome outcome = runDetection(ctx);
+            IdentityTokenSource source = outcome.chosen().provider().open(ctx);
+            if (source == null) {
+                throw new WorkloadIdentityException("Identity provider '" + outcome.chosen().id() + "' ("
+                        + outcome.chosen().implementation() + ") opened no token source.");
+            }
+            return source;
+        }
+
+        private DetectionContext detectionContext() {
+            DetectionContext base = context != null ? context : new SystemDetectionContext(settings);
+            if (context != null && !settings.isEmpty()) {
+                base = OverlayContext.withSettings(base, settings);
+            }
+            try {
+                Map<String, String> fromProfile = new HashMap<>(ConfigResolver.resolve(base, new ConfigResolver.Explicit(
+                        federationRuleId, organizationId, serviceAccountId, workspaceId, baseUrl, profile,
+                        configDirectory)).providerSettings());
+                fromProfile.keySet().removeAll(settings.keySet());
+                return fromProfile.isEmpty() ? base : OverlayContext.withSettings(base, fromProfile);
+            } catch (ConfigurationException e) {
+                // Incomplete federation settings do not change which provider is found; build() reports them.
+                return base;
+            }
+        }
+
+        private Detector.Outcome runDetection(DetectionContext ctx) {
+            List<LoadedProvider> installed = ProviderLoader.load(
+                    classLoader != null ? classLoader : WorkloadIdentity.class.getClassLoader(),
+                    autoRegistration, providers);
+            Detector.Choice choice = provider != null
+                    ? new Detector.Choice(provider.strip(), "The provider chosen in code")
+                    : ctx.globalSetting("provider").map(p -> new Detector.Choice(p.strip(),
+                            ctx.systemProperty("wif4j.provider").isPresent() ? "wif4j.provider" : "WIF4J_PROVIDER"))
+                            .orElse(null);
+            Set<String> disabled = ctx.globalSetting("disabled.providers")
+                    .map(v -> Arrays.stream(v.split(",")).map(String::strip).filter(s -> !s.isEmpty())
+                            .collect(Collectors.toCollection(LinkedHashSet::new)))
+                    .map(s -> (Set<String>) s).orElse(Set.of());
+            return Detector.detect(installed, ctx, choice, disabled, detectionDeadline);
+        }
+
+        /**
          * Resolves the settings, chooses the provider and opens its token source. No network
          * call is made unless a provider's detection probes a metadata server.
          *
@@ -446,19 +516,7 @@ public final class WorkloadIdentity implements AutoCloseable {
                         identityTokenSource.getClass().getName(), "application code", DetectionReport.Status.CHOSEN,
                         "an identity token source was given in code")), chosenId);
             } else {
-                List<LoadedProvider> installed = ProviderLoader.load(
-                        classLoader != null ? classLoader : WorkloadIdentity.class.getClassLoader(),
-                        autoRegistration, providers);
-                Detector.Choice choice = provider != null
-                        ? new Detector.Choice(provider.strip(), "The provider chosen in code")
-                        : ctx.globalSetting("provider").map(p -> new Detector.Choice(p.strip(),
-                                ctx.systemProperty("wif4j.provider").isPresent() ? "wif4j.provider" : "WIF4J_PROVIDER"))
-                                .orElse(null);
-                Set<String> disabled = ctx.globalSetting("disabled.providers")
-                        .map(v -> Arrays.stream(v.split(",")).map(String::strip).filter(s -> !s.isEmpty())
-                                .collect(Collectors.toCollection(LinkedHashSet::new)))
-                        .map(s -> (Set<String>) s).orElse(Set.of());
-                Detector.Outcome outcome = Detector.detect(installed, ctx, choice, disabled, detectionDeadline);
+                Detector.Outcome outcome = runDetection(ctx);
                 report = outcome.report();
                 chosenId = outcome.chosen().id();
                 tokenSource = outcome.chosen().provider().open(ctx);

@@ -15,7 +15,7 @@ public final class Redaction {
      * that to be safe.
      *
      * @param secret the secret; may be {@code null}
-     * @return e.g. {@code "…x9Qa"}
+     * @return e.g. {@code "...x9Qa"}
      */
     public static String lastFour(String secret) {
         if (secret == null) {
@@ -24,7 +24,7 @@ public final class Redaction {
         if (secret.length() < 12) {
             return "****";
         }
-        return "…" + secret.substring(secret.length() - 4);
+        return "..." + secret.substring(secret.length() - 4);
     }
 
     /**

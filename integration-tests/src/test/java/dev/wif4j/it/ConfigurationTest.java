@@ -191,7 +191,7 @@ class ConfigurationTest {
 
     @Test
     void missingRuleAndOrganizationAreNamed() {
-        assertEquals("Workload identity federation is not configured: ANTHROPIC_FEDERATION_RULE_ID (the fdrl_… id of "
+        assertEquals("Workload identity federation is not configured: ANTHROPIC_FEDERATION_RULE_ID (the fdrl_... id of "
                 + "the federation rule) and ANTHROPIC_ORGANIZATION_ID (the organization's UUID) are not set, and no "
                 + "profile file supplies them. Set the variables, or pass the values to WorkloadIdentity.builder().",
                 error(withToken().build()));

@@ -113,7 +113,7 @@ public final class ConfigResolver {
 
         List<String> missing = new ArrayList<>();
         if (rule == null) {
-            missing.add("ANTHROPIC_FEDERATION_RULE_ID (the fdrl_… id of the federation rule)");
+            missing.add("ANTHROPIC_FEDERATION_RULE_ID (the fdrl_... id of the federation rule)");
         }
         if (org == null) {
             missing.add("ANTHROPIC_ORGANIZATION_ID (the organization's UUID)");

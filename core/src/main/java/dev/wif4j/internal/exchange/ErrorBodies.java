@@ -77,6 +77,6 @@ final class ErrorBodies {
 
     private static String scrub(String text) {
         String s = Redaction.scrub(text);
-        return s.length() > 500 ? s.substring(0, 500) + "… <" + (s.length() - 500) + " more chars>" : s;
+        return s.length() > 500 ? s.substring(0, 500) + "... <" + (s.length() - 500) + " more chars>" : s;
     }
 }

@@ -1,0 +1,110 @@
+package dev.wif4j.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.nimbusds.jose.jwk.JWKSet;
+import dev.wif4j.cli.internal.RuleCheck;
+import dev.wif4j.spi.IdentityToken;
+import dev.wif4j.spi.IdentityTokenSource;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.text.ParseException;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code wif4j check}. */
+@Command(name = "check", description = "Evaluate a federation rule (and its issuer) against a token, offline, the "
+        + "way Anthropic does, explaining each check. Exit 0 when Anthropic would accept the token, 1 when not.")
+final class CheckCommand implements Callable<Integer> {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @ParentCommand
+    Wif4jCommand root;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--rule", required = true, paramLabel = "FILE", description = "The rule JSON, as the Console or "
+            + "the Admin API shows it.")
+    Path rule;
+
+    @Option(names = "--issuer", paramLabel = "FILE", description = "The issuer JSON (issuer_url, jwks or "
+            + "jwks_source/jwks_keys, max_jwt_lifetime_seconds, check_jti).")
+    Path issuer;
+
+    @Option(names = "--jwks", paramLabel = "FILE", description = "The issuer's keys (a JWKS document or array), "
+            + "to verify the signature of a discovery issuer offline.")
+    Path jwks;
+
+    @Option(names = "--token-file", paramLabel = "FILE", description = "The token to check; by default one is "
+            + "fetched from the detected provider.")
+    Path tokenFile;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        JsonNode ruleJson = readJson(rule, "--rule");
+        JsonNode issuerJson = issuer == null ? null : readJson(issuer, "--issuer");
+        JWKSet keys;
+        try {
+            keys = jwks != null ? RuleCheck.parseKeys(read(jwks, "--jwks"))
+                    : issuerJson == null ? null : RuleCheck.inlineKeys(issuerJson);
+        } catch (ParseException e) {
+            throw new ParameterException(spec.commandLine(), "The keys are not JWKs: " + e.getMessage());
+        }
+        IdentityToken token = tokenFile != null ? IdentityToken.parse(read(tokenFile, "--token-file").strip()) : fetch();
+        Clock clock = root.context() != null ? root.context().clock() : Clock.systemUTC();
+        List<RuleCheck.Result> results = RuleCheck.evaluate(token, ruleJson, issuerJson, keys, clock.instant());
+        for (RuleCheck.Result r : results) {
+            out.printf("%-4s  %-16s %s%s%n", r.status(), r.check(), r.detail(),
+                    r.reason() == null ? "" : "  [" + r.reason() + "]");
+        }
+        List<String> reasons = results.stream().filter(r -> r.status() == RuleCheck.Status.FAIL)
+                .map(RuleCheck.Result::reason).distinct().toList();
+        if (reasons.isEmpty()) {
+            out.println("Result: PASS. Anthropic's checks that can be made offline accept this token"
+                    + (results.stream().anyMatch(r -> r.status() == RuleCheck.Status.SKIP) ? " (see SKIP lines)." : "."));
+            return 0;
+        }
+        out.println("Result: FAIL. Anthropic would refuse this token: " + String.join(", ", reasons) + ".");
+        return 1;
+    }
+
+    private IdentityToken fetch() {
+        try (IdentityTokenSource source = root.builder().openIdentityTokenSource()) {
+            return source.fetch();
+        }
+    }
+
+    private JsonNode readJson(Path file, String option) {
+        try {
+            JsonNode node = JSON.readTree(read(file, option));
+            if (node == null || !node.isObject()) {
+                throw new ParameterException(spec.commandLine(), option + " " + file + " is not a JSON object.");
+            }
+            return node;
+        } catch (IOException e) {
+            throw new ParameterException(spec.commandLine(), option + " " + file + " is not JSON: "
+                    + e.getMessage().lines().findFirst().orElse(""));
+        }
+    }
+
+    private String read(Path file, String option) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new ParameterException(spec.commandLine(), option + " " + file + " cannot be read ("
+                    + e.getClass().getSimpleName() + ").");
+        }
+    }
+}
