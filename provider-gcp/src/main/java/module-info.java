@@ -1,0 +1,21 @@
+/**
+ * The {@code gcp} identity provider: Google identity tokens from the metadata server (Cloud Run, Cloud Functions,
+ * App Engine, Compute Engine, GKE with Workload Identity) or from a service-account key named by
+ * {@code GOOGLE_APPLICATION_CREDENTIALS}, through the Google Auth Library.
+ *
+ * <p>The Google Auth Library and Google HTTP Client are automatic modules; the names required here are their
+ * {@code Automatic-Module-Name} manifest entries.
+ *
+ * @provides dev.wif4j.spi.IdentityProvider the {@code gcp} provider
+ */
+module dev.wif4j.provider.gcp {
+    requires transitive dev.wif4j;
+    requires com.fasterxml.jackson.databind;
+    requires com.google.auth;
+    requires com.google.auth.oauth2;
+    requires com.google.api.client;
+
+    exports dev.wif4j.provider.gcp;
+
+    provides dev.wif4j.spi.IdentityProvider with dev.wif4j.provider.gcp.GcpIdentityProvider;
+}
