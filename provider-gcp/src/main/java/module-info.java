@@ -14,6 +14,11 @@ module dev.wif4j.provider.gcp {
     requires com.google.auth;
     requires com.google.auth.oauth2;
     requires com.google.api.client;
+    // Not used here, but needed at run time by the automatic modules above: an automatic module reads every
+    // module, yet only pulls other automatic modules into the graph, never explicit ones such as Guava and Gson.
+    // Without these two, a modular application fails with NoClassDefFoundError (ModulePathTest).
+    requires com.google.common;
+    requires com.google.gson;
 
     exports dev.wif4j.provider.gcp;
 

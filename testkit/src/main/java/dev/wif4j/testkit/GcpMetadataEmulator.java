@@ -74,7 +74,7 @@ public final class GcpMetadataEmulator implements AutoCloseable {
     private final String instanceId;
     private final String email;
     private final String uniqueId;
-    private final RSAKey serviceAccountKey;
+    private volatile RSAKey serviceAccountKey;
     private final ConcurrentLinkedQueue<Fault> faults = new ConcurrentLinkedQueue<>();
     private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
     private volatile boolean withoutFlavor;
@@ -88,13 +88,6 @@ public final class GcpMetadataEmulator implements AutoCloseable {
         this.instanceId = b.instanceId;
         this.email = b.email != null ? b.email : "app@" + b.projectId + ".iam.gserviceaccount.com";
         this.uniqueId = b.uniqueId;
-        try {
-            this.serviceAccountKey = new RSAKeyGenerator(2048).keyID(UUID.randomUUID().toString().replace("-", ""))
-                    .generate();
-        } catch (JOSEException e) {
-            issuer.close();
-            throw new IllegalStateException("cannot generate a service-account key", e);
-        }
         this.server = new LoopbackServer("gcp-metadata-emulator", 0);
         server.route("/computeMetadata", this::metadata);
         server.route("/token", this::token);
@@ -161,7 +154,7 @@ public final class GcpMetadataEmulator implements AutoCloseable {
         ObjectNode key = JSON.createObjectNode();
         key.put("type", "service_account");
         key.put("project_id", projectId);
-        key.put("private_key_id", serviceAccountKey.getKeyID());
+        key.put("private_key_id", serviceAccountKey().getKeyID());
         key.put("private_key", privateKeyPem());
         key.put("client_email", email);
         key.put("client_id", uniqueId);
@@ -207,9 +200,28 @@ public final class GcpMetadataEmulator implements AutoCloseable {
         return "GcpMetadataEmulator[" + server.baseUrl() + ", " + email + "]";
     }
 
+    /** The key is made on first use: RSA key generation is slow, and most tests never need one. */
+    private RSAKey serviceAccountKey() {
+        RSAKey key = serviceAccountKey;
+        if (key == null) {
+            synchronized (this) {
+                key = serviceAccountKey;
+                if (key == null) {
+                    try {
+                        key = new RSAKeyGenerator(2048).keyID(UUID.randomUUID().toString().replace("-", "")).generate();
+                    } catch (JOSEException e) {
+                        throw new IllegalStateException("cannot generate a service-account key", e);
+                    }
+                    serviceAccountKey = key;
+                }
+            }
+        }
+        return key;
+    }
+
     private String privateKeyPem() {
         try {
-            byte[] pkcs8 = serviceAccountKey.toPrivateKey().getEncoded();
+            byte[] pkcs8 = serviceAccountKey().toPrivateKey().getEncoded();
             return "-----BEGIN PRIVATE KEY-----\n"
                     + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(pkcs8)
                     + "\n-----END PRIVATE KEY-----\n";
@@ -324,7 +336,7 @@ public final class GcpMetadataEmulator implements AutoCloseable {
         JWTClaimsSet claims;
         try {
             SignedJWT assertion = SignedJWT.parse(form.getOrDefault("assertion", ""));
-            if (!assertion.verify(new RSASSAVerifier(serviceAccountKey.toRSAPublicKey()))) {
+            if (!assertion.verify(new RSASSAVerifier(serviceAccountKey().toRSAPublicKey()))) {
                 oauthError(exchange, "invalid_grant", "Invalid JWT Signature.");
                 return;
             }
