@@ -1,0 +1,250 @@
+package dev.wif4j.provider.gcp.internal;
+
+import com.google.api.client.http.javanet.NetHttpTransport;
+import com.google.auth.Retryable;
+import com.google.auth.http.HttpTransportFactory;
+import com.google.auth.oauth2.ComputeEngineCredentials;
+import com.google.auth.oauth2.GoogleCredentials;
+import com.google.auth.oauth2.IdToken;
+import com.google.auth.oauth2.IdTokenCredentials;
+import com.google.auth.oauth2.IdTokenProvider;
+import dev.wif4j.spi.IdentityToken;
+import dev.wif4j.spi.IdentityTokenException;
+import dev.wif4j.spi.IdentityTokenSource;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.lang.System.Logger.Level;
+import java.net.http.HttpClient;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Google identity tokens through the Google Auth Library's {@link IdTokenCredentials}: each {@link #fetch()}
+ * refreshes them, so every call asks the upstream for a new token and nothing is cached here. The
+ * {@link IdTokenProvider} is {@link ComputeEngineCredentials} (the metadata server, through a
+ * {@link MetadataTransport}) or the service-account / impersonated credentials of a
+ * {@code GOOGLE_APPLICATION_CREDENTIALS} file. Transient failures (a 503, a network error, a timeout) are tried
+ * three times with a short backoff.
+ */
+public final class GoogleIdTokenSource implements IdentityTokenSource {
+
+    private static final int MAX_ATTEMPTS = 3;
+    private static final Duration FIRST_BACKOFF = Duration.ofMillis(250);
+
+    private final IdTokenCredentials credentials;
+    private final String upstream;
+    private final boolean metadata;
+    private final GcpSettings settings;
+    private final System.Logger log;
+    private final AtomicBoolean described = new AtomicBoolean();
+
+    private GoogleIdTokenSource(IdTokenCredentials credentials, String upstream, boolean metadata,
+            GcpSettings settings, System.Logger log) {
+        this.credentials = credentials;
+        this.upstream = upstream;
+        this.metadata = metadata;
+        this.settings = settings;
+        this.log = log;
+    }
+
+    /**
+     * A source asking the metadata server at {@code settings.metadataHost()}.
+     *
+     * @param settings the settings
+     * @param client the HTTP client (no proxy)
+     * @param timeout the longest one request may take
+     * @param log the logger
+     * @return the source
+     */
+    public static GoogleIdTokenSource metadataServer(GcpSettings settings, HttpClient client, Duration timeout,
+            System.Logger log) {
+        MetadataTransport transport = new MetadataTransport(client, settings.metadataHost(), timeout);
+        ComputeEngineCredentials compute = ComputeEngineCredentials.newBuilder()
+                .setHttpTransportFactory(transport.factory())
+                .build();
+        List<IdTokenProvider.Option> options = new ArrayList<>();
+        if (settings.full()) {
+            options.add(IdTokenProvider.Option.FORMAT_FULL);
+        }
+        if (settings.licenses()) {
+            options.add(IdTokenProvider.Option.LICENSES_TRUE); // the library then asks for format=full too
+        }
+        return new GoogleIdTokenSource(build(compute, settings, options),
+                "The metadata server at " + settings.metadataHost(), true, settings, log);
+    }
+
+    /**
+     * A source minting through the credentials of a {@code GOOGLE_APPLICATION_CREDENTIALS} file. The library
+     * calls the file's {@code token_uri} (and, for impersonation, the IAM Credentials API) over its own
+     * {@link NetHttpTransport}, which honours the JVM's proxy settings.
+     *
+     * @param key the checked file
+     * @param settings the settings
+     * @param log the logger
+     * @return the source
+     */
+    public static GoogleIdTokenSource credentialsFile(ServiceAccountKey key, GcpSettings settings,
+            System.Logger log) {
+        NetHttpTransport transport = new NetHttpTransport();
+        HttpTransportFactory factory = () -> transport;
+        GoogleCredentials google;
+        try {
+            google = GoogleCredentials.fromStream(new ByteArrayInputStream(key.content()), factory);
+        } catch (IOException | RuntimeException e) {
+            // The library's message may quote the file; name the problem only.
+            throw new IdentityTokenException(ServiceAccountKey.VARIABLE + " is " + key.displayPath()
+                    + ", which the Google Auth Library cannot load (" + e.getClass().getSimpleName()
+                    + "): download a new key with gcloud iam service-accounts keys create.");
+        }
+        if (!(google instanceof IdTokenProvider provider)) {
+            throw new IdentityTokenException(ServiceAccountKey.VARIABLE + " is " + key.displayPath()
+                    + ", whose credentials cannot mint ID tokens.");
+        }
+        // Impersonated credentials leave email out unless asked; service-account keys always include it.
+        List<IdTokenProvider.Option> options = List.of(IdTokenProvider.Option.INCLUDE_EMAIL);
+        return new GoogleIdTokenSource(
+                IdTokenCredentials.newBuilder().setIdTokenProvider(provider).setTargetAudience(settings.audience())
+                        .setOptions(options).build(),
+                "The token endpoint of " + ServiceAccountKey.VARIABLE + " (" + key.account() + ")", false, settings,
+                log);
+    }
+
+    private static IdTokenCredentials build(IdTokenProvider provider, GcpSettings settings,
+            List<IdTokenProvider.Option> options) {
+        return IdTokenCredentials.newBuilder().setIdTokenProvider(provider).setTargetAudience(settings.audience())
+                .setOptions(options).build();
+    }
+
+    @Override
+    public IdentityToken fetch() {
+        Duration backoff = FIRST_BACKOFF;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                IdentityToken token = attempt();
+                describeOnce(token);
+                return token;
+            } catch (IOException e) {
+                IdentityTokenException failure = explain(e);
+                if (!failure.isRetryable() || attempt >= MAX_ATTEMPTS) {
+                    throw attempt > 1 && failure.isRetryable() ? new IdentityTokenException(failure.getMessage()
+                            + " (" + attempt + " attempts)", e, true) : failure;
+                }
+                log.log(Level.DEBUG, () -> failure.getMessage() + "; retrying");
+                sleep(backoff);
+                backoff = backoff.multipliedBy(2);
+            }
+        }
+    }
+
+    private IdentityToken attempt() throws IOException {
+        IdToken idToken;
+        // A new token every call: refresh() always asks the IdTokenProvider again.
+        synchronized (credentials) {
+            credentials.refresh();
+            idToken = credentials.getIdToken();
+        }
+        if (idToken == null || idToken.getTokenValue() == null || idToken.getTokenValue().isBlank()) {
+            throw new IdentityTokenException(upstream + " answered without a token.");
+        }
+        IdentityToken token;
+        try {
+            token = IdentityToken.parse(idToken.getTokenValue().strip());
+        } catch (IdentityTokenException e) {
+            throw new IdentityTokenException(upstream + " answered with something that is not a JWT: "
+                    + e.getMessage());
+        }
+        if (metadata && settings.full() && token.stringClaim("email").isEmpty()) {
+            throw new IdentityTokenException(upstream + " returned an identity token without an email claim although "
+                    + "wif4j asked for format=full. Only format=full tokens carry email (and, on Compute Engine and "
+                    + "GKE, google.compute_engine.*), and a federation rule should pin claims.email beside sub; "
+                    + "something between this workload and the metadata server drops the format parameter.");
+        }
+        return token;
+    }
+
+    private IdentityTokenException explain(IOException e) {
+        Throwable cause = e;
+        while (cause != null) {
+            if (cause instanceof MetadataTransport.MissingFlavorException missing) {
+                return new IdentityTokenException(upstream + " " + missing.getMessage() + ": whatever answered is not "
+                        + "the metadata server (an HTTP proxy, a firewall or a captive portal in the way). The "
+                        + "metadata server must be reached directly; check " + settings.metadataHostSource()
+                        + " and the network path to " + settings.metadataHost() + ".", e);
+            }
+            if (cause instanceof MetadataTransport.NoServiceAccountException) {
+                return new IdentityTokenException(upstream + " has no identity for this workload (HTTP 404): no "
+                        + "service account is attached. Attach one (Cloud Run: --service-account; Compute Engine: "
+                        + "--service-account on the instance; GKE: annotate the Kubernetes service account with "
+                        + "iam.gke.io/gcp-service-account and enable Workload Identity on the node pool).", e);
+            }
+            if (cause instanceof HttpTimeoutException || cause instanceof java.net.SocketTimeoutException) {
+                return new IdentityTokenException(upstream + " did not answer in time.", e, true);
+            }
+            if (cause instanceof InterruptedIOException) {
+                Thread.currentThread().interrupt();
+                return new IdentityTokenException("Interrupted while asking " + upstream + ".", e);
+            }
+            if (cause instanceof java.net.ConnectException || cause instanceof java.net.UnknownHostException) {
+                return new IdentityTokenException(upstream + " could not be reached ("
+                        + cause.getClass().getSimpleName() + "); is this workload running on Google Cloud?", e, true);
+            }
+            if (cause instanceof Retryable retryable && retryable.isRetryable()) {
+                return new IdentityTokenException(upstream + " is unavailable (" + firstLine(cause.getMessage())
+                        + ").", e, true);
+            }
+            cause = cause.getCause();
+        }
+        boolean retryable = e.getMessage() != null && e.getMessage().matches("(?s).*\\b5\\d\\d\\b.*");
+        return new IdentityTokenException(upstream + " refused the identity token request: "
+                + firstLine(e.getMessage()), e, retryable);
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "no detail";
+        }
+        String line = message.strip().lines().findFirst().orElse("");
+        return line.length() > 300 ? line.substring(0, 300) + "..." : line;
+    }
+
+    /** Says once which claims a federation rule should pin, so users can write a narrow one. */
+    private void describeOnce(IdentityToken token) {
+        if (!described.compareAndSet(false, true)) {
+            return;
+        }
+        String email = token.stringClaim("email").orElse(null);
+        Object google = token.claims().get("google");
+        Object computeEngine = google instanceof Map<?, ?> g ? g.get("compute_engine") : null;
+        log.log(Level.INFO, () -> "Google identity token: iss=" + token.issuer().orElse("?") + ", sub="
+                + token.subject().orElse("?") + ", email=" + (email == null ? "(none: format=standard)" : email)
+                + ", aud=" + token.audience() + ". A narrow federation rule pins claims.sub=" + token.subject()
+                .orElse("?") + (email == null ? "" : " and claims.email=" + email) + " with audience "
+                + settings.audience() + (computeEngine == null ? "" : "; google.compute_engine: " + computeEngine)
+                + ".");
+        if (email == null) {
+            log.log(Level.WARNING, () -> "The Google identity token has no email claim because gcp.format is standard;"
+                    + " a federation rule can then pin only sub. Set WIF4J_GCP_FORMAT=full to include email.");
+        }
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IdentityTokenException("Interrupted while waiting to ask for a Google identity token again.", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "GoogleIdTokenSource[" + (metadata ? "metadata server " + settings.metadataHost()
+                : ServiceAccountKey.VARIABLE) + ", audience=" + settings.audience() + ", format="
+                + (settings.full() ? "full" : "standard") + "]";
+    }
+}

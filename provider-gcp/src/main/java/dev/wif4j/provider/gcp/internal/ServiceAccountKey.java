@@ -1,0 +1,92 @@
+package dev.wif4j.provider.gcp.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wif4j.spi.DetectionContext;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+
+/**
+ * The Application Default Credentials file named by {@code GOOGLE_APPLICATION_CREDENTIALS}, read through the
+ * context and checked for a type that can mint ID tokens.
+ *
+ * @param displayPath the path as the variable names it
+ * @param type the file's {@code type}
+ * @param account the service account it speaks for ({@code client_email}, or the impersonation target URL)
+ * @param content the file's bytes, for the library
+ */
+public record ServiceAccountKey(String displayPath, String type, String account, byte[] content) {
+
+    /** The variable Google's libraries and tools read. */
+    public static final String VARIABLE = "GOOGLE_APPLICATION_CREDENTIALS";
+    /** The credential types whose library classes mint ID tokens for any audience. */
+    public static final Set<String> MINTING_TYPES = Set.of("service_account", "impersonated_service_account");
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int MAX_SIZE = 64 * 1024;
+
+    /**
+     * Reads and checks the file.
+     *
+     * @param context the context
+     * @param pathValue the variable's value
+     * @return the key
+     * @throws IllegalArgumentException with a sentence a user can act on
+     */
+    public static ServiceAccountKey read(DetectionContext context, String pathValue) {
+        String shown = GcpSettings.printable(pathValue);
+        Path path;
+        try {
+            path = context.path(pathValue.strip());
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(VARIABLE + " is '" + shown + "', which is not a usable path");
+        }
+        byte[] content;
+        try {
+            if (!Files.isRegularFile(path)) {
+                throw new IllegalArgumentException(VARIABLE + " is " + shown + ", but there is no such file");
+            }
+            if (Files.size(path) > MAX_SIZE) {
+                throw new IllegalArgumentException(VARIABLE + " is " + shown + ", which is larger than a credentials "
+                        + "file (" + MAX_SIZE + " bytes at most)");
+            }
+            content = Files.readAllBytes(path);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(VARIABLE + " is " + shown + ", which cannot be read ("
+                    + e.getClass().getSimpleName() + ")");
+        }
+        JsonNode json;
+        try {
+            json = JSON.readTree(content);
+        } catch (IOException e) {
+            json = null;
+        }
+        if (json == null || !json.isObject()) {
+            throw new IllegalArgumentException(VARIABLE + " is " + shown + ", which is not a JSON credentials file");
+        }
+        String type = json.path("type").asText("");
+        if (!MINTING_TYPES.contains(type)) {
+            String why = switch (type) {
+                case "authorized_user" -> "user credentials (gcloud auth application-default login), whose ID "
+                        + "tokens are for the gcloud OAuth client, not for an audience of your choice";
+                case "external_account" -> "workload identity federation credentials, which cannot mint Google ID "
+                        + "tokens; federate with Anthropic directly from the source identity instead";
+                case "" -> "a file without a \"type\"";
+                default -> "credentials of type " + GcpSettings.printable(type) + ", which cannot mint ID tokens";
+            };
+            throw new IllegalArgumentException(VARIABLE + " is " + shown + ": " + why + ". Use a service-account key "
+                    + "or impersonated_service_account credentials, or unset it to use the metadata server");
+        }
+        String account = "service_account".equals(type) ? json.path("client_email").asText("?")
+                : json.path("service_account_impersonation_url").asText("?");
+        return new ServiceAccountKey(shown, type, account, content);
+    }
+
+    /** Never shows the key itself. */
+    @Override
+    public String toString() {
+        return "ServiceAccountKey[" + displayPath + ", " + type + ", " + account + "]";
+    }
+}
