@@ -270,6 +270,18 @@ class AwsIdentityProviderTest extends IdentityProviderContract {
     }
 
     @Test
+    @DisplayName("too many request tags: JWTPayloadSizeExceededException says to send fewer")
+    void payloadTooLarge() {
+        sts.enqueue(AwsStsEmulator.error(400, "JWTPayloadSizeExceededException",
+                "The requested token payload size exceeds the maximum allowed size."));
+        IdentityTokenException e = fetchError(world(sts).setting("aws.tags", "a=1,b=2").build());
+        assertFalse(e.isRetryable());
+        assertEquals("STS us-east-1 (127.0.0.1) refused the token: its claims would be too large (The requested "
+                + "token payload size exceeds the maximum allowed size.). Send fewer or shorter request tags "
+                + "(aws.tags, WIF4J_AWS_TAGS).", e.getMessage());
+    }
+
+    @Test
     @DisplayName("wrong credentials are reported as such, without the secret")
     void wrongSecret() {
         IdentityTokenException e = fetchError(world(sts).env("AWS_SECRET_ACCESS_KEY", "CANARY-wrong-secret").build());

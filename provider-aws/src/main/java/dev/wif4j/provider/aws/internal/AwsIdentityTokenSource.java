@@ -259,6 +259,10 @@ public final class AwsIdentityTokenSource implements IdentityTokenSource {
                         + "AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN" : "the credentials the AWS SDK's chain "
                         + "found") + ", and that STS is active in " + region + ".", e);
             }
+            if ("JWTPayloadSizeExceededException".equals(code)) {
+                return new IdentityTokenException(where + " refused the token: its claims would be too large ("
+                        + message(e) + "). Send fewer or shorter request tags (aws.tags, WIF4J_AWS_TAGS).", e);
+            }
             if ("RegionDisabledException".equals(code)) {
                 return new IdentityTokenException("STS is not activated in " + region + " for this account: "
                         + "activate the region in IAM → Account settings, or set AWS_REGION to an active region. STS "
