@@ -1,0 +1,181 @@
+package dev.wif4j.provider.aws;
+
+import dev.wif4j.provider.aws.internal.AwsIdentityTokenSource;
+import dev.wif4j.provider.aws.internal.StsSettings;
+import dev.wif4j.spi.Detection;
+import dev.wif4j.spi.DetectionContext;
+import dev.wif4j.spi.IdentityProvider;
+import dev.wif4j.spi.IdentityTokenException;
+import dev.wif4j.spi.IdentityTokenSource;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The {@code aws} provider: an AWS workload (EC2, ECS, Lambda, EKS with IRSA or Pod Identity, or anything
+ * with AWS credentials) asks STS {@code GetWebIdentityToken} (IAM outbound identity federation) for a JWT
+ * whose {@code sub} is its IAM role ARN, and presents it to Anthropic. Every fetch calls STS anew.
+ *
+ * <p>Settings ({@code wif4j.aws.<key>} / {@code WIF4J_AWS_<KEY>}): {@code audience} (default
+ * {@code https://api.anthropic.com}), {@code signing-algorithm} ({@code RS256}, the default, or
+ * {@code ES384}), {@code duration-seconds} (60–3600, default 300), {@code tags} ({@code k=v,k2=v2}, added to
+ * the token as {@code request_tags}), {@code region} (else {@code AWS_REGION}, {@code AWS_DEFAULT_REGION},
+ * the SDK's region chain), {@code sts-endpoint} (else {@code AWS_ENDPOINT_URL_STS}, else the regional
+ * endpoint; never the global one).
+ *
+ * <p>Detection reads local signals only and never calls IMDS: {@code AWS_LAMBDA_FUNCTION_NAME},
+ * {@code AWS_EXECUTION_ENV}, {@code ECS_CONTAINER_METADATA_URI_V4}, {@code AWS_CONTAINER_CREDENTIALS_*},
+ * {@code AWS_WEB_IDENTITY_TOKEN_FILE} with {@code AWS_ROLE_ARN}, {@code AWS_ACCESS_KEY_ID},
+ * {@code AWS_PROFILE}, and the DMI data of an EC2 instance ({@code /sys/class/dmi/id/board_asset_tag}
+ * starting with {@code i-}, or {@code sys_vendor} {@code Amazon EC2}). On an EC2 instance with
+ * {@code AWS_EC2_METADATA_DISABLED=true} and no other credentials it is unavailable, since the SDK could
+ * not reach the instance role.
+ *
+ * <p>Priority 0: an AWS role is the identity of last resort among the cloud providers; a Kubernetes
+ * service account or a CI job on AWS hardware is the identity meant.
+ */
+public final class AwsIdentityProvider implements IdentityProvider {
+
+    private static final String DMI = "/sys/class/dmi/id/";
+
+    /** Creates the provider; called by {@link java.util.ServiceLoader}. */
+    public AwsIdentityProvider() {
+    }
+
+    @Override
+    public String id() {
+        return StsSettings.PROVIDER;
+    }
+
+    @Override
+    public int priority() {
+        return 0;
+    }
+
+    @Override
+    public Detection detect(DetectionContext context) {
+        try {
+            return detectSafely(context);
+        } catch (RuntimeException e) {
+            return Detection.unavailable("could not read the AWS signals (" + e.getClass().getSimpleName() + "): "
+                    + e.getMessage());
+        }
+    }
+
+    private static Detection detectSafely(DetectionContext context) {
+        List<String> evidence = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        context.env("AWS_LAMBDA_FUNCTION_NAME").ifPresent(name -> evidence.add("Lambda function " + name));
+        context.env("AWS_EXECUTION_ENV").filter(v -> !v.startsWith("AWS_Lambda") || evidence.isEmpty())
+                .ifPresent(v -> evidence.add("AWS_EXECUTION_ENV=" + v));
+        if (context.env("ECS_CONTAINER_METADATA_URI_V4").isPresent()) {
+            evidence.add("an ECS task (ECS_CONTAINER_METADATA_URI_V4)");
+        }
+        if (context.env("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI").isPresent()) {
+            evidence.add("container credentials (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: ECS task role)");
+        } else if (context.env("AWS_CONTAINER_CREDENTIALS_FULL_URI").isPresent()) {
+            evidence.add("container credentials (AWS_CONTAINER_CREDENTIALS_FULL_URI: EKS Pod Identity or a "
+                    + "credentials agent)");
+        }
+        Optional<String> tokenFile = context.env("AWS_WEB_IDENTITY_TOKEN_FILE");
+        Optional<String> roleArn = context.env("AWS_ROLE_ARN");
+        if (tokenFile.isPresent() && roleArn.isPresent()) {
+            if (readable(context, tokenFile.get())) {
+                evidence.add("web identity role " + roleArn.get() + " (AWS_WEB_IDENTITY_TOKEN_FILE: EKS IRSA)");
+            } else {
+                problems.add("AWS_WEB_IDENTITY_TOKEN_FILE names " + tokenFile.get() + ", which cannot be read: check "
+                        + "the projected service-account token volume");
+            }
+        } else if (tokenFile.isPresent() || roleArn.isPresent()) {
+            problems.add((tokenFile.isPresent() ? "AWS_WEB_IDENTITY_TOKEN_FILE is set but AWS_ROLE_ARN"
+                    : "AWS_ROLE_ARN is set but AWS_WEB_IDENTITY_TOKEN_FILE") + " is not: the SDK needs both to "
+                    + "assume a role with a web identity");
+        }
+        boolean keyId = context.env("AWS_ACCESS_KEY_ID").isPresent();
+        boolean secret = context.env("AWS_SECRET_ACCESS_KEY").isPresent();
+        if (keyId && secret) {
+            evidence.add("an access key (AWS_ACCESS_KEY_ID" + (context.env("AWS_SESSION_TOKEN").isPresent()
+                    ? ", with AWS_SESSION_TOKEN)" : ")"));
+        } else if (keyId || secret) {
+            problems.add((keyId ? "AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY"
+                    : "AWS_SECRET_ACCESS_KEY is set but AWS_ACCESS_KEY_ID") + " is not: set both");
+        }
+        context.env("AWS_PROFILE").ifPresent(p -> evidence.add("AWS profile " + p + " (AWS_PROFILE)"));
+        Optional<String> ec2 = ec2Instance(context);
+        boolean imdsDisabled = context.env("AWS_EC2_METADATA_DISABLED").map(v -> v.strip().equalsIgnoreCase("true"))
+                .orElse(false);
+        if (ec2.isPresent()) {
+            if (!imdsDisabled) {
+                evidence.add("an EC2 instance (" + ec2.get() + "), whose role the SDK reads from IMDS");
+            } else if (evidence.isEmpty()) {
+                problems.add("this is an EC2 instance (" + ec2.get() + "), but AWS_EC2_METADATA_DISABLED=true "
+                        + "keeps the AWS SDK from reading the instance role's credentials from IMDS, and no other "
+                        + "credentials are set: unset AWS_EC2_METADATA_DISABLED, or set AWS_ACCESS_KEY_ID and "
+                        + "AWS_SECRET_ACCESS_KEY or AWS_PROFILE");
+            }
+        }
+        if (evidence.isEmpty()) {
+            if (!problems.isEmpty()) {
+                return Detection.unavailable(String.join("; ", problems));
+            }
+            return Detection.unavailable("no AWS signal: none of AWS_LAMBDA_FUNCTION_NAME, AWS_EXECUTION_ENV, "
+                    + "ECS_CONTAINER_METADATA_URI_V4, AWS_CONTAINER_CREDENTIALS_RELATIVE_URI/FULL_URI, "
+                    + "AWS_WEB_IDENTITY_TOKEN_FILE with AWS_ROLE_ARN, AWS_ACCESS_KEY_ID or AWS_PROFILE is set, and "
+                    + "the DMI data (/sys/class/dmi/id) is not an EC2 instance's: run on AWS, or set AWS credentials");
+        }
+        StsSettings settings;
+        try {
+            settings = StsSettings.from(context);
+        } catch (IdentityTokenException e) {
+            return Detection.unavailable("AWS credentials are at hand (" + String.join("; ", evidence) + "), but "
+                    + e.getMessage());
+        }
+        return Detection.available(String.join("; ", evidence) + ". Tokens come from STS GetWebIdentityToken in "
+                + settings.region().orElse("the AWS SDK's region") + " (" + settings.signingAlgorithm() + ", "
+                + settings.durationSeconds() + " s, audience " + settings.audience() + "); their sub is the IAM "
+                + "role ARN"
+                + (problems.isEmpty() ? "" : ". Also seen: " + String.join("; ", problems)));
+    }
+
+    /** The instance id or vendor of an EC2 instance, from DMI data, read through the context. */
+    private static Optional<String> ec2Instance(DetectionContext context) {
+        Optional<String> assetTag = dmi(context, "board_asset_tag").filter(t -> t.startsWith("i-"));
+        if (assetTag.isPresent()) {
+            return Optional.of("DMI board_asset_tag " + assetTag.get());
+        }
+        return dmi(context, "sys_vendor").filter("Amazon EC2"::equals).map(v -> "DMI sys_vendor " + v);
+    }
+
+    private static Optional<String> dmi(DetectionContext context, String name) {
+        try (InputStream in = Files.newInputStream(context.path(DMI + name))) {
+            String value = new String(in.readNBytes(256), StandardCharsets.UTF_8).strip();
+            return value.isEmpty() ? Optional.empty() : Optional.of(value);
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty(); // not Linux, not readable, or not there: not a signal
+        }
+    }
+
+    private static boolean readable(DetectionContext context, String file) {
+        try {
+            Path path = context.path(file.strip());
+            return Files.isRegularFile(path) && Files.isReadable(path);
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public IdentityTokenSource open(DetectionContext context) {
+        return new AwsIdentityTokenSource(context, StsSettings.from(context));
+    }
+
+    @Override
+    public String toString() {
+        return "AwsIdentityProvider";
+    }
+}
