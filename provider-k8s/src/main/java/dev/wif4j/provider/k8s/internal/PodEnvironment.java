@@ -225,10 +225,19 @@ public final class PodEnvironment {
             throw new IdentityTokenException(podPath + " is a directory, not a token file.");
         }
         byte[] bytes;
-        try (InputStream in = Files.newInputStream(path)) {
-            bytes = in.readNBytes(MAX_BYTES + 1);
+        try {
+            bytes = readOnce(path);
         } catch (NoSuchFileException e) {
-            throw new IdentityTokenException(podPath + " does not exist.");
+            // The kubelet deletes the previous version right after the swap; a path lookup that started just
+            // before it can miss. The ..data link already names the new version, so one more open finds it.
+            try {
+                bytes = readOnce(path);
+            } catch (NoSuchFileException again) {
+                throw new IdentityTokenException(podPath + " does not exist.");
+            } catch (IOException again) {
+                throw new IdentityTokenException(podPath + " could not be read: " + again.getClass().getSimpleName(),
+                        again);
+            }
         } catch (AccessDeniedException e) {
             throw new IdentityTokenException(podPath + " cannot be read by this process (permission denied); "
                     + "projected tokens are mode 0600 by default unless the pod sets fsGroup or defaultMode.");
@@ -246,6 +255,12 @@ public final class PodEnvironment {
                     .decode(ByteBuffer.wrap(bytes)).toString().strip();
         } catch (CharacterCodingException e) {
             throw new IdentityTokenException(podPath + " is not UTF-8 text.");
+        }
+    }
+
+    private static byte[] readOnce(Path path) throws IOException {
+        try (InputStream in = Files.newInputStream(path)) {
+            return in.readNBytes(MAX_BYTES + 1);
         }
     }
 
