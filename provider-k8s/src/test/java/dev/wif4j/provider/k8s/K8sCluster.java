@@ -37,6 +37,8 @@ final class K8sCluster implements AutoCloseable {
     final KubernetesMockServer apiServer;
     /** Each TokenRequest body and its Authorization header, in order. */
     final List<Map.Entry<JsonNode, String>> tokenRequests = new CopyOnWriteArrayList<>();
+    /** Each TokenRequest's Impersonate-User header ("" when absent), in order. */
+    final List<String> impersonations = new CopyOnWriteArrayList<>();
 
     K8sCluster() {
         issuer = OidcIssuer.start();
@@ -66,6 +68,8 @@ final class K8sCluster implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         tokenRequests.add(Map.entry(body, String.valueOf(request.getHeader("Authorization"))));
+        String impersonate = request.getHeader("Impersonate-User");
+        impersonations.add(impersonate == null ? "" : impersonate);
         JsonNode spec = body.path("spec");
         String audience = spec.path("audiences").path(0).asText();
         long seconds = spec.path("expirationSeconds").asLong(3600);

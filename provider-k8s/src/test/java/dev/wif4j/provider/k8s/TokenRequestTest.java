@@ -138,4 +138,35 @@ class TokenRequestTest {
             assertTrue(e.getMessage().contains("could not reach the API server"), e.getMessage());
         }
     }
+
+    @Test
+    @DisplayName("Fabric8 takes nothing from the JVM's own configuration: kubernetes.* properties are ignored")
+    void fabric8IgnoresTheRealEnvironment() {
+        Map<String, String> set = Map.of("kubernetes.master", "https://10.255.255.1:6443",
+                "kubernetes.auth.token", "from-the-jvm", "kubernetes.namespace", "elsewhere",
+                "kubeconfig", "/nonexistent/kubeconfig", "kubernetes.impersonate.username", "cluster-admin");
+        Map<String, String> saved = new java.util.HashMap<>();
+        set.forEach((k, v) -> {
+            String old = System.getProperty(k);
+            if (old != null) {
+                saved.put(k, old);
+            }
+            System.setProperty(k, v);
+        });
+        try (FakeDetectionContext pod = cluster.pod().build();
+                IdentityTokenSource source = new K8sIdentityProvider().open(pod)) {
+            assertEquals(K8sCluster.SUBJECT, source.fetch().subject().orElseThrow());
+            assertFalse(lastRequest().getValue().contains("from-the-jvm"), "the JVM's kubernetes.auth.token was sent");
+            assertEquals("", cluster.impersonations.get(cluster.impersonations.size() - 1),
+                    "the JVM's kubernetes.impersonate.username was applied");
+        } finally {
+            set.keySet().forEach(k -> {
+                if (saved.containsKey(k)) {
+                    System.setProperty(k, saved.get(k));
+                } else {
+                    System.clearProperty(k);
+                }
+            });
+        }
+    }
 }
