@@ -1,0 +1,82 @@
+package dev.wif4j.provider.k8s.internal;
+
+import dev.wif4j.spi.IdentityToken;
+import dev.wif4j.spi.IdentityTokenException;
+import dev.wif4j.spi.IdentityTokenSource;
+import java.lang.System.Logger.Level;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Reads a projected {@code serviceAccountToken} file on every fetch (the kubelet rotates it at 80% of its
+ * lifetime) and refuses a token whose {@code aud} lacks the configured audience, before Anthropic does.
+ */
+public final class ProjectedTokenSource implements IdentityTokenSource {
+
+    private final PodEnvironment pod;
+    private final String path;
+    private final String audience;
+    private final System.Logger log;
+    private final AtomicBoolean described = new AtomicBoolean();
+
+    /**
+     * @param pod the pod's environment
+     * @param path the token file, as the pod names it
+     * @param audience the audience the token must carry
+     * @param log where the first token's rule-relevant claims are described
+     */
+    public ProjectedTokenSource(PodEnvironment pod, String path, String audience, System.Logger log) {
+        this.pod = pod;
+        this.path = path;
+        this.audience = audience;
+        this.log = log;
+    }
+
+    @Override
+    public IdentityToken fetch() {
+        IdentityToken token;
+        try {
+            token = pod.readToken(path);
+        } catch (IdentityTokenException e) {
+            throw new IdentityTokenException("Kubernetes projected token: " + e.getMessage(), e.getCause());
+        }
+        String problem = audienceProblem(token, path, audience);
+        if (problem != null) {
+            throw new IdentityTokenException(problem);
+        }
+        if (described.compareAndSet(false, true)) {
+            log.log(Level.INFO, () -> "Kubernetes projected token " + path + ": " + PodEnvironment.describe(token)
+                    + ". A narrow federation rule pins subject_prefix to that sub and audience to " + audience + ".");
+        }
+        return token;
+    }
+
+    /**
+     * Why a projected token will not do for the audience, or {@code null} if it will.
+     *
+     * @param token the token read
+     * @param path where it was read
+     * @param audience the configured audience
+     * @return the explanation, naming the token's sub, iss and aud and the volume setting that fixes it
+     */
+    public static String audienceProblem(IdentityToken token, String path, String audience) {
+        if (token.audience().contains(audience)) {
+            return null;
+        }
+        String fix = "set `audience: " + audience + "` on the serviceAccountToken source of the projected volume "
+                + "(volumes: - projected: sources: - serviceAccountToken: audience: " + audience
+                + ", expirationSeconds: 3600, path: token)";
+        if (PodEnvironment.onlyDefaultAudiences(token)) {
+            return "The token at " + path + " (" + PodEnvironment.describe(token) + ") carries only the cluster's "
+                    + "default audience, not " + audience + ". Every pod has such tokens, so a federation rule must "
+                    + "not accept them; " + fix + ".";
+        }
+        return "The token at " + path + " (" + PodEnvironment.describe(token) + ") is not for " + audience + ": "
+                + fix + ", or set k8s.audience (WIF4J_K8S_AUDIENCE) to the audience the volume and the federation "
+                + "rule use.";
+    }
+
+    @Override
+    public String toString() {
+        return "ProjectedTokenSource[" + path + ", audience=" + audience + "]";
+    }
+}

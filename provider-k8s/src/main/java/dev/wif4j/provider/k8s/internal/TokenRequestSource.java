@@ -1,0 +1,167 @@
+package dev.wif4j.provider.k8s.internal;
+
+import dev.wif4j.spi.IdentityToken;
+import dev.wif4j.spi.IdentityTokenException;
+import dev.wif4j.spi.IdentityTokenSource;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequest;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Asks the API server for a new token for the pod's own service account on every fetch: a TokenRequest
+ * ({@code POST /api/v1/namespaces/<ns>/serviceaccounts/<sa>/token}) with the configured audience and lifetime,
+ * through the Fabric8 client on the JDK's HTTP client.
+ *
+ * <p>Fabric8 is configured only from what the context shows: {@code Config.empty()} with auto-configuration
+ * off, so it never reads the process's environment, system properties, {@code ~/.kube/config} or the real
+ * service-account mount; the API server URL, the CA bundle and the bearer token (re-read before every
+ * request, as the kubelet rotates it) come from {@link PodEnvironment}.
+ */
+public final class TokenRequestSource implements IdentityTokenSource {
+
+    private static final int TIMEOUT_MILLIS = 10_000;
+
+    private final KubernetesClient client;
+    private final String apiServer;
+    private final String namespace;
+    private final String serviceAccount;
+    private final String audience;
+    private final long expirationSeconds;
+    private final System.Logger log;
+    private final AtomicBoolean described = new AtomicBoolean();
+
+    /**
+     * @param pod the pod's environment
+     * @param apiServer the API server's URL
+     * @param namespace the service account's namespace
+     * @param serviceAccount the service account's name
+     * @param audience the audience to ask for
+     * @param expirationSeconds the lifetime to ask for
+     * @param log where the first token's rule-relevant claims are described
+     */
+    public TokenRequestSource(PodEnvironment pod, String apiServer, String namespace, String serviceAccount,
+            String audience, long expirationSeconds, System.Logger log) {
+        this.apiServer = apiServer;
+        this.namespace = namespace;
+        this.serviceAccount = serviceAccount;
+        this.audience = audience;
+        this.expirationSeconds = expirationSeconds;
+        this.log = log;
+        ConfigBuilder config = new ConfigBuilder(Config.empty())
+                .withAutoConfigure(false)
+                .withMasterUrl(apiServer)
+                .withNamespace(namespace)
+                .withOauthTokenProvider(pod::mountedTokenText)
+                .withConnectionTimeout(TIMEOUT_MILLIS)
+                .withRequestTimeout(TIMEOUT_MILLIS)
+                // wif4j's credentials cache retries with a new request; two quick tries here are enough.
+                .withRequestRetryBackoffLimit(1)
+                .withRequestRetryBackoffInterval(250);
+        Optional<Path> ca = pod.caCertificate();
+        ca.ifPresent(path -> config.withCaCertFile(path.toString()));
+        this.client = new KubernetesClientBuilder()
+                .withConfig(config.build())
+                .withHttpClientFactory(new JdkHttpClientFactory())
+                .build();
+    }
+
+    @Override
+    public IdentityToken fetch() {
+        TokenRequest request = new TokenRequestBuilder()
+                .withNewSpec()
+                .withAudiences(audience)
+                .withExpirationSeconds(expirationSeconds)
+                .endSpec()
+                .build();
+        TokenRequest answer;
+        try {
+            answer = client.serviceAccounts().inNamespace(namespace).withName(serviceAccount).tokenRequest(request);
+        } catch (KubernetesClientException e) {
+            throw explain(e);
+        } catch (IdentityTokenException e) {
+            throw new IdentityTokenException("The pod's service-account token, which authenticates the "
+                    + "TokenRequest, could not be read: " + e.getMessage(), e);
+        }
+        String jwt = answer == null || answer.getStatus() == null ? null : answer.getStatus().getToken();
+        if (jwt == null || jwt.isBlank()) {
+            throw new IdentityTokenException("The API server answered the TokenRequest for " + subject()
+                    + " without a token (status.token is empty).");
+        }
+        IdentityToken token;
+        try {
+            token = IdentityToken.parse(jwt.strip());
+        } catch (IdentityTokenException e) {
+            throw new IdentityTokenException("The API server's TokenRequest answer is not a JWT: " + e.getMessage());
+        }
+        if (described.compareAndSet(false, true)) {
+            log.log(Level.INFO, () -> "Kubernetes TokenRequest token: " + PodEnvironment.describe(token)
+                    + ". A narrow federation rule pins subject_prefix to that sub and audience to " + audience + ".");
+        }
+        return token;
+    }
+
+    private IdentityTokenException explain(KubernetesClientException e) {
+        int code = e.getCode();
+        String what = "The TokenRequest for " + subject() + " (audience " + audience + ", " + expirationSeconds
+                + " s) at " + apiServer;
+        if (code == 403) {
+            return new IdentityTokenException(what + " was refused (HTTP 403 Forbidden): the service account may "
+                    + "not create tokens for itself. Add this rule to a Role in namespace " + namespace
+                    + " and bind it to the service account with a RoleBinding:\n"
+                    + "  - apiGroups: [\"\"]\n"
+                    + "    resources: [\"serviceaccounts/token\"]\n"
+                    + "    verbs: [\"create\"]\n"
+                    + "    resourceNames: [\"" + serviceAccount + "\"]\n"
+                    + "(kubectl create role wif4j-token-request -n " + namespace + " --verb=create "
+                    + "--resource=serviceaccounts/token --resource-name=" + serviceAccount + " && kubectl create "
+                    + "rolebinding wif4j-token-request -n " + namespace + " --role=wif4j-token-request "
+                    + "--serviceaccount=" + namespace + ":" + serviceAccount + "), or mount a projected token "
+                    + "instead and set k8s.source=file.", e);
+        }
+        if (code == 401) {
+            return new IdentityTokenException(what + " was refused (HTTP 401): the API server did not accept the "
+                    + "pod's own service-account token from " + PodEnvironment.serviceAccountTokenPath() + ".", e);
+        }
+        if (code == 404) {
+            return new IdentityTokenException(what + " failed (HTTP 404): no service account " + serviceAccount
+                    + " in namespace " + namespace + "; check k8s.namespace and k8s.service-account.", e);
+        }
+        // Fabric8 reports a failure below HTTP (refused, reset, TLS) with no status: -1 or 0.
+        boolean network = code <= 0;
+        boolean retryable = network || code == 429 || code >= 500;
+        String reason = network ? "could not reach the API server: " + rootMessage(e) : "failed (HTTP " + code + ")";
+        return new IdentityTokenException(what + " " + reason + ".", e, retryable);
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
+    }
+
+    private String subject() {
+        return "system:serviceaccount:" + namespace + ":" + serviceAccount;
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+
+    @Override
+    public String toString() {
+        return "TokenRequestSource[" + apiServer + ", " + subject() + ", audience=" + audience + ", "
+                + expirationSeconds + "s]";
+    }
+}
