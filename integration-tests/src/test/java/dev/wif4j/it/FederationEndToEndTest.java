@@ -19,10 +19,6 @@ import dev.wif4j.testkit.FederationRule;
 import dev.wif4j.testkit.ManualClock;
 import dev.wif4j.testkit.OidcIssuer;
 import dev.wif4j.testkit.RecordedRequest;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -91,18 +87,6 @@ class FederationEndToEndTest {
         return idp.mint().subject(SUBJECT).sign();
     }
 
-    private int callMessages(AccessToken token) throws Exception {
-        HttpClient client = HttpClient.newBuilder().proxy(HttpClient.Builder.NO_PROXY).build();
-        HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(anthropic.baseUrl() + "/v1/messages"))
-                .header("Authorization", token.authorizationHeaderValue())
-                .header("anthropic-beta", AnthropicEmulator.OAUTH_BETA)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(
-                        "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":16,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        return response.statusCode();
-    }
-
     @Test
     @DisplayName("a token file is detected, exchanged once, cached, and the token works on /v1/messages")
     void tokenFileIsDetectedExchangedAndCached() throws Exception {
@@ -116,7 +100,7 @@ class FederationEndToEndTest {
                 assertSame(token, identity.credentials().token());
             }
             assertEquals(1, anthropic.exchangeRequests(), "cached calls must not reach the token endpoint");
-            assertEquals(200, callMessages(token));
+            assertEquals(200, anthropic.callMessages(token));
 
             RecordedRequest sent = anthropic.tokenRequests().get(0);
             assertEquals("POST", sent.method());
@@ -175,13 +159,13 @@ class FederationEndToEndTest {
         try (WorkloadIdentity identity = identity(firstJwt)) {
             AccessToken first = identity.credentials().token();
             anthropic.revokeAll();
-            assertEquals(401, callMessages(first));
+            assertEquals(401, anthropic.callMessages(first));
             String rotated = mint();
             world.writeFile(TOKEN_FILE, rotated);
             identity.credentials().invalidate(first);
             AccessToken second = identity.credentials().token();
             assertNotEquals(first.value(), second.value());
-            assertEquals(200, callMessages(second));
+            assertEquals(200, anthropic.callMessages(second));
             assertEquals(2, anthropic.exchangeRequests());
             assertEquals(rotated, JSON.readTree(anthropic.tokenRequests().get(1).body()).get("assertion").asText(),
                     "the second exchange must present the rotated token");
@@ -264,7 +248,7 @@ class FederationEndToEndTest {
             Set<String> assertions = new HashSet<>();
             for (int i = 0; i < 3; i++) {
                 AccessToken token = identity.credentials().token();
-                assertEquals(200, callMessages(token));
+                assertEquals(200, anthropic.callMessages(token));
                 identity.credentials().invalidate(token);
                 world.writeFile(TOKEN_FILE, mint());
             }

@@ -6,21 +6,27 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
-import com.nimbusds.jose.crypto.ECDSAVerifier;
-import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jwt.JWT;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.JWTParser;
 import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpExchange;
+import dev.wif4j.AccessToken;
 import dev.wif4j.testkit.internal.Exchanges;
 import dev.wif4j.testkit.internal.JwksFetcher;
 import dev.wif4j.testkit.internal.LoopbackServer;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.text.ParseException;
@@ -270,6 +276,36 @@ public final class AnthropicEmulator implements AutoCloseable {
     /** @return how many requests reached {@code /v1/messages} */
     public int messagesRequests() {
         return messagesRequests.get();
+    }
+
+    /**
+     * Calls this emulator's {@code /v1/messages} as a client would with an access token (bearer token,
+     * OAuth beta, a one-line prompt), for end-to-end tests that end with a Claude call.
+     *
+     * @param token the access token
+     * @return the HTTP status: 200 for a live token this emulator issued
+     */
+    public int callMessages(AccessToken token) {
+        HttpClient client = HttpClient.newBuilder()
+                .proxy(HttpClient.Builder.NO_PROXY).build();
+        HttpRequest request = HttpRequest.newBuilder(
+                        URI.create(baseUrl() + "/v1/messages"))
+                .header("Authorization", token.authorizationHeaderValue())
+                .header("anthropic-beta", OAUTH_BETA)
+                .header("anthropic-version", "2023-06-01")
+                .header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(10))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"claude-sonnet-4-5\","
+                        + "\"max_tokens\":16,\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]}"))
+                .build();
+        try {
+            return client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot reach " + baseUrl() + "/v1/messages", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
     }
 
     /**

@@ -12,13 +12,11 @@ import com.sun.net.httpserver.HttpExchange;
 import dev.wif4j.testkit.internal.Exchanges;
 import dev.wif4j.testkit.internal.LoopbackServer;
 import java.io.IOException;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Date;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -168,7 +166,7 @@ public final class AuthentikEmulator implements AutoCloseable {
             oauthError(exchange, 405, "invalid_request", "Use POST");
             return;
         }
-        Map<String, String> form = form(new String(raw, StandardCharsets.UTF_8));
+        Map<String, String> form = Exchanges.form(new String(raw, StandardCharsets.UTF_8));
         if (!"client_credentials".equals(form.get("grant_type"))) {
             oauthError(exchange, 400, "unsupported_grant_type", "Only client_credentials is enabled");
             return;
@@ -219,19 +217,6 @@ public final class AuthentikEmulator implements AutoCloseable {
         } catch (ParseException | JOSEException e) {
             return false;
         }
-    }
-
-    private static Map<String, String> form(String body) {
-        Map<String, String> form = new LinkedHashMap<>();
-        for (String pair : body.split("&")) {
-            if (pair.isEmpty()) {
-                continue;
-            }
-            int eq = pair.indexOf('=');
-            String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-            form.putIfAbsent(key, eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-        }
-        return form;
     }
 
     private static void oauthError(HttpExchange exchange, int status, String error, String description)

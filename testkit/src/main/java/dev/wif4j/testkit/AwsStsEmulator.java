@@ -5,7 +5,6 @@ import dev.wif4j.testkit.internal.Exchanges;
 import dev.wif4j.testkit.internal.LoopbackServer;
 import dev.wif4j.testkit.internal.SigV4;
 import java.io.IOException;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -300,7 +299,7 @@ public final class AwsStsEmulator implements AutoCloseable {
             sendError(exchange, 403, "InvalidClientTokenId", "The security token included in the request is invalid.");
             return;
         }
-        Map<String, String> form = form(new String(body, StandardCharsets.UTF_8));
+        Map<String, String> form = Exchanges.form(new String(body, StandardCharsets.UTF_8));
         if (!"GetWebIdentityToken".equals(form.get("Action"))) {
             sendError(exchange, 400, "InvalidAction", "Could not find operation " + form.get("Action")
                     + " for version " + form.get("Version"));
@@ -428,20 +427,6 @@ public final class AwsStsEmulator implements AutoCloseable {
 
     private static String escape(String text) {
         return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
-    }
-
-    private static Map<String, String> form(String body) {
-        Map<String, String> params = new LinkedHashMap<>();
-        for (String pair : body.split("&")) {
-            if (pair.isEmpty()) {
-                continue;
-            }
-            int eq = pair.indexOf('=');
-            String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-            params.putIfAbsent(key, value);
-        }
-        return params;
     }
 
     /** Configures an {@link AwsStsEmulator}. */

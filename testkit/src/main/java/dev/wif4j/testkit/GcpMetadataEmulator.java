@@ -13,7 +13,6 @@ import dev.wif4j.testkit.internal.Exchanges;
 import dev.wif4j.testkit.internal.LoopbackServer;
 import java.io.IOException;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.time.Clock;
@@ -327,7 +326,7 @@ public final class GcpMetadataEmulator implements AutoCloseable {
         if (playFault(exchange)) {
             return;
         }
-        Map<String, String> form = form(new String(body, StandardCharsets.UTF_8));
+        Map<String, String> form = Exchanges.form(new String(body, StandardCharsets.UTF_8));
         if (!"POST".equals(exchange.getRequestMethod())
                 || !"urn:ietf:params:oauth:grant-type:jwt-bearer".equals(form.get("grant_type"))) {
             oauthError(exchange, "unsupported_grant_type", "Invalid grant_type");
@@ -374,21 +373,7 @@ public final class GcpMetadataEmulator implements AutoCloseable {
     }
 
     private static Map<String, String> query(URI uri) {
-        return form(uri.getRawQuery());
-    }
-
-    private static Map<String, String> form(String raw) {
-        Map<String, String> params = new LinkedHashMap<>();
-        if (raw == null || raw.isEmpty()) {
-            return params;
-        }
-        for (String pair : raw.split("&")) {
-            int eq = pair.indexOf('=');
-            String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-            params.putIfAbsent(key, value);
-        }
-        return params;
+        return Exchanges.form(uri.getRawQuery());
     }
 
     /** Configures a {@link GcpMetadataEmulator}. */

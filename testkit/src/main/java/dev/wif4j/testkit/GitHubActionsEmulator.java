@@ -5,9 +5,6 @@ import com.sun.net.httpserver.HttpExchange;
 import dev.wif4j.testkit.internal.Exchanges;
 import dev.wif4j.testkit.internal.LoopbackServer;
 import java.io.IOException;
-import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -183,7 +180,7 @@ public final class GitHubActionsEmulator implements AutoCloseable {
                     "{\"message\":\"The user is not authorized to access this resource.\"}", Map.of());
             return;
         }
-        String audience = query(exchange.getRequestURI()).getOrDefault("audience", "https://github.com/" + owner());
+        String audience = Exchanges.form(exchange.getRequestURI().getRawQuery()).getOrDefault("audience", "https://github.com/" + owner());
         OidcIssuer.TokenBuilder token = issuer.mint()
                 .subject(subject())
                 .audience(audience)
@@ -211,21 +208,6 @@ public final class GitHubActionsEmulator implements AutoCloseable {
         }
         String body = JSON.createObjectNode().put("count", 1).put("value", token.sign()).toString();
         LoopbackServer.send(exchange, 200, "application/json", body, Map.of());
-    }
-
-    private static Map<String, String> query(URI uri) {
-        Map<String, String> params = new LinkedHashMap<>();
-        String raw = uri.getRawQuery();
-        if (raw == null) {
-            return params;
-        }
-        for (String pair : raw.split("&")) {
-            int eq = pair.indexOf('=');
-            String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-            params.putIfAbsent(key, value);
-        }
-        return params;
     }
 
     /** Configures a {@link GitHubActionsEmulator}. */

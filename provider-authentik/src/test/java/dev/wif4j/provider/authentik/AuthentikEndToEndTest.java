@@ -11,10 +11,6 @@ import dev.wif4j.testkit.FakeDetectionContext;
 import dev.wif4j.testkit.FederationIssuer;
 import dev.wif4j.testkit.FederationRule;
 import dev.wif4j.testkit.OidcIssuer;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -42,14 +38,7 @@ class AuthentikEndToEndTest {
                     WorkloadIdentity identity = WorkloadIdentity.builder().context(world).build()) {
                 assertEquals("authentik", identity.providerId());
                 AccessToken token = identity.credentials().token();
-                HttpResponse<String> reply = HttpClient.newBuilder().proxy(HttpClient.Builder.NO_PROXY).build().send(
-                        HttpRequest.newBuilder(URI.create(anthropic.baseUrl() + "/v1/messages"))
-                                .header("Authorization", token.authorizationHeaderValue())
-                                .header("anthropic-beta", AnthropicEmulator.OAUTH_BETA)
-                                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"claude-sonnet-4-5\","
-                                        + "\"max_tokens\":8,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
-                                .build(), HttpResponse.BodyHandlers.ofString());
-                assertEquals(200, reply.statusCode(), reply.body());
+                assertEquals(200, anthropic.callMessages(token));
                 assertEquals("ok", anthropic.lastDecision().reason());
                 String everything = identity + "\n" + identity.detection() + "\n" + String.join("\n", world.logLines());
                 assertFalse(everything.contains("CANARY"), everything);

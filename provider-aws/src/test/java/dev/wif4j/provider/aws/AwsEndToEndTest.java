@@ -11,10 +11,6 @@ import dev.wif4j.testkit.AwsStsEmulator;
 import dev.wif4j.testkit.FakeDetectionContext;
 import dev.wif4j.testkit.FederationIssuer;
 import dev.wif4j.testkit.FederationRule;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -40,30 +36,19 @@ class AwsEndToEndTest {
                     WorkloadIdentity identity = WorkloadIdentity.builder().context(lambda).build()) {
                 assertEquals("aws", identity.providerId());
                 AccessToken token = identity.credentials().token();
-                assertEquals(200, messages(anthropic, token));
+                assertEquals(200, anthropic.callMessages(token));
                 assertEquals(role, anthropic.lastDecision().subject());
                 assertEquals(1, sts.tokenRequests().size());
 
                 identity.credentials().invalidate(token);
                 AccessToken next = identity.credentials().token();
                 assertNotEquals(token.value(), next.value());
-                assertEquals(200, messages(anthropic, next));
+                assertEquals(200, anthropic.callMessages(next));
                 assertEquals(2, sts.tokenRequests().size(), "the refresh called STS again");
 
                 String shown = identity + "\n" + identity.detection() + "\n" + String.join("\n", lambda.logLines());
                 assertFalse(shown.contains(sts.secretAccessKey()), shown);
             }
         }
-    }
-
-    private static int messages(AnthropicEmulator anthropic, AccessToken token) throws Exception {
-        HttpClient client = HttpClient.newBuilder().proxy(HttpClient.Builder.NO_PROXY).build();
-        return client.send(HttpRequest.newBuilder(URI.create(anthropic.baseUrl() + "/v1/messages"))
-                .header("Authorization", token.authorizationHeaderValue())
-                .header("anthropic-beta", AnthropicEmulator.OAUTH_BETA)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":8,"
-                        + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
-                .build(), HttpResponse.BodyHandlers.ofString()).statusCode();
     }
 }

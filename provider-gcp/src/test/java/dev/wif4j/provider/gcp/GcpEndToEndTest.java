@@ -12,10 +12,6 @@ import dev.wif4j.testkit.FederationIssuer;
 import dev.wif4j.testkit.FederationRule;
 import dev.wif4j.testkit.GcpMetadataEmulator;
 import dev.wif4j.testkit.RecordedRequest;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -51,14 +47,14 @@ class GcpEndToEndTest {
                     WorkloadIdentity identity = WorkloadIdentity.builder().context(service).build()) {
                 assertEquals("gcp", identity.providerId());
                 AccessToken token = identity.credentials().token();
-                assertEquals(200, messages(anthropic, token));
+                assertEquals(200, anthropic.callMessages(token));
                 assertTrue(anthropic.lastDecision().accepted(), anthropic.lastDecision().toString());
                 assertEquals("112233445566778899001", anthropic.lastDecision().subject());
 
                 identity.credentials().invalidate(token);
                 AccessToken next = identity.credentials().token();
                 assertNotEquals(token.value(), next.value());
-                assertEquals(200, messages(anthropic, next));
+                assertEquals(200, anthropic.callMessages(next));
                 assertEquals(2, anthropic.tokensIssued(), "each exchange presented a new Google token");
             }
             List<RecordedRequest> identityRequests = gcp.requests().stream()
@@ -70,16 +66,5 @@ class GcpEndToEndTest {
                         "asked by the Google library: " + request.headers());
             }
         }
-    }
-
-    private static int messages(AnthropicEmulator anthropic, AccessToken token) throws Exception {
-        HttpClient client = HttpClient.newBuilder().proxy(HttpClient.Builder.NO_PROXY).build();
-        return client.send(HttpRequest.newBuilder(URI.create(anthropic.baseUrl() + "/v1/messages"))
-                .header("Authorization", token.authorizationHeaderValue())
-                .header("anthropic-beta", AnthropicEmulator.OAUTH_BETA)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":8,"
-                        + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
-                .build(), HttpResponse.BodyHandlers.ofString()).statusCode();
     }
 }

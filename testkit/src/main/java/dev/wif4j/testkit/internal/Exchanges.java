@@ -6,6 +6,7 @@ import dev.wif4j.testkit.RecordedRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -90,6 +91,29 @@ public final class Exchanges {
                 return true;
             }
         }
+    }
+
+    /**
+     * Decodes an {@code application/x-www-form-urlencoded} body or a raw query string; the first of
+     * repeated keys wins.
+     *
+     * @param raw the text, or {@code null}
+     * @return the parameters, in order
+     */
+    public static Map<String, String> form(String raw) {
+        Map<String, String> params = new LinkedHashMap<>();
+        if (raw == null) {
+            return params;
+        }
+        for (String pair : raw.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            params.putIfAbsent(key, eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+        }
+        return params;
     }
 
     /**
