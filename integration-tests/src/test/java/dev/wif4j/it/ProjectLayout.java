@@ -36,6 +36,9 @@ final class ProjectLayout {
     }
 
     static List<Path> javaFiles(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
         try (Stream<Path> files = Files.walk(dir)) {
             return files.filter(f -> f.toString().endsWith(".java")).sorted().toList();
         } catch (IOException e) {

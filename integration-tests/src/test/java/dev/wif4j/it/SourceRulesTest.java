@@ -31,6 +31,18 @@ class SourceRulesTest {
     }
 
     @Test
+    void testsNeverReadTheRealEnvironmentOrHome() {
+        Pattern real = Pattern.compile("System\\s*\\.\\s*getenv\\b|getProperty\\(\\s*\"user\\.home\"");
+        List<String> found = new ArrayList<>();
+        for (Path module : ProjectLayout.modulesWithSources()) {
+            found.addAll(offendersIn(module.resolve("src/test/java"), real, Set.of()));
+        }
+        found.addAll(offendersIn(ProjectLayout.root().resolve("integration-tests/src/test/java"), real,
+                Set.of("integration-tests/src/test/java/dev/wif4j/it/SourceRulesTest.java")));
+        assertEquals(List.of(), found, "hand the test a FakeDetectionContext instead");
+    }
+
+    @Test
     void libraryCodeNeverWritesToTheConsole() {
         assertEquals(List.of(), offenders(CONSOLE, MAY_PRINT), "log through System.Logger instead");
     }
