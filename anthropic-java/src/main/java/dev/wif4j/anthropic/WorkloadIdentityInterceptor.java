@@ -11,12 +11,12 @@ import dev.wif4j.AnthropicCredentials;
 import dev.wif4j.WorkloadIdentity;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
-
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -40,7 +40,7 @@ public final class WorkloadIdentityInterceptor implements Interceptor {
     public static final String OAUTH_BETA = "oauth-2025-04-20";
 
     /** Token fetches may block on an exchange; async callers must not wait in the client's threads. */
-    private static final Executor TOKEN_THREADS = Executors.newCachedThreadPool(new java.util.concurrent.ThreadFactory() {
+    private static final Executor TOKEN_THREADS = Executors.newCachedThreadPool(new ThreadFactory() {
         private final AtomicInteger count = new AtomicInteger();
 
         @Override

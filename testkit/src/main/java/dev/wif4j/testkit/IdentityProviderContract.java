@@ -12,6 +12,7 @@ import dev.wif4j.spi.IdentityProvider;
 import dev.wif4j.spi.IdentityToken;
 import dev.wif4j.spi.IdentityTokenSource;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.regex.Pattern;
@@ -100,7 +101,7 @@ public abstract class IdentityProviderContract {
             assertNotNull(detection, "detect() returned null");
             assertFalse(detection.isAvailable(), () -> "available in an empty world: " + detection.message());
             assertFalse(detection.message().isBlank(), "an unavailable detection must give its reason");
-            assertEquals(java.util.List.of(), context.httpRequests(), "detect() called the network off its signals");
+            assertEquals(List.of(), context.httpRequests(), "detect() called the network off its signals");
         }
     }
 
