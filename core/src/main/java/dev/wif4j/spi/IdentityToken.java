@@ -172,7 +172,24 @@ public final class IdentityToken {
     }
 
     private static Optional<Instant> instantOf(Object value) {
-        return value instanceof Number n ? Optional.of(Instant.ofEpochSecond(n.longValue())) : Optional.empty();
+        if (!(value instanceof Number n)) {
+            return Optional.empty();
+        }
+        long seconds;
+        if (n instanceof Long || n instanceof Integer) {
+            seconds = n.longValue();
+        } else {
+            // 1e300 or a BigInteger would throw in Instant or wrap around in longValue(): not a time.
+            double d = n.doubleValue();
+            if (!(Math.abs(d) < 4e16)) {
+                return Optional.empty();
+            }
+            seconds = (long) d;
+        }
+        if (seconds < Instant.MIN.getEpochSecond() || seconds > Instant.MAX.getEpochSecond()) {
+            return Optional.empty();
+        }
+        return Optional.of(Instant.ofEpochSecond(seconds));
     }
 
     /** Equal when the serialized JWTs are equal. */
