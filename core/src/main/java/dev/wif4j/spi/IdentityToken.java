@@ -171,8 +171,19 @@ public final class IdentityToken {
         return value instanceof String s ? Optional.of(s) : Optional.empty();
     }
 
+    /** 9999-12-31T23:59:59Z: past it a claim is not a time, and adding a skew to it must not overflow. */
+    private static final long MAX_TIME_SECONDS = 253_402_300_799L;
+
     private static Optional<Instant> instantOf(Object value) {
-        return value instanceof Number n ? Optional.of(Instant.ofEpochSecond(n.longValue())) : Optional.empty();
+        if (!(value instanceof Number n)) {
+            return Optional.empty();
+        }
+        // Doubles such as 1e300 made Instant throw, and BigIntegers wrap in longValue(): found by fuzzing.
+        double d = n.doubleValue();
+        if (!(Math.abs(d) <= MAX_TIME_SECONDS)) {
+            return Optional.empty();
+        }
+        return Optional.of(Instant.ofEpochSecond(n.longValue()));
     }
 
     /** Equal when the serialized JWTs are equal. */

@@ -72,4 +72,18 @@ class IdentityTokenTest {
             assertFalse(e.getMessage().contains(raw), "the message never repeats the input");
         }
     }
+
+    /** Found by the fuzz corpus: 1e300 made expiresAt() and toString() throw DateTimeException. */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"1e300", "-1e300",
+            "9223372036854775807", "-9223372036854775808",
+            "31556889864403199", "253402300800"})
+    void timeClaimsOutsideTheInstantRangeAreNotTimes(String exp) {
+        IdentityToken token = IdentityToken.parse(jwt("{\"alg\":\"RS256\"}",
+                "{\"exp\":" + exp + ",\"iat\":" + exp + ",\"nbf\":" + exp + "}"));
+        assertTrue(token.expiresAt().isEmpty());
+        assertTrue(token.issuedAt().isEmpty());
+        assertTrue(token.notBefore().isEmpty());
+        assertTrue(token.toString().contains("exp=?"), token.toString());
+    }
 }

@@ -265,7 +265,8 @@ public final class ConfigResolver {
     }
 
     /** A profile file's federation fields. */
-    private record Profile(String name, Path file, String federationRuleId, String organizationId,
+    /** A parsed profile file; package-private for the fuzz test. */
+    record Profile(String name, Path file, String federationRuleId, String organizationId,
             String serviceAccountId, String workspaceId, String baseUrl, String identityTokenPath,
             String identityTokenValue) {
 
@@ -278,10 +279,15 @@ public final class ConfigResolver {
             } catch (IOException e) {
                 throw new ConfigurationException("Could not read the profile file " + file + ": " + e, e);
             }
-            String where = "The profile file " + file;
             if (bytes.length > MAX_PROFILE_BYTES) {
-                throw new ConfigurationException(where + " is larger than 1 MiB.");
+                throw new ConfigurationException("The profile file " + file + " is larger than 1 MiB.");
             }
+            return parse(bytes, file, name);
+        }
+
+        /** Parses a profile file's bytes; the seam the fuzz test calls. */
+        static Profile parse(byte[] bytes, Path file, String name) {
+            String where = "The profile file " + file;
             JsonNode root;
             try {
                 root = JSON.readTree(bytes);
@@ -293,7 +299,7 @@ public final class ConfigResolver {
             }
             JsonNode version = root.get("version");
             if (version != null && !(version.isTextual() && version.asText().matches("1(\\.\\d+)?"))) {
-                throw new ConfigurationException(where + " has version " + version
+                throw new ConfigurationException(where + " has version " + shown(version.toString())
                         + "; this wif4j reads version \"1.x\" profiles.");
             }
             JsonNode auth = root.path("authentication");
@@ -324,13 +330,18 @@ public final class ConfigResolver {
                 } else if ("value".equals(source)) {
                     tokenValue = path;
                 } else {
-                    throw new ConfigurationException(where + ": identity_token source '" + source
+                    throw new ConfigurationException(where + ": identity_token source '" + shown(source)
                             + "' is not supported; use 'file'.");
                 }
             }
             return new Profile(name, file, text(auth, "federation_rule_id", where),
                     text(root, "organization_id", where), text(auth, "service_account_id", where),
                     text(root, "workspace_id", where), text(root, "base_url", where), tokenPath, tokenValue);
+        }
+
+        /** A value for an error message, cut short: a profile may hold anything (found by ProfileFuzzTest). */
+        private static String shown(String value) {
+            return value == null || value.length() <= 40 ? value : value.substring(0, 40) + "... (" + value.length() + " characters)";
         }
 
         private static String text(JsonNode node, String field, String where) {

@@ -200,7 +200,7 @@ public final class TokenExchanger {
         int status = response.statusCode();
         String requestId = response.headers().firstValue("request-id").orElse(null);
         if (status >= 200 && status < 300) {
-            return parse(response.body(), status, requestId, sentAt);
+            return parse(response.body(), status, requestId, sentAt, endpoint);
         }
         TokenExchangeException failure = failure(response, token, sentBefore);
         if (status == 408 || status == 429 || status >= 500) {
@@ -269,7 +269,12 @@ public final class TokenExchanger {
                 + " and ANTHROPIC_BASE_URL.", cause);
     }
 
-    private AccessToken parse(byte[] body, int status, String requestId, Instant sentAt) {
+    /**
+     * Reads a 2xx token response. Package-private and static so that the fuzz test can reach it.
+     *
+     * @throws TokenExchangeException naming what is wrong with the body, never quoting it
+     */
+    static AccessToken parse(byte[] body, int status, String requestId, Instant sentAt, URI endpoint) {
         JsonNode root;
         try {
             root = JSON.readTree(body);
@@ -277,26 +282,27 @@ public final class TokenExchanger {
             root = null;
         }
         if (root == null || !root.isObject()) {
-            throw invalid(status, requestId, "it is not a JSON object (" + body.length + " bytes)");
+            throw invalid(endpoint, status, requestId, "it is not a JSON object (" + body.length + " bytes)");
         }
         JsonNode access = root.get("access_token");
         if (access == null || !access.isTextual() || access.asText().isBlank()) {
-            throw invalid(status, requestId, "it has no access_token");
+            throw invalid(endpoint, status, requestId, "it has no access_token");
         }
         JsonNode type = root.get("token_type");
         if (type != null && !type.isNull() && !(type.isTextual() && type.asText().equalsIgnoreCase("bearer"))) {
-            throw invalid(status, requestId, "its token_type is " + type + ", not Bearer");
+            throw invalid(endpoint, status, requestId, "its token_type is " + shown(type, access.asText()) + ", not Bearer");
         }
         JsonNode expiresIn = root.get("expires_in");
         if (expiresIn == null || expiresIn.isNull()) {
-            throw invalid(status, requestId, "it has no expires_in");
+            throw invalid(endpoint, status, requestId, "it has no expires_in");
         }
         if (!expiresIn.isNumber() || !expiresIn.canConvertToExactIntegral()) {
-            throw invalid(status, requestId, "its expires_in is " + (expiresIn.isTextual() ? "a string" : expiresIn.toString())
+            throw invalid(endpoint, status, requestId, "its expires_in is " + (expiresIn.isTextual() ? "a string" : shown(expiresIn, access.asText()))
                     + ", not a whole number of seconds");
         }
         if (!expiresIn.canConvertToLong() || expiresIn.asLong() <= 0 || expiresIn.asLong() > MAX_EXPIRES_IN_SECONDS) {
-            throw invalid(status, requestId, "its expires_in, " + expiresIn + ", is not between 1 and "
+            throw invalid(endpoint, status, requestId, "its expires_in, " + shown(expiresIn, access.asText())
+                    + ", is not between 1 and "
                     + MAX_EXPIRES_IN_SECONDS + " seconds");
         }
         JsonNode scope = root.get("scope");
@@ -305,7 +311,20 @@ public final class TokenExchanger {
                 scope != null && scope.isTextual() ? scope.asText() : null);
     }
 
-    private TokenExchangeException invalid(int status, String requestId, String what) {
+    /**
+     * A response value for an error message: short values only, and never one that is the access token
+     * (a broken server may put it anywhere). Found by TokenResponseFuzzTest.
+     */
+    private static String shown(JsonNode value, String accessToken) {
+        String text = value.toString();
+        if (text.length() > 24 || (value.isTextual() && value.asText().equals(accessToken))) {
+            return "an unexpected " + value.getNodeType().toString().toLowerCase(java.util.Locale.ROOT)
+                    + " of " + text.length() + " characters";
+        }
+        return text;
+    }
+
+    private static TokenExchangeException invalid(URI endpoint, int status, String requestId, String what) {
         return new TokenExchangeException("The token endpoint " + endpoint + " answered HTTP " + status
                 + requestIdPart(requestId) + " with an invalid token response: " + what + ".", status, requestId,
                 null, null, "Check that ANTHROPIC_BASE_URL points at the Claude API.", null);

@@ -1,0 +1,216 @@
+package dev.wif4j.provider.authentik;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wif4j.AccessToken;
+import dev.wif4j.WorkloadIdentity;
+import dev.wif4j.testkit.AnthropicEmulator;
+import dev.wif4j.testkit.AuthentikEmulator;
+import dev.wif4j.testkit.FakeDetectionContext;
+import dev.wif4j.testkit.Fault;
+import dev.wif4j.testkit.FederationIssuer;
+import dev.wif4j.testkit.FederationRule;
+import dev.wif4j.testkit.RecordedRequest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Canary secrets through every path: authentik's client secret, the identity token authentik mints and
+ * the Anthropic access token, on success and on each failure, with all logging at ALL. Everything a user
+ * or an operator could see is captured (log records with their throwables, every exception in the cause
+ * chain, the toString() of every public object) and no canary may appear whole in it.
+ */
+class SecretCanaryTest {
+    static final String CLIENT_SECRET = "CANARY-client-secret-7f3a9c2e";
+    static final String ACCESS_CANARY = "sk-ant-oat01-CANARYaccess0123456789";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final List<String> captured = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final Set<String> canaries = new LinkedHashSet<>();
+    private Handler handler;
+    private Level rootLevel;
+    private AuthentikEmulator authentik;
+    private AnthropicEmulator anthropic;
+    private String ruleId;
+    private int paths;
+
+    @BeforeEach
+    void start() {
+        Logger root = Logger.getLogger("");
+        rootLevel = root.getLevel();
+        SimpleFormatter formatter = new SimpleFormatter();
+        handler = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                synchronized (captured) {
+                    captured.add(formatter.format(record)); // message, parameters and the thrown stack trace
+                }
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        };
+        handler.setLevel(Level.ALL);
+        root.addHandler(handler);
+        root.setLevel(Level.ALL);
+        authentik = AuthentikEmulator.start().client("claude-client", CLIENT_SECRET);
+        anthropic = AnthropicEmulator.start();
+        String issuerId = anthropic.addIssuer(FederationIssuer.discovery(authentik.issuerUrl(),
+                authentik.issuerUrl().substring(0, authentik.issuerUrl().length() - 1)));
+        ruleId = anthropic.addRule(FederationRule.forIssuer(issuerId).subjectPrefix(authentik.subject())
+                .audience("claude-client"));
+        canaries.add(CLIENT_SECRET);
+        canaries.add(ACCESS_CANARY);
+    }
+
+    @AfterEach
+    void stop() {
+        Logger root = Logger.getLogger("");
+        root.removeHandler(handler);
+        root.setLevel(rootLevel);
+        anthropic.close();
+        authentik.close();
+    }
+
+    private void run(Consumer<WorkloadIdentity> path) {
+        paths++;
+        try (FakeDetectionContext world = FakeDetectionContext.builder()
+                .file("/run/secrets/ak", CLIENT_SECRET + "\n")
+                .env("WIF4J_AUTHENTIK_CLIENT_SECRET_FILE", "/run/secrets/ak")
+                .env("WIF4J_AUTHENTIK_HOST", authentik.hostUrl())
+                .env("WIF4J_AUTHENTIK_CLIENT_ID", "claude-client")
+                .env("WIF4J_AUTHENTIK_SLUG", authentik.slug())
+                .env("ANTHROPIC_FEDERATION_RULE_ID", ruleId)
+                .env("ANTHROPIC_ORGANIZATION_ID", anthropic.organizationId())
+                .env("ANTHROPIC_BASE_URL", anthropic.baseUrl())
+                .build()) {
+            try (WorkloadIdentity identity = WorkloadIdentity.builder().context(world)
+                    .retries(2, Duration.ofMillis(5), Duration.ofMillis(10)).build()) {
+                assertEquals("authentik", identity.providerId());
+                capture(identity, identity.detection(), identity.settings(), identity.credentials(),
+                        new AuthentikIdentityProvider());
+                try {
+                    path.accept(identity);
+                } catch (RuntimeException e) {
+                    captureChain(e);
+                }
+            } catch (RuntimeException e) {
+                captureChain(e);
+            }
+            captured.addAll(world.logLines());
+        }
+    }
+
+    private void capture(Object... objects) {
+        for (Object o : objects) {
+            captured.add(String.valueOf(o));
+        }
+    }
+
+    private void captureChain(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            captured.add(t.getMessage());
+            captured.add(t.toString());
+            for (Throwable s : t.getSuppressed()) {
+                captureChain(s);
+            }
+        }
+    }
+
+    /** Every identity token sent to Anthropic is a canary too: authentik minted it from the secret. */
+    private void collectIdentityTokens() throws Exception {
+        for (RecordedRequest r : anthropic.tokenRequests()) {
+            canaries.add(JSON.readTree(r.body()).get("assertion").asText());
+        }
+    }
+
+    private static void token(WorkloadIdentity identity) {
+        AccessToken token = identity.credentials().token();
+        assertTrue(token.value().startsWith("sk-ant-oat01-"));
+        System.getLogger("canary").log(System.Logger.Level.DEBUG, "got {0}", token);
+    }
+
+    @Test
+    void noCanaryLeaksOnAnyPath() throws Exception {
+        // Success: the real access token is a canary as well.
+        run(identity -> {
+            AccessToken t = identity.credentials().token();
+            canaries.add(t.value());
+            capture(t, identity.fetchIdentityToken(), identity.exchange());
+        });
+        // authentik refuses the secret, and echoes it in its error body.
+        authentik.enqueue(Fault.status(401, "{\"error\":\"invalid_client\",\"error_description\":\"bad secret "
+                + CLIENT_SECRET + "\",\"client_secret\":\"" + CLIENT_SECRET + "\"}"));
+        run(SecretCanaryTest::token);
+        // authentik is down.
+        authentik.enqueue(Fault.status(503, "{\"error\":\"unavailable\"}"));
+        authentik.enqueue(Fault.status(503, "{\"error\":\"unavailable\"}"));
+        run(SecretCanaryTest::token);
+        // Anthropic denies the assertion and echoes it, with an access token, in the body.
+        anthropic.enqueue(Fault.status(401, "{\"type\":\"error\",\"error\":{\"type\":\"authentication_error\","
+                + "\"message\":\"Authentication failed for " + ACCESS_CANARY + "\"},\"access_token\":\"" + ACCESS_CANARY
+                + "\"}"));
+        run(SecretCanaryTest::token);
+        // Invalid 200 answers that carry the access token where the parser complains.
+        for (String body : List.of(
+                "{\"access_token\":\"" + ACCESS_CANARY + "\",\"token_type\":\"" + ACCESS_CANARY + "\",\"expires_in\":60}",
+                "{\"access_token\":\"" + ACCESS_CANARY + "\",\"token_type\":\"mac\",\"expires_in\":60}",
+                "{\"access_token\":\"" + ACCESS_CANARY + "\",\"expires_in\":\"" + ACCESS_CANARY + "\"}",
+                "{\"access_token\":\"" + ACCESS_CANARY + "\",\"expires_in\":-1}",
+                "<html>" + ACCESS_CANARY + "</html>",
+                "{\"access_token\":\"" + ACCESS_CANARY)) {
+            anthropic.enqueue(Fault.status(200, body));
+            run(SecretCanaryTest::token);
+        }
+        // 5xx until the retries run out, then a dropped connection.
+        anthropic.enqueue(Fault.status(500, "{\"error\":\"" + ACCESS_CANARY + "\"}"));
+        anthropic.enqueue(Fault.status(500, "{\"error\":\"" + ACCESS_CANARY + "\"}"));
+        run(SecretCanaryTest::token);
+        anthropic.enqueue(Fault.disconnect());
+        anthropic.enqueue(Fault.disconnect());
+        run(SecretCanaryTest::token);
+        // Anthropic unreachable altogether.
+        anthropic.close();
+        run(SecretCanaryTest::token);
+
+        collectIdentityTokens();
+        Logger.getLogger("").removeHandler(handler);
+        List<String> all;
+        synchronized (captured) {
+            all = new ArrayList<>(captured);
+        }
+        assertTrue(canaries.size() >= 4, "canaries: " + canaries.size());
+        assertTrue(all.stream().anyMatch(s -> s != null && s.contains("DEBUG") || s != null && s.contains("FINE")),
+                "debug logging was on and captured");
+        int leaks = 0;
+        StringBuilder where = new StringBuilder();
+        for (String text : all) {
+            for (String canary : canaries) {
+                if (text != null && text.contains(canary)) {
+                    leaks++;
+                    where.append("\n--- leaked ").append(canary.substring(0, 8)).append("... in: ").append(text);
+                }
+            }
+        }
+        System.out.printf("canaries: %d secrets, %d paths, %d captured texts, %d leaked%n", canaries.size(), paths,
+                all.size(), leaks);
+        assertEquals(0, leaks, where.toString());
+    }
+}
