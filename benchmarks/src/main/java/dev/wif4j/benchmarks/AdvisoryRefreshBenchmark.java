@@ -35,7 +35,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 @State(Scope.Benchmark)
 public class AdvisoryRefreshBenchmark {
-    static final long EXCHANGE_DELAY_MILLIS = 20;
+    static final long EXCHANGE_DELAY_MILLIS = 250;
 
     private Loopback loopback;
     private WorkloadIdentity identity;

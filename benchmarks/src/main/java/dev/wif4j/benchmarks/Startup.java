@@ -63,6 +63,16 @@ final class Startup implements AutoCloseable {
         }
     }
 
+    /** The module's own jar, holding the probe: a jar, because class-data archives refuse folders. */
+    private Path probeJar() {
+        try (Stream<Path> files = Files.list(target)) {
+            return files.filter(f -> f.getFileName().toString().matches("wif4j-benchmarks-.*\\.jar")).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no wif4j-benchmarks jar in " + target));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** @return the jars of a class path */
     List<Path> jars(ClassPath classPath) {
         try (Stream<Path> files = Files.list(target.resolve("lib"))) {
@@ -102,7 +112,7 @@ final class Startup implements AutoCloseable {
         command.addAll(jvmOptions);
         command.add("-cp");
         List<String> entries = new ArrayList<>();
-        entries.add(target.resolve("classes").toString());
+        entries.add(probeJar().toString());
         jars(classPath).forEach(j -> entries.add(j.toString()));
         command.add(String.join(File.pathSeparator, entries));
         command.add(StartupProbe.class.getName());
