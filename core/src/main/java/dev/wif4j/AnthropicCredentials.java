@@ -6,7 +6,9 @@ package dev.wif4j;
  *
  * <p>Refresh follows Anthropic's documented semantics: with more than 120 s left the cached
  * token is returned; between 120 s and 30 s it is returned and one background refresh starts
- * (on failure the still-valid token keeps being served and the next try waits 5 s); with 30 s
+ * (on failure the still-valid token keeps being served and the next try waits 5 s). The
+ * background refresh starts at a point drawn at random for each token between 120 s and 60 s
+ * before expiry, so that workloads started together do not refresh together. With 30 s
  * or less, or no token, callers block on one shared refresh and a failure is thrown to every
  * one of them. A token past its expiry is never returned.
  */

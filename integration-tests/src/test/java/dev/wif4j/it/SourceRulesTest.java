@@ -22,7 +22,8 @@ class SourceRulesTest {
             "core/src/main/java/dev/wif4j/internal/env/SystemDetectionContext.java");
     /** Command-line entry points, which own their console. */
     private static final Set<String> MAY_PRINT = Set.of(
-            "testkit/src/main/java/dev/wif4j/testkit/Demo.java");
+            "testkit/src/main/java/dev/wif4j/testkit/Demo.java",
+            "benchmarks/src/main/java/dev/wif4j/benchmarks/StartupReport.java");
 
     @Test
     void onlyTheRealDetectionContextReadsEnvironmentVariablesAndSystemProperties() {

@@ -9,32 +9,54 @@ import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
  * The access-token cache, with Anthropic's documented refresh semantics (PROTOCOL.md §4):
  * <ul>
- *   <li>more than 120 s left: the cached token, read with one volatile load and no allocation;</li>
- *   <li>30–120 s left (advisory): the cached token, and one background refresh; if it fails the
- *       token keeps being served and the next try waits 5 s;</li>
+ *   <li>before the token's advisory point: the cached token, read with one volatile load and no
+ *       allocation;</li>
+ *   <li>from the advisory point to 30 s left: the cached token, and one background refresh; if it
+ *       fails the token keeps being served and the next try waits 5 s;</li>
  *   <li>30 s or less, or no token (mandatory): every caller waits for one shared refresh, and a
  *       failure is thrown to each of them. A token that close to expiry is never returned.</li>
  * </ul>
+ *
+ * <p>The advisory point is drawn at random for each new token, between 120 s and 60 s before its
+ * expiry: inside the documented 120–30 s window, so that thousands of workloads that started
+ * together do not all refresh in the same second, and at least 30 s (one exchange attempt's
+ * timeout) before the mandatory window, so a slow background refresh still lands in time.
  */
 public final class RefreshingCredentials implements AnthropicCredentials, AutoCloseable {
+    /** The documented start of the advisory window: the earliest advisory point. */
     static final long ADVISORY_MILLIS = 120_000;
+    /** The latest advisory point: the mandatory window plus one exchange attempt's timeout. */
+    static final long LATEST_ADVISORY_MILLIS = 60_000;
     static final long MANDATORY_MILLIS = 30_000;
     static final long ADVISORY_BACKOFF_MILLIS = 5_000;
+
+    /**
+     * A token with the instants its refresh windows open, computed once per token so the fresh
+     * path is one volatile load and one comparison.
+     */
+    private record Cached(AccessToken token, long advisoryAtMillis, long mandatoryAtMillis) {}
 
     private static final System.Logger LOG = System.getLogger(RefreshingCredentials.class.getName());
 
     private final Supplier<AccessToken> exchange;
     private final Clock clock;
-    private final AtomicReference<AccessToken> current = new AtomicReference<>();
+    /** How long before expiry the advisory point of the next token lies. */
+    private final LongSupplier advisoryLead;
+    /** Runs background refreshes; {@code null} for a thread of the cache's own, made on first use. */
+    private final Executor executor;
+    private final AtomicReference<Cached> current = new AtomicReference<>();
     /** The refresh in flight, if any: every caller that must wait joins this one. */
     private final AtomicReference<CompletableFuture<AccessToken>> inflight = new AtomicReference<>();
     private volatile long nextAdvisoryMillis;
@@ -48,21 +70,41 @@ public final class RefreshingCredentials implements AnthropicCredentials, AutoCl
      * @param clock the clock, whose {@link Clock#millis()} must not allocate on the hot path
      */
     public RefreshingCredentials(Supplier<AccessToken> exchange, Clock clock) {
+        this(exchange, clock, RefreshingCredentials::randomAdvisoryLead, null);
+    }
+
+    /**
+     * Creates the cache with a chosen advisory point and executor, for tests and simulations.
+     *
+     * @param exchange performs one exchange
+     * @param clock the clock
+     * @param advisoryLead milliseconds before expiry at which each new token's advisory refresh
+     *     starts; clamped to the documented window
+     * @param executor runs background refreshes, or {@code null} for the cache's own thread
+     */
+    RefreshingCredentials(Supplier<AccessToken> exchange, Clock clock, LongSupplier advisoryLead, Executor executor) {
         this.exchange = Objects.requireNonNull(exchange, "exchange");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.advisoryLead = Objects.requireNonNull(advisoryLead, "advisoryLead");
+        this.executor = executor;
+    }
+
+    /** Uniform in [60 s, 120 s]: the spread is what keeps a fleet's refreshes apart. */
+    static long randomAdvisoryLead() {
+        return ThreadLocalRandom.current().nextLong(LATEST_ADVISORY_MILLIS, ADVISORY_MILLIS + 1);
     }
 
     @Override
     public AccessToken token() {
-        AccessToken token = current.get();
-        if (token != null) {
-            long left = token.expiresAtMillis() - clock.millis();
-            if (left > ADVISORY_MILLIS) {
-                return token;
+        Cached cached = current.get();
+        if (cached != null) {
+            long now = clock.millis();
+            if (now < cached.advisoryAtMillis) {
+                return cached.token;
             }
-            if (left > MANDATORY_MILLIS) {
+            if (now < cached.mandatoryAtMillis) {
                 refreshInBackground();
-                return token;
+                return cached.token;
             }
         }
         return refreshAndWait();
@@ -72,9 +114,9 @@ public final class RefreshingCredentials implements AnthropicCredentials, AutoCl
     public void invalidate(AccessToken rejected) {
         Objects.requireNonNull(rejected, "rejected");
         // Only the token that was refused: a late 401 must not discard its replacement.
-        AccessToken token = current.get();
-        if (token != null && token.equals(rejected)) {
-            current.compareAndSet(token, null);
+        Cached cached = current.get();
+        if (cached != null && cached.token.equals(rejected)) {
+            current.compareAndSet(cached, null);
         }
     }
 
@@ -92,11 +134,11 @@ public final class RefreshingCredentials implements AnthropicCredentials, AutoCl
             CompletableFuture<AccessToken> mine = new CompletableFuture<>();
             if (inflight.compareAndSet(null, mine)) {
                 // Another caller may have finished a refresh between our read and our CAS.
-                AccessToken token = current.get();
-                if (token != null && token.expiresAtMillis() - clock.millis() > MANDATORY_MILLIS) {
+                Cached cached = current.get();
+                if (cached != null && clock.millis() < cached.mandatoryAtMillis) {
                     inflight.compareAndSet(mine, null);
-                    mine.complete(token);
-                    return token;
+                    mine.complete(cached.token);
+                    return cached.token;
                 }
                 refresh(mine);
                 return join(mine);
@@ -118,10 +160,10 @@ public final class RefreshingCredentials implements AnthropicCredentials, AutoCl
                 mine.whenComplete((token, failure) -> {
                     if (failure != null) {
                         nextAdvisoryMillis = clock.millis() + ADVISORY_BACKOFF_MILLIS;
-                        AccessToken stale = current.get();
+                        Cached stale = current.get();
                         LOG.log(Level.WARNING, () -> "Refreshing the Anthropic access token in the background failed; "
                                 + "the current token stays in use"
-                                + (stale == null ? "" : " (" + Math.max(0, (stale.expiresAtMillis() - clock.millis()) / 1000)
+                                + (stale == null ? "" : " (" + Math.max(0, (stale.token.expiresAtMillis() - clock.millis()) / 1000)
                                 + " s left)") + " and the next try is in 5 s: " + unwrap(failure).getMessage());
                     }
                 });
@@ -138,13 +180,19 @@ public final class RefreshingCredentials implements AnthropicCredentials, AutoCl
             if (token == null) {
                 throw new WorkloadIdentityException("The token exchange returned no token.");
             }
-            current.set(token);
+            current.set(cache(token));
             inflight.compareAndSet(mine, null);
             mine.complete(token);
         } catch (RuntimeException | Error e) {
             inflight.compareAndSet(mine, null);
             mine.completeExceptionally(e);
         }
+    }
+
+    private Cached cache(AccessToken token) {
+        long expiry = token.expiresAtMillis();
+        long lead = Math.min(ADVISORY_MILLIS, Math.max(LATEST_ADVISORY_MILLIS, advisoryLead.getAsLong()));
+        return new Cached(token, expiry - lead, expiry - MANDATORY_MILLIS);
     }
 
     private static AccessToken join(CompletableFuture<AccessToken> future) {
@@ -170,7 +218,10 @@ public final class RefreshingCredentials implements AnthropicCredentials, AutoCl
         return cause;
     }
 
-    private ExecutorService executor() {
+    private Executor executor() {
+        if (executor != null) {
+            return executor;
+        }
         ExecutorService pool = background;
         if (pool == null) {
             synchronized (this) {
@@ -200,6 +251,7 @@ public final class RefreshingCredentials implements AnthropicCredentials, AutoCl
 
     @Override
     public String toString() {
-        return "RefreshingCredentials[" + current.get() + "]";
+        Cached cached = current.get();
+        return "RefreshingCredentials[" + (cached == null ? null : cached.token) + "]";
     }
 }

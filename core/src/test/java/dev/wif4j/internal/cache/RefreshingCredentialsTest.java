@@ -53,7 +53,7 @@ class RefreshingCredentialsTest {
             return new AccessToken("sk-ant-oat01-test-" + calls.get(), clock.instant().plusSeconds(3600), null);
         }, clock);
         AccessToken first = cache.token();
-        clock.advance(Duration.ofSeconds(3600 - 100)); // 100 s left: advisory
+        clock.advance(Duration.ofSeconds(3600 - 45)); // 45 s left: past every advisory point
         for (int i = 0; i < 20; i++) {
             assertSame(first, cache.token(), "advisory callers never wait");
         }
@@ -68,6 +68,50 @@ class RefreshingCredentialsTest {
     }
 
     @Test
+    void backgroundRefreshStartsAtTheTokensOwnAdvisoryPoint() {
+        // A fixed lead of 90 s and refreshes run inline, so the count is exact.
+        RefreshingCredentials cache = new RefreshingCredentials(exchange(Duration.ofHours(1)), clock, () -> 90_000,
+                Runnable::run);
+        AccessToken first = cache.token();
+        clock.advance(Duration.ofSeconds(3600 - 91));
+        assertSame(first, cache.token());
+        assertEquals(1, exchanges.get(), "91 s left is before this token's advisory point");
+        clock.advance(Duration.ofSeconds(1));
+        assertSame(first, cache.token(), "the advisory caller still gets the cached token");
+        assertEquals(2, exchanges.get(), "at 90 s left the background refresh starts");
+        assertNotEquals(first, cache.token());
+    }
+
+    @Test
+    void advisoryLeadOutsideTheDocumentedWindowIsClamped() {
+        RefreshingCredentials early = new RefreshingCredentials(exchange(Duration.ofHours(1)), clock, () -> 600_000,
+                Runnable::run);
+        early.token();
+        clock.advance(Duration.ofSeconds(3600 - 121));
+        early.token();
+        assertEquals(1, exchanges.get(), "never before the documented 120 s");
+        RefreshingCredentials late = new RefreshingCredentials(exchange(Duration.ofHours(1)), clock, () -> 0,
+                Runnable::run);
+        AccessToken token = late.token();
+        clock.advance(Duration.ofSeconds(3600 - 60));
+        assertSame(token, late.token());
+        assertEquals(3, exchanges.get(), "never later than 60 s before expiry");
+    }
+
+    @Test
+    void randomAdvisoryPointsCoverTheWindowBetween120And60Seconds() {
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
+        for (int i = 0; i < 10_000; i++) {
+            long lead = RefreshingCredentials.randomAdvisoryLead();
+            min = Math.min(min, lead);
+            max = Math.max(max, lead);
+        }
+        assertTrue(min >= 60_000 && max <= 120_000, "inside the window: " + min + ".." + max);
+        assertTrue(min < 62_000 && max > 118_000, "spread over the whole window: " + min + ".." + max);
+    }
+
+    @Test
     void failedBackgroundRefreshKeepsServingTheValidTokenAndPausesFiveSeconds() throws Exception {
         AtomicInteger calls = new AtomicInteger();
         RefreshingCredentials cache = new RefreshingCredentials(() -> {
@@ -77,7 +121,7 @@ class RefreshingCredentialsTest {
             return new AccessToken("sk-ant-oat01-test-first", clock.instant().plusSeconds(3600), null);
         }, clock);
         AccessToken first = cache.token();
-        clock.advance(Duration.ofSeconds(3600 - 100));
+        clock.advance(Duration.ofSeconds(3600 - 45));
         assertSame(first, cache.token());
         waitFor(() -> calls.get() == 2 ? Boolean.TRUE : null);
         Thread.sleep(50); // let the failure handler record the pause
