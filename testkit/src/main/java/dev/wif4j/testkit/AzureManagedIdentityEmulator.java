@@ -27,7 +27,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * <ul>
  *   <li>IMDS: {@code GET /metadata/identity/oauth2/token?api-version=2018-02-01&resource=..} with header
  *       {@code Metadata: true} (else 400, as IMDS does), and optionally {@code client_id}, {@code object_id} or
- *       {@code msi_res_id} for a user-assigned identity. Point Azure Identity at it with
+ *       {@code msi_res_id}/{@code mi_res_id} for a user-assigned identity. Point Azure Identity at it with
  *       {@link #imdsEnvironment()} ({@code AZURE_POD_IDENTITY_AUTHORITY_HOST}).</li>
  *   <li>App Service: {@code GET /msi/token?api-version=2019-08-01&resource=..} with header
  *       {@code X-IDENTITY-HEADER} equal to {@link #identityHeader()} (else 401), and optionally
@@ -234,7 +234,8 @@ public final class AzureManagedIdentityEmulator implements AutoCloseable {
     private Identity find(Map<String, String> query, boolean imds) {
         String clientId = query.get("client_id");
         String objectId = imds ? query.get("object_id") : query.getOrDefault("principal_id", query.get("object_id"));
-        String resourceId = imds ? query.get("msi_res_id") : query.get("mi_res_id");
+        // IMDS documents msi_res_id and also takes mi_res_id, the name the identity endpoints use.
+        String resourceId = query.getOrDefault("mi_res_id", query.get("msi_res_id"));
         if (clientId == null && objectId == null && resourceId == null) {
             return systemAssigned;
         }

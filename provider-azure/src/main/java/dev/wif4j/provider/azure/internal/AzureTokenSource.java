@@ -5,6 +5,7 @@ import com.azure.core.credential.TokenCredential;
 import com.azure.core.credential.TokenRequestContext;
 import com.azure.core.http.HttpClient;
 import com.azure.core.http.HttpResponse;
+import com.azure.core.http.ProxyOptions;
 import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
 import com.azure.core.http.policy.RetryPolicy;
 import com.azure.core.http.policy.RetryStrategy;
@@ -18,6 +19,7 @@ import dev.wif4j.spi.IdentityToken;
 import dev.wif4j.spi.IdentityTokenException;
 import dev.wif4j.spi.IdentityTokenSource;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -216,6 +218,13 @@ public final class AzureTokenSource implements IdentityTokenSource {
     IdentityTokenException explain(RuntimeException e) {
         String text = messages(e);
         String resource = settings.resource().orElse("?");
+        if (text.contains("AADSTS500011") || text.contains("AADSTS50001")) {
+            return new IdentityTokenException("Azure: Entra knows no application for the resource " + resource
+                    + " in this tenant (" + code(text) + "): the app registration Anthropic trusts is missing or its "
+                    + "Application ID URI differs. Create it: az ad app create --display-name anthropic-wif; "
+                    + "az ad app update --id <APP_ID> --identifier-uris api://<APP_ID>; az ad sp create --id "
+                    + "<APP_ID>; then set WIF4J_AZURE_RESOURCE=api://<APP_ID> (see the README, 'Azure')", e);
+        }
         if (text.contains("Identity not found") || text.contains("has not been assigned to this resource")) {
             String which = settings.clientId().map(c -> "the user-assigned identity with client id " + c)
                     .or(() -> settings.objectId().map(o -> "the user-assigned identity with object id " + o))
@@ -224,13 +233,6 @@ public final class AzureTokenSource implements IdentityTokenSource {
             return new IdentityTokenException("Azure: no managed identity: " + source() + " says " + which
                     + " is not assigned to this resource. Assign it (az vm identity assign, az webapp identity "
                     + "assign, ...) or name an assigned one with WIF4J_AZURE_CLIENT_ID", e);
-        }
-        if (text.contains("AADSTS500011") || text.contains("AADSTS50001")) {
-            return new IdentityTokenException("Azure: Entra knows no application for the resource " + resource
-                    + " in this tenant (" + code(text) + "): the app registration Anthropic trusts is missing or its "
-                    + "Application ID URI differs. Create it: az ad app create --display-name anthropic-wif; "
-                    + "az ad app update --id <APP_ID> --identifier-uris api://<APP_ID>; az ad sp create --id "
-                    + "<APP_ID>; then set WIF4J_AZURE_RESOURCE=api://<APP_ID> (see the README, 'Azure')", e);
         }
         if (text.contains("AADSTS700024")) {
             return new IdentityTokenException("Azure: Entra refused the federated token as expired (AADSTS700024):"
@@ -303,16 +305,18 @@ public final class AzureTokenSource implements IdentityTokenSource {
     }
 
     private static HttpClient httpClient(Mode mode, DetectionContext context) {
-        java.net.http.HttpClient.Builder jdk = java.net.http.HttpClient.newBuilder();
-        if (mode != Mode.WORKLOAD_IDENTITY) {
-            // IMDS and the identity endpoints are link-local or local: a proxy in the way would answer for them.
-            jdk.proxy(java.net.http.HttpClient.Builder.NO_PROXY);
-        }
-        return new JdkHttpClientBuilder(jdk)
+        JdkHttpClientBuilder builder = new JdkHttpClientBuilder(java.net.http.HttpClient.newBuilder())
                 .configuration(configuration(Map.of()))
                 .connectionTimeout(CONNECT_TIMEOUT)
-                .responseTimeout(RESPONSE_TIMEOUT)
-                .build();
+                .responseTimeout(RESPONSE_TIMEOUT);
+        if (mode != Mode.WORKLOAD_IDENTITY) {
+            // IMDS and the identity endpoints are link-local or local: a proxy in the way would answer for them.
+            // The builder replaces the JDK builder's proxy with one from the JVM's proxy properties unless given
+            // proxy options; options whose non-proxy hosts are every host mean "never a proxy".
+            builder.proxy(new ProxyOptions(ProxyOptions.Type.HTTP,
+                    InetSocketAddress.createUnresolved("no-proxy.invalid", 1)).setNonProxyHosts("*"));
+        }
+        return builder.build();
     }
 
     /**
