@@ -10,6 +10,8 @@ module dev.wif4j.testkit {
     requires com.nimbusds.jose.jwt;
     requires com.fasterxml.jackson.databind;
     requires jdk.httpserver;
+    requires org.bouncycastle.pkix;
+    requires org.bouncycastle.provider;
 
     exports dev.wif4j.testkit;
 

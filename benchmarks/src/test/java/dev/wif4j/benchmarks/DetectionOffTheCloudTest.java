@@ -41,8 +41,7 @@ class DetectionOffTheCloudTest {
 
             Set<String> asked = new TreeSet<>();
             report.entries().forEach(e -> asked.add(e.id()));
-            // TODO(provider-azure): add "azure" once its module is a dependency of this one.
-            assertTrue(asked.containsAll(Set.of("file", "literal", "github", "authentik", "gcp", "aws", "k8s")),
+            assertTrue(asked.containsAll(Set.of("file", "literal", "github", "authentik", "gcp", "aws", "k8s", "azure")),
                     "every provider must be installed and asked: " + asked);
             assertFalse(report.chosen().isPresent(), "nothing is available off the cloud:\n" + report.toTable());
             report.entries().forEach(e -> assertEquals(DetectionReport.Status.UNAVAILABLE, e.status(), e.toString()));

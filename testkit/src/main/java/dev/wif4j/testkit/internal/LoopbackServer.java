@@ -3,6 +3,8 @@ package dev.wif4j.testkit.internal;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -14,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
 
 /**
  * The JDK HTTP server bound to 127.0.0.1 on a free port, with daemon worker threads, so an emulator
@@ -23,6 +26,7 @@ public final class LoopbackServer implements AutoCloseable {
 
     private final HttpServer server;
     private final ExecutorService workers;
+    private final boolean https;
 
     /**
      * Starts a server on 127.0.0.1.
@@ -31,6 +35,19 @@ public final class LoopbackServer implements AutoCloseable {
      * @param port the port, 0 for a free one
      */
     public LoopbackServer(String name, int port) {
+        this(name, port, null);
+    }
+
+    /**
+     * Starts a server on 127.0.0.1 that speaks https with the given TLS context, or plain http when it is
+     * {@code null}.
+     *
+     * @param name thread-name prefix, for thread dumps
+     * @param port the port, 0 for a free one
+     * @param tls the server's TLS context (its key manager holds the certificate), or {@code null}
+     */
+    public LoopbackServer(String name, int port, SSLContext tls) {
+        this.https = tls != null;
         AtomicInteger count = new AtomicInteger();
         this.workers = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, name + "-" + count.incrementAndGet());
@@ -38,7 +55,14 @@ public final class LoopbackServer implements AutoCloseable {
             return t;
         });
         try {
-            this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
+            InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+            if (tls != null) {
+                HttpsServer secure = HttpsServer.create(address, 64);
+                secure.setHttpsConfigurator(new HttpsConfigurator(tls));
+                this.server = secure;
+            } else {
+                this.server = HttpServer.create(address, 64);
+            }
         } catch (IOException e) {
             workers.shutdownNow();
             throw new UncheckedIOException("cannot bind " + name + " to 127.0.0.1:" + port, e);
@@ -78,9 +102,9 @@ public final class LoopbackServer implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
-    /** @return {@code http://127.0.0.1:<port>} */
+    /** @return {@code http://127.0.0.1:<port>}, or {@code https://...} for a TLS server */
     public String baseUrl() {
-        return "http://127.0.0.1:" + port();
+        return (https ? "https" : "http") + "://127.0.0.1:" + port();
     }
 
     /**

@@ -1,0 +1,363 @@
+package dev.wif4j.provider.azure.internal;
+
+import com.azure.core.credential.AccessToken;
+import com.azure.core.credential.TokenCredential;
+import com.azure.core.credential.TokenRequestContext;
+import com.azure.core.http.HttpClient;
+import com.azure.core.http.HttpResponse;
+import com.azure.core.http.ProxyOptions;
+import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
+import com.azure.core.http.policy.RetryPolicy;
+import com.azure.core.http.policy.RetryStrategy;
+import com.azure.core.util.Configuration;
+import com.azure.core.util.ConfigurationBuilder;
+import com.azure.core.util.ConfigurationSource;
+import com.azure.identity.ManagedIdentityCredentialBuilder;
+import com.azure.identity.WorkloadIdentityCredentialBuilder;
+import dev.wif4j.spi.DetectionContext;
+import dev.wif4j.spi.IdentityToken;
+import dev.wif4j.spi.IdentityTokenException;
+import dev.wif4j.spi.IdentityTokenSource;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Entra access tokens from Azure Identity, one new token per {@link #fetch()}.
+ *
+ * <p>Every library object is configured from the context's values: an azure-core {@link Configuration} holding
+ * only the variables this source hands in (so azure-core reads no real environment variable), the JDK HTTP client
+ * (never a proxy for the managed-identity endpoints, which are link-local or local), bounded retries, and for
+ * managed identity the variables MSAL reads, installed through {@link MsalEnvironment}.
+ *
+ * <p>Fresh tokens: Azure Identity keeps a {@code WorkloadIdentityCredential}'s tokens (and its client assertion)
+ * inside the credential's MSAL application, so the workload-identity path builds a new credential per fetch, which
+ * also re-reads the federated token file. Managed-identity tokens sit in MSAL's process-wide cache, which a new
+ * credential shares, so the entries for the resource are dropped before each request. The managed-identity
+ * endpoint itself may still hand back a token it cached (IMDS and App Service do, for up to 24 hours); such
+ * tokens carry no {@code jti}, so Anthropic's single-use rule does not apply to them.
+ */
+public final class AzureTokenSource implements IdentityTokenSource {
+
+    /** Which Azure path tokens come from. */
+    public enum Mode {
+        /** AKS Entra Workload ID: the federated client_credentials hop. */
+        WORKLOAD_IDENTITY,
+        /** App Service, Functions, Container Apps: {@code IDENTITY_ENDPOINT} + {@code IDENTITY_HEADER}. */
+        APP_SERVICE,
+        /** Azure Cloud Shell: {@code MSI_ENDPOINT}. */
+        CLOUD_SHELL,
+        /** VMs and VM scale sets: the Instance Metadata Service. */
+        IMDS
+    }
+
+    /** Retries after the first try; with the delays below, about 8 s in all before giving up. */
+    static final int MAX_RETRIES = 4;
+    private static final Duration BASE_DELAY = Duration.ofMillis(400);
+    private static final Duration MAX_DELAY = Duration.ofSeconds(4);
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(10);
+
+    private final Mode mode;
+    private final AzureSettings settings;
+    private final DetectionContext context;
+    private final System.Logger log;
+    private final Clock clock;
+    private final HttpClient http;
+    private final AtomicBoolean warnedV1 = new AtomicBoolean();
+
+    /**
+     * Opens a source.
+     *
+     * @param mode the path
+     * @param settings the settings, checked
+     * @param context the context
+     */
+    public AzureTokenSource(Mode mode, AzureSettings settings, DetectionContext context) {
+        this.mode = mode;
+        this.settings = settings;
+        this.context = context;
+        this.log = context.logger(AzureTokenSource.class.getName());
+        this.clock = context.clock();
+        this.http = httpClient(mode, context);
+        if (mode != Mode.WORKLOAD_IDENTITY && !MsalEnvironment.available()) {
+            log.log(System.Logger.Level.WARNING, "Azure: this MSAL version has no environment hook; the managed-"
+                    + "identity variables are read from the process environment");
+        }
+    }
+
+    @Override
+    public IdentityToken fetch() {
+        String jwt = mode == Mode.WORKLOAD_IDENTITY ? workloadIdentity() : managedIdentity();
+        IdentityToken token;
+        try {
+            token = IdentityToken.parse(jwt);
+        } catch (IdentityTokenException e) {
+            throw new IdentityTokenException("Azure: the Entra access token for " + settings.resource().orElse("?")
+                    + " is not a JWT (" + e.getMessage() + "); is the resource an app registration's Application "
+                    + "ID URI such as api://<APP_ID>?", e);
+        }
+        warnIfVersion1(token);
+        return token;
+    }
+
+    private String managedIdentity() {
+        Map<String, String> variables = new LinkedHashMap<>();
+        switch (mode) {
+            case APP_SERVICE -> {
+                variables.put("IDENTITY_ENDPOINT", settings.identityEndpoint().orElseThrow());
+                variables.put("IDENTITY_HEADER", settings.identityHeader().orElseThrow());
+            }
+            case CLOUD_SHELL -> variables.put("MSI_ENDPOINT", settings.msiEndpoint().orElseThrow());
+            default -> settings.imdsEndpoint().ifPresent(e -> variables.put("AZURE_POD_IDENTITY_AUTHORITY_HOST", e));
+        }
+        ManagedIdentityCredentialBuilder builder = new ManagedIdentityCredentialBuilder()
+                .httpClient(http)
+                .configuration(configuration(Map.of()))
+                .retryPolicy(new RetryPolicy(new BoundedRetry(true)));
+        settings.clientId().ifPresent(builder::clientId);
+        if (settings.clientId().isEmpty()) {
+            settings.objectId().ifPresent(builder::objectId);
+            if (settings.objectId().isEmpty()) {
+                settings.identityResourceId().ifPresent(builder::resourceId);
+            }
+        }
+        String resource = settings.scope().substring(0, settings.scope().length() - "/.default".length());
+        synchronized (MsalEnvironment.LOCK) {
+            return MsalEnvironment.with(variables, () -> {
+                MsalEnvironment.forget(resource);
+                return request(builder.build());
+            });
+        }
+    }
+
+    private String workloadIdentity() {
+        String file = settings.federatedTokenFile().orElseThrow();
+        checkFederatedTokenFile(file);
+        Map<String, String> variables = new LinkedHashMap<>();
+        // The Entra hop goes to the internet: honour the proxy the context names.
+        for (String name : new String[] {"HTTPS_PROXY", "HTTP_PROXY", "NO_PROXY", "https_proxy", "http_proxy",
+                "no_proxy"}) {
+            context.env(name).ifPresent(v -> variables.putIfAbsent(name.toUpperCase(Locale.ROOT), v));
+        }
+        // The builder's authorityHost(..) alone is overwritten by the configuration's AZURE_AUTHORITY_HOST (or its
+        // public-cloud default) when the credential is built: the configuration must carry it too.
+        variables.put("AZURE_AUTHORITY_HOST", settings.authorityHost());
+        WorkloadIdentityCredentialBuilder builder = new WorkloadIdentityCredentialBuilder()
+                .tenantId(settings.tenantId().orElseThrow())
+                .clientId(settings.clientId().orElseThrow())
+                .tokenFilePath(context.path(file).toString())
+                .authorityHost(settings.authorityHost())
+                .httpClient(http)
+                .configuration(configuration(variables))
+                .retryPolicy(new RetryPolicy(new BoundedRetry(false)));
+        if (!settings.knownAuthority()) {
+            // MSAL would ask Entra's public cloud about an authority it does not know; a private or sovereign
+            // authority answers for itself.
+            builder.disableInstanceDiscovery();
+        }
+        // A new credential each time: its MSAL application holds the token cache and the file's contents.
+        return request(builder.build());
+    }
+
+    private void checkFederatedTokenFile(String file) {
+        Path path = context.path(file);
+        String text;
+        try {
+            text = Files.readString(path, StandardCharsets.UTF_8).strip();
+        } catch (IOException | RuntimeException e) {
+            throw new IdentityTokenException("Azure: the federated token file " + AzureSettings.printable(file)
+                    + " (AZURE_FEDERATED_TOKEN_FILE) cannot be read (" + e.getClass().getSimpleName() + "): check "
+                    + "that the pod has the azure.workload.identity/use: \"true\" label and its projected "
+                    + "azure-identity-token volume is mounted", e);
+        }
+        if (text.isEmpty()) {
+            throw new IdentityTokenException("Azure: the federated token file " + AzureSettings.printable(file)
+                    + " is empty: the kubelet has not written the projected token yet", null, true);
+        }
+        Instant expiry;
+        try {
+            expiry = IdentityToken.parse(text).expiresAt().orElse(null);
+        } catch (IdentityTokenException e) {
+            throw new IdentityTokenException("Azure: the federated token file " + AzureSettings.printable(file)
+                    + " does not hold a JWT (" + e.getMessage() + ")", e);
+        }
+        if (expiry != null && !expiry.isAfter(clock.instant())) {
+            throw new IdentityTokenException("Azure: the service-account token in the federated token file "
+                    + AzureSettings.printable(file) + " expired at " + expiry + ": the kubelet refreshes the "
+                    + "projected token well before it expires, so the file is no longer updated; check the pod's "
+                    + "projected volume (and that the node's clock is right)", null, true);
+        }
+    }
+
+    private String request(TokenCredential credential) {
+        TokenRequestContext request = new TokenRequestContext().addScopes(settings.scope());
+        AccessToken token;
+        try {
+            token = credential.getTokenSync(request);
+        } catch (RuntimeException e) {
+            throw explain(e);
+        }
+        if (token == null || token.getToken() == null || token.getToken().isBlank()) {
+            throw new IdentityTokenException("Azure: " + source() + " answered no access token", null, true);
+        }
+        return token.getToken().strip();
+    }
+
+    /** Turns the library's failure into a sentence a user can act on; known Entra codes get their own advice. */
+    IdentityTokenException explain(RuntimeException e) {
+        String text = messages(e);
+        String resource = settings.resource().orElse("?");
+        if (text.contains("AADSTS500011") || text.contains("AADSTS50001")) {
+            return new IdentityTokenException("Azure: Entra knows no application for the resource " + resource
+                    + " in this tenant (" + code(text) + "): the app registration Anthropic trusts is missing or its "
+                    + "Application ID URI differs. Create it: az ad app create --display-name anthropic-wif; "
+                    + "az ad app update --id <APP_ID> --identifier-uris api://<APP_ID>; az ad sp create --id "
+                    + "<APP_ID>; then set WIF4J_AZURE_RESOURCE=api://<APP_ID> (see the README, 'Azure')", e);
+        }
+        if (text.contains("Identity not found") || text.contains("has not been assigned to this resource")) {
+            String which = settings.clientId().map(c -> "the user-assigned identity with client id " + c)
+                    .or(() -> settings.objectId().map(o -> "the user-assigned identity with object id " + o))
+                    .or(() -> settings.identityResourceId().map(r -> "the user-assigned identity " + r))
+                    .orElse("a system-assigned identity");
+            return new IdentityTokenException("Azure: no managed identity: " + source() + " says " + which
+                    + " is not assigned to this resource. Assign it (az vm identity assign, az webapp identity "
+                    + "assign, ...) or name an assigned one with WIF4J_AZURE_CLIENT_ID", e);
+        }
+        if (text.contains("AADSTS700024")) {
+            return new IdentityTokenException("Azure: Entra refused the federated token as expired (AADSTS700024):"
+                    + " the file " + settings.federatedTokenFile().orElse("?") + " is no longer refreshed; check the "
+                    + "pod's projected azure-identity-token volume and the node's clock", e, true);
+        }
+        if (text.contains("AADSTS700211") || text.contains("AADSTS700212") || text.contains("AADSTS700213")
+                || text.contains("AADSTS70021")) {
+            return new IdentityTokenException("Azure: Entra found no federated credential of client "
+                    + settings.clientId().orElse("?") + " matching the service-account token (" + code(text)
+                    + "): az identity federated-credential create (or az ad app federated-credential create) with "
+                    + "the cluster's OIDC issuer URL, subject system:serviceaccount:<namespace>:<name> and audience "
+                    + "api://AzureADTokenExchange", e);
+        }
+        if (text.contains("AADSTS700016") || text.contains("AADSTS90002")) {
+            return new IdentityTokenException("Azure: Entra does not know " + (text.contains("AADSTS90002")
+                    ? "the tenant " + settings.tenantId().orElse("?") : "the client " + settings.clientId()
+                    .orElse("?")) + " (" + code(text) + "): check AZURE_TENANT_ID and AZURE_CLIENT_ID", e);
+        }
+        return new IdentityTokenException("Azure: " + source() + " gave no token for " + resource + ": "
+                + firstLine(text), e, true);
+    }
+
+    private String source() {
+        return switch (mode) {
+            case WORKLOAD_IDENTITY -> "Entra (" + settings.authorityHost() + ")";
+            case APP_SERVICE -> "the identity endpoint " + settings.identityEndpoint().orElse("?");
+            case CLOUD_SHELL -> "the Cloud Shell endpoint " + settings.msiEndpoint().orElse("?");
+            case IMDS -> "IMDS (" + settings.imdsEndpoint().orElse("http://169.254.169.254") + ")";
+        };
+    }
+
+    private void warnIfVersion1(IdentityToken token) {
+        boolean v1 = token.stringClaim("ver").map("1.0"::equals).orElse(false)
+                || token.issuer().map(i -> i.startsWith("https://sts.windows.net/")).orElse(false);
+        if (v1 && warnedV1.compareAndSet(false, true)) {
+            log.log(System.Logger.Level.WARNING, "Azure: the Entra token is a v1.0 token (iss "
+                    + token.issuer().orElse("?") + ", not https://login.microsoftonline.com/<tenant>/v2.0): "
+                    + "Anthropic compares iss exactly, so register that issuer, or set requestedAccessTokenVersion "
+                    + "to 2 in the app registration's manifest (az ad app update --id <APP_ID> --set "
+                    + "api.requestedAccessTokenVersion=2) to get v2.0 tokens");
+        }
+    }
+
+    private static String code(String text) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("AADSTS\\d+").matcher(text);
+        return m.find() ? m.group() : "Entra error";
+    }
+
+    private static String messages(Throwable e) {
+        StringBuilder out = new StringBuilder();
+        for (Throwable t = e; t != null && out.length() < 4000; t = t.getCause()) {
+            if (t.getMessage() != null) {
+                out.append(t.getMessage()).append(" | ");
+            }
+        }
+        return out.toString();
+    }
+
+    private static String firstLine(String text) {
+        String line = text.lines().findFirst().orElse(text);
+        return AzureSettings.printable(line.length() > 500 ? line.substring(0, 500) + "..." : line);
+    }
+
+    /** An azure-core configuration that holds exactly the given environment values and no real ones. */
+    private static Configuration configuration(Map<String, String> environment) {
+        ConfigurationSource none = path -> Map.of();
+        ConfigurationSource env = path -> environment;
+        return new ConfigurationBuilder(none, none, env).build();
+    }
+
+    private static HttpClient httpClient(Mode mode, DetectionContext context) {
+        JdkHttpClientBuilder builder = new JdkHttpClientBuilder(java.net.http.HttpClient.newBuilder())
+                .configuration(configuration(Map.of()))
+                .connectionTimeout(CONNECT_TIMEOUT)
+                .responseTimeout(RESPONSE_TIMEOUT);
+        if (mode != Mode.WORKLOAD_IDENTITY) {
+            // IMDS and the identity endpoints are link-local or local: a proxy in the way would answer for them.
+            // The builder replaces the JDK builder's proxy with one from the JVM's proxy properties unless given
+            // proxy options; options whose non-proxy hosts are every host mean "never a proxy".
+            builder.proxy(new ProxyOptions(ProxyOptions.Type.HTTP,
+                    InetSocketAddress.createUnresolved("no-proxy.invalid", 1)).setNonProxyHosts("*"));
+        }
+        return builder.build();
+    }
+
+    /**
+     * Retries a bounded number of times with exponential back-off and jitter: throttling, server errors and
+     * network failures, and for managed identity also IMDS's 404 and 410 while the identity or IMDS starts up.
+     */
+    static final class BoundedRetry implements RetryStrategy {
+        private final boolean managedIdentity;
+
+        BoundedRetry(boolean managedIdentity) {
+            this.managedIdentity = managedIdentity;
+        }
+
+        @Override
+        public int getMaxRetries() {
+            return MAX_RETRIES;
+        }
+
+        @Override
+        public Duration calculateRetryDelay(int retryAttempts) {
+            long base = BASE_DELAY.toMillis() << Math.min(retryAttempts, 10);
+            long jittered = (long) (base * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble()));
+            return Duration.ofMillis(Math.min(jittered, MAX_DELAY.toMillis()));
+        }
+
+        @Override
+        public boolean shouldRetry(HttpResponse response) {
+            int status = response.getStatusCode();
+            return status == 408 || status == 429 || status >= 500 && status != 501 && status != 505
+                    || managedIdentity && (status == 404 || status == 410);
+        }
+
+        @Override
+        public boolean shouldRetryException(Throwable throwable) {
+            return throwable instanceof IOException || throwable instanceof java.util.concurrent.TimeoutException
+                    || throwable.getCause() instanceof IOException;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "AzureTokenSource[" + mode + ", " + settings.resource().orElse("?") + "]";
+    }
+}
