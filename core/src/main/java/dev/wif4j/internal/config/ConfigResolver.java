@@ -264,8 +264,7 @@ public final class ConfigResolver {
         }
     }
 
-    /** A profile file's federation fields. */
-    /** A parsed profile file; package-private for the fuzz test. */
+    /** A profile file's federation fields; package-private for the fuzz test. */
     record Profile(String name, Path file, String federationRuleId, String organizationId,
             String serviceAccountId, String workspaceId, String baseUrl, String identityTokenPath,
             String identityTokenValue) {
