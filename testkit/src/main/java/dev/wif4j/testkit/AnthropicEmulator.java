@@ -18,9 +18,9 @@ import com.nimbusds.jwt.JWTParser;
 import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpExchange;
 import dev.wif4j.AccessToken;
-import dev.wif4j.testkit.internal.Exchanges;
 import dev.wif4j.testkit.internal.JwksFetcher;
 import dev.wif4j.testkit.internal.LoopbackServer;
+import dev.wif4j.testkit.internal.RequestLog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -42,7 +42,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
@@ -100,10 +99,8 @@ public final class AnthropicEmulator implements AutoCloseable {
     private final Map<String, Set<String>> usedJwtIds = new ConcurrentHashMap<>();
     private final Map<String, Issued> issued = new ConcurrentHashMap<>();
     private final List<Decision> history = new CopyOnWriteArrayList<>();
-    private final List<RecordedRequest> tokenRequests = new CopyOnWriteArrayList<>();
-    private final ConcurrentLinkedQueue<Fault> faults = new ConcurrentLinkedQueue<>();
-    private final ConcurrentLinkedQueue<Fault> messageFaults = new ConcurrentLinkedQueue<>();
-    private final List<RecordedRequest> messageRequests = new CopyOnWriteArrayList<>();
+    private final RequestLog tokenLog = new RequestLog();
+    private final RequestLog messageLog = new RequestLog();
     private final AtomicInteger requestCounter = new AtomicInteger();
     private final AtomicInteger tokensIssued = new AtomicInteger();
     private final AtomicInteger messagesRequests = new AtomicInteger();
@@ -227,7 +224,7 @@ public final class AnthropicEmulator implements AutoCloseable {
      * @param fault the fault
      */
     public void enqueue(Fault fault) {
-        faults.add(Objects.requireNonNull(fault, "fault"));
+        tokenLog.enqueue(fault);
     }
 
     /**
@@ -237,12 +234,12 @@ public final class AnthropicEmulator implements AutoCloseable {
      * @param fault the fault
      */
     public void enqueueMessages(Fault fault) {
-        messageFaults.add(Objects.requireNonNull(fault, "fault"));
+        messageLog.enqueue(fault);
     }
 
     /** @return every request to {@code /v1/messages}, oldest first */
     public List<RecordedRequest> messageRequests() {
-        return List.copyOf(messageRequests);
+        return messageLog.requests();
     }
 
     /** @return the authentication history, oldest first */
@@ -260,12 +257,12 @@ public final class AnthropicEmulator implements AutoCloseable {
 
     /** @return every request to {@code /v1/oauth/token}, faulted ones included, oldest first */
     public List<RecordedRequest> tokenRequests() {
-        return List.copyOf(tokenRequests);
+        return tokenLog.requests();
     }
 
     /** @return how many requests reached {@code /v1/oauth/token} */
     public int exchangeRequests() {
-        return tokenRequests.size();
+        return tokenLog.size();
     }
 
     /** @return how many access tokens were issued */
@@ -336,12 +333,9 @@ public final class AnthropicEmulator implements AutoCloseable {
     // ---- /v1/oauth/token ------------------------------------------------------------------------
 
     private void handleToken(HttpExchange exchange) throws IOException {
-        byte[] raw = Exchanges.readBody(exchange);
-        String body = new String(raw, StandardCharsets.UTF_8);
-        tokenRequests.add(Exchanges.record(exchange, raw));
+        String body = new String(tokenLog.receive(exchange), StandardCharsets.UTF_8);
         String requestId = "req_emu_" + requestCounter.incrementAndGet();
-        Fault fault = faults.poll();
-        if (fault != null && Exchanges.serve(exchange, fault, requestId)) {
+        if (tokenLog.playFault(exchange, requestId)) {
             return;
         }
         if (!"POST".equals(exchange.getRequestMethod())) {
@@ -563,10 +557,8 @@ public final class AnthropicEmulator implements AutoCloseable {
     private void handleMessages(HttpExchange exchange) throws IOException {
         messagesRequests.incrementAndGet();
         String requestId = "req_emu_" + requestCounter.incrementAndGet();
-        byte[] raw = Exchanges.readBody(exchange);
-        messageRequests.add(Exchanges.record(exchange, raw));
-        Fault fault = messageFaults.poll();
-        if (fault != null && Exchanges.serve(exchange, fault, requestId)) {
+        byte[] raw = messageLog.receive(exchange);
+        if (messageLog.playFault(exchange, requestId)) {
             return;
         }
         if (!"POST".equals(exchange.getRequestMethod())) {

@@ -11,6 +11,7 @@ import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpExchange;
 import dev.wif4j.testkit.internal.Exchanges;
 import dev.wif4j.testkit.internal.LoopbackServer;
+import dev.wif4j.testkit.internal.RequestLog;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
@@ -21,8 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * An authentik OAuth2/OpenID provider on 127.0.0.1, answering the client_credentials grant the way
@@ -50,8 +49,7 @@ public final class AuthentikEmulator implements AutoCloseable {
     private final Clock clock;
     private final Map<String, String> secrets = new ConcurrentHashMap<>();
     private final Map<String, OidcIssuer> assertionIssuers = new ConcurrentHashMap<>();
-    private final ConcurrentLinkedQueue<Fault> faults = new ConcurrentLinkedQueue<>();
-    private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
+    private final RequestLog log = new RequestLog();
 
     private AuthentikEmulator(Builder b) {
         this.slug = b.slug;
@@ -137,12 +135,12 @@ public final class AuthentikEmulator implements AutoCloseable {
      * @param fault the fault
      */
     public void enqueue(Fault fault) {
-        faults.add(Objects.requireNonNull(fault, "fault"));
+        log.enqueue(fault);
     }
 
     /** @return every token request, oldest first (bodies hold secrets: test data only) */
     public List<RecordedRequest> requests() {
-        return List.copyOf(requests);
+        return log.requests();
     }
 
     @Override
@@ -156,10 +154,8 @@ public final class AuthentikEmulator implements AutoCloseable {
     }
 
     private void handleToken(HttpExchange exchange) throws IOException {
-        byte[] raw = Exchanges.readBody(exchange);
-        requests.add(Exchanges.record(exchange, raw));
-        Fault fault = faults.poll();
-        if (fault != null && Exchanges.serve(exchange, fault, null)) {
+        byte[] raw = log.receive(exchange);
+        if (log.playFault(exchange, null)) {
             return;
         }
         if (!"POST".equals(exchange.getRequestMethod())) {

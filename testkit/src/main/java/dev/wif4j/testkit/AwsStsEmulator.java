@@ -3,6 +3,7 @@ package dev.wif4j.testkit;
 import com.sun.net.httpserver.HttpExchange;
 import dev.wif4j.testkit.internal.Exchanges;
 import dev.wif4j.testkit.internal.LoopbackServer;
+import dev.wif4j.testkit.internal.RequestLog;
 import dev.wif4j.testkit.internal.SigV4;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +18,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -76,8 +76,7 @@ public final class AwsStsEmulator implements AutoCloseable {
     private final Instant sessionExpiry;
     private volatile boolean federationEnabled = true;
     private volatile boolean allowed = true;
-    private final ConcurrentLinkedQueue<Fault> faults = new ConcurrentLinkedQueue<>();
-    private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
+    private final RequestLog log = new RequestLog();
     private final List<Map<String, String>> tokenRequests = new CopyOnWriteArrayList<>();
 
     private AwsStsEmulator(Builder b) {
@@ -219,7 +218,7 @@ public final class AwsStsEmulator implements AutoCloseable {
      * @param fault the fault
      */
     public void enqueue(Fault fault) {
-        faults.add(Objects.requireNonNull(fault, "fault"));
+        log.enqueue(fault);
     }
 
     /**
@@ -241,7 +240,7 @@ public final class AwsStsEmulator implements AutoCloseable {
 
     /** @return every request received, oldest first */
     public List<RecordedRequest> requests() {
-        return List.copyOf(requests);
+        return log.requests();
     }
 
     /** @return the decoded parameters of every well-signed {@code GetWebIdentityToken} request, oldest first */
@@ -262,10 +261,8 @@ public final class AwsStsEmulator implements AutoCloseable {
     }
 
     private void handle(HttpExchange exchange) throws IOException {
-        byte[] body = Exchanges.readBody(exchange);
-        requests.add(Exchanges.record(exchange, body));
-        Fault fault = faults.poll();
-        if (fault != null && Exchanges.serve(exchange, fault, UUID.randomUUID().toString())) {
+        byte[] body = log.receive(exchange);
+        if (log.playFault(exchange, UUID.randomUUID().toString())) {
             return;
         }
         if (!"POST".equals(exchange.getRequestMethod())) {

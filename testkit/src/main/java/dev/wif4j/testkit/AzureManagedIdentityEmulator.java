@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import dev.wif4j.testkit.internal.EntraTokens;
-import dev.wif4j.testkit.internal.Exchanges;
 import dev.wif4j.testkit.internal.LoopbackServer;
+import dev.wif4j.testkit.internal.RequestLog;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,8 +16,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Azure's managed-identity endpoints on 127.0.0.1: the VM/VMSS Instance Metadata Service (IMDS) and the App
@@ -69,8 +67,7 @@ public final class AzureManagedIdentityEmulator implements AutoCloseable {
     private final Set<String> applications;
     private final int tokenVersion;
     private final String identityHeader = UUID.randomUUID().toString();
-    private final ConcurrentLinkedQueue<Fault> faults = new ConcurrentLinkedQueue<>();
-    private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
+    private final RequestLog log = new RequestLog();
 
     private AzureManagedIdentityEmulator(Builder b) {
         this.clock = b.clock;
@@ -152,12 +149,12 @@ public final class AzureManagedIdentityEmulator implements AutoCloseable {
      * @param fault the fault
      */
     public void enqueue(Fault fault) {
-        faults.add(Objects.requireNonNull(fault, "fault"));
+        log.enqueue(fault);
     }
 
     /** @return every request received, oldest first */
     public List<RecordedRequest> requests() {
-        return List.copyOf(requests);
+        return log.requests();
     }
 
     @Override
@@ -172,9 +169,8 @@ public final class AzureManagedIdentityEmulator implements AutoCloseable {
     }
 
     private void token(HttpExchange exchange, boolean imds) throws IOException {
-        requests.add(Exchanges.record(exchange, Exchanges.readBody(exchange)));
-        Fault fault = faults.poll();
-        if (fault != null && Exchanges.serve(exchange, fault, null)) {
+        log.receive(exchange);
+        if (log.playFault(exchange, null)) {
             return;
         }
         Map<String, String> query = EntraTokens.form(exchange.getRequestURI().getRawQuery());

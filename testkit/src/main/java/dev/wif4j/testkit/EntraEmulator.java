@@ -12,8 +12,8 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpExchange;
 import dev.wif4j.testkit.internal.EntraTokens;
-import dev.wif4j.testkit.internal.Exchanges;
 import dev.wif4j.testkit.internal.LoopbackServer;
+import dev.wif4j.testkit.internal.RequestLog;
 import dev.wif4j.testkit.internal.SelfSignedTls;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +28,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import javax.net.ssl.SSLContext;
 
@@ -77,8 +76,7 @@ public final class EntraEmulator implements AutoCloseable {
     private final List<FederatedCredential> credentials;
     private final Set<String> applications;
     private final List<OidcIssuer> trusted = new CopyOnWriteArrayList<>();
-    private final ConcurrentLinkedQueue<Fault> faults = new ConcurrentLinkedQueue<>();
-    private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
+    private final RequestLog log = new RequestLog();
 
     private EntraEmulator(Builder b) {
         this.clock = b.clock;
@@ -154,12 +152,12 @@ public final class EntraEmulator implements AutoCloseable {
      * @param fault the fault
      */
     public void enqueue(Fault fault) {
-        faults.add(Objects.requireNonNull(fault, "fault"));
+        log.enqueue(fault);
     }
 
     /** @return every request received, oldest first */
     public List<RecordedRequest> requests() {
-        return List.copyOf(requests);
+        return log.requests();
     }
 
     @Override
@@ -174,8 +172,7 @@ public final class EntraEmulator implements AutoCloseable {
     }
 
     private void handle(HttpExchange exchange) throws IOException {
-        byte[] body = Exchanges.readBody(exchange);
-        requests.add(Exchanges.record(exchange, body));
+        byte[] body = log.receive(exchange);
         String path = exchange.getRequestURI().getPath();
         String[] parts = path.split("/");
         // parts[0] is empty: /{tenant}/...
@@ -200,8 +197,7 @@ public final class EntraEmulator implements AutoCloseable {
     }
 
     private void token(HttpExchange exchange, String body) throws IOException {
-        Fault fault = faults.poll();
-        if (fault != null && Exchanges.serve(exchange, fault, null)) {
+        if (log.playFault(exchange, null)) {
             return;
         }
         if (!"POST".equals(exchange.getRequestMethod())) {

@@ -11,6 +11,7 @@ import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpExchange;
 import dev.wif4j.testkit.internal.Exchanges;
 import dev.wif4j.testkit.internal.LoopbackServer;
+import dev.wif4j.testkit.internal.RequestLog;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -23,8 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The Google Cloud metadata server on 127.0.0.1, as a Cloud Run service, a Compute Engine VM or a GKE pod with
@@ -74,8 +73,7 @@ public final class GcpMetadataEmulator implements AutoCloseable {
     private final String email;
     private final String uniqueId;
     private volatile RSAKey serviceAccountKey;
-    private final ConcurrentLinkedQueue<Fault> faults = new ConcurrentLinkedQueue<>();
-    private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
+    private final RequestLog log = new RequestLog();
     private volatile boolean withoutFlavor;
 
     private GcpMetadataEmulator(Builder b) {
@@ -170,7 +168,7 @@ public final class GcpMetadataEmulator implements AutoCloseable {
      * @param fault the fault
      */
     public void enqueue(Fault fault) {
-        faults.add(Objects.requireNonNull(fault, "fault"));
+        log.enqueue(fault);
     }
 
     /**
@@ -185,7 +183,7 @@ public final class GcpMetadataEmulator implements AutoCloseable {
 
     /** @return every request received, oldest first */
     public List<RecordedRequest> requests() {
-        return List.copyOf(requests);
+        return log.requests();
     }
 
     @Override
@@ -234,7 +232,7 @@ public final class GcpMetadataEmulator implements AutoCloseable {
     }
 
     private boolean playFault(HttpExchange exchange) throws IOException {
-        Fault fault = faults.poll();
+        Fault fault = log.nextFault();
         if (fault == null) {
             return false;
         }
@@ -245,7 +243,7 @@ public final class GcpMetadataEmulator implements AutoCloseable {
     }
 
     private void metadata(HttpExchange exchange) throws IOException {
-        requests.add(Exchanges.record(exchange, Exchanges.readBody(exchange)));
+        log.receive(exchange);
         if (playFault(exchange)) {
             return;
         }
@@ -321,8 +319,7 @@ public final class GcpMetadataEmulator implements AutoCloseable {
     }
 
     private void token(HttpExchange exchange) throws IOException {
-        byte[] body = Exchanges.readBody(exchange);
-        requests.add(Exchanges.record(exchange, body));
+        byte[] body = log.receive(exchange);
         if (playFault(exchange)) {
             return;
         }

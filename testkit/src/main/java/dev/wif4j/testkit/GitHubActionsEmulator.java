@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import dev.wif4j.testkit.internal.Exchanges;
 import dev.wif4j.testkit.internal.LoopbackServer;
+import dev.wif4j.testkit.internal.RequestLog;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -12,8 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The GitHub Actions OIDC token service on 127.0.0.1: what a job with {@code permissions: id-token: write}
@@ -45,8 +44,7 @@ public final class GitHubActionsEmulator implements AutoCloseable {
     private final String eventName;
     private final String environment;
     private final String workflowFile;
-    private final ConcurrentLinkedQueue<Fault> faults = new ConcurrentLinkedQueue<>();
-    private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
+    private final RequestLog log = new RequestLog();
 
     private GitHubActionsEmulator(Builder b) {
         this.issuer = OidcIssuer.builder().clock(b.clock).start();
@@ -138,12 +136,12 @@ public final class GitHubActionsEmulator implements AutoCloseable {
      * @param fault the fault
      */
     public void enqueue(Fault fault) {
-        faults.add(Objects.requireNonNull(fault, "fault"));
+        log.enqueue(fault);
     }
 
     /** @return every request received, oldest first */
     public List<RecordedRequest> requests() {
-        return List.copyOf(requests);
+        return log.requests();
     }
 
     @Override
@@ -166,9 +164,8 @@ public final class GitHubActionsEmulator implements AutoCloseable {
     }
 
     private void handle(HttpExchange exchange) throws IOException {
-        requests.add(Exchanges.record(exchange, Exchanges.readBody(exchange)));
-        Fault fault = faults.poll();
-        if (fault != null && Exchanges.serve(exchange, fault, null)) {
+        log.receive(exchange);
+        if (log.playFault(exchange, null)) {
             return;
         }
         if (!"GET".equals(exchange.getRequestMethod())) {
