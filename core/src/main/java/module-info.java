@@ -1,7 +1,8 @@
 /**
  * wif4j core: workload identity federation for the Claude API. Applications use
  * {@link dev.wif4j.WorkloadIdentity}; provider authors implement
- * {@link dev.wif4j.spi.IdentityProvider}.
+ * {@link dev.wif4j.spi.IdentityProvider}, building on {@link dev.wif4j.spi.support}, the provider
+ * support kit.
  *
  * @uses dev.wif4j.spi.IdentityProvider
  * @provides dev.wif4j.spi.IdentityProvider the built-in {@code file} and {@code literal} providers
@@ -12,6 +13,7 @@ module dev.wif4j {
 
     exports dev.wif4j;
     exports dev.wif4j.spi;
+    exports dev.wif4j.spi.support;
 
     uses dev.wif4j.spi.IdentityProvider;
 

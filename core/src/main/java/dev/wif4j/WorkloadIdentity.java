@@ -166,6 +166,7 @@ public final class WorkloadIdentity implements AutoCloseable {
         private String profile;
         private Path configDirectory;
         private String provider;
+        private String providerOrigin;
         private IdentityTokenSource identityTokenSource;
         private final List<IdentityProvider> providers = new ArrayList<>();
         private boolean autoRegistration = true;
@@ -266,7 +267,24 @@ public final class WorkloadIdentity implements AutoCloseable {
          * @return this builder
          */
         public Builder provider(String id) {
+            return provider(id, "The provider chosen in code");
+        }
+
+        /**
+         * Uses this provider alone, skipping detection, and names where the user made that choice in
+         * messages and the detection report, e.g. {@code "--provider"} for a command-line option. The
+         * provider sees the same pinned context as with {@code WIF4J_PROVIDER}.
+         *
+         * @param id a provider id such as {@code "gcp"}
+         * @param origin where the choice was made, e.g. {@code "--provider"}; not blank
+         * @return this builder
+         */
+        public Builder provider(String id, String origin) {
+            if (Objects.requireNonNull(origin, "origin").isBlank()) {
+                throw new IllegalArgumentException("origin must not be blank");
+            }
             this.provider = id;
+            this.providerOrigin = origin;
             return this;
         }
 
@@ -441,7 +459,7 @@ public final class WorkloadIdentity implements AutoCloseable {
             }
             DetectionContext ctx = detectionContext();
             Detector.Outcome outcome = runDetection(ctx);
-            IdentityTokenSource source = outcome.chosen().provider().open(ctx);
+            IdentityTokenSource source = outcome.chosen().provider().open(outcome.context());
             if (source == null) {
                 throw new WorkloadIdentityException("Identity provider '" + outcome.chosen().id() + "' ("
                         + outcome.chosen().implementation() + ") opened no token source.");
@@ -471,7 +489,7 @@ public final class WorkloadIdentity implements AutoCloseable {
                     classLoader != null ? classLoader : WorkloadIdentity.class.getClassLoader(),
                     autoRegistration, providers);
             Detector.Choice choice = provider != null
-                    ? new Detector.Choice(provider.strip(), "The provider chosen in code")
+                    ? new Detector.Choice(provider.strip(), providerOrigin)
                     : ctx.globalSetting("provider").map(p -> new Detector.Choice(p.strip(),
                             ctx.systemProperty("wif4j.provider").isPresent() ? "wif4j.provider" : "WIF4J_PROVIDER"))
                             .orElse(null);
@@ -519,7 +537,7 @@ public final class WorkloadIdentity implements AutoCloseable {
                 Detector.Outcome outcome = runDetection(ctx);
                 report = outcome.report();
                 chosenId = outcome.chosen().id();
-                tokenSource = outcome.chosen().provider().open(ctx);
+                tokenSource = outcome.chosen().provider().open(outcome.context());
                 if (tokenSource == null) {
                     throw new WorkloadIdentityException("Identity provider '" + chosenId + "' ("
                             + outcome.chosen().implementation() + ") opened no token source.");
@@ -530,7 +548,7 @@ public final class WorkloadIdentity implements AutoCloseable {
                     .followRedirects(HttpClient.Redirect.NEVER)
                     .build();
             TokenExchanger exchanger = new TokenExchanger(resolved.settings(), tokenSource, client, ctx.clock(),
-                    exchangeOptions, Version.userAgent(chosenId),
+                    exchangeOptions.withFetchTimeout(ctx.fetchTimeout()), Version.userAgent(chosenId),
                     ctx.globalSetting("audience").orElse(DetectionContext.DEFAULT_AUDIENCE));
             RefreshingCredentials credentials = new RefreshingCredentials(exchanger::exchange, ctx.clock());
             LOG.log(Level.DEBUG, () -> "wif4j: identity provider '" + chosenId + "', " + resolved.settings()

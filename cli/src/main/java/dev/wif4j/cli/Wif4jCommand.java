@@ -36,7 +36,7 @@ final class Wif4jCommand implements Runnable {
             builder.context(context);
         }
         if (provider != null) {
-            builder.provider(provider);
+            builder.provider(provider, "--provider");
         }
         return builder;
     }

@@ -83,6 +83,30 @@ public interface DetectionContext {
     boolean probesAllowed();
 
     /**
+     * Whether the user chose this provider ({@code WIF4J_PROVIDER}, the system property
+     * {@code wif4j.provider}, {@code WorkloadIdentity.builder().provider(...)} or
+     * {@code wif4j --provider}), all alike. A pinned provider is trusted: it may report itself
+     * available on weaker evidence than detection needs (Azure asks IMDS with no Azure variable
+     * set), and it gets no network probe.
+     *
+     * @return {@code true} if the user pinned the provider this context is handed to
+     */
+    default boolean pinned() {
+        return false;
+    }
+
+    /**
+     * How long one {@link IdentityTokenSource#fetch()} may take in all, body included. A source
+     * configures its client or cloud library to give up by then (and to make no retries of its
+     * own: wif4j's exchange owns retries), and wif4j stops waiting for a fetch shortly after it.
+     *
+     * @return the fetch timeout; 10 s unless the context says otherwise
+     */
+    default Duration fetchTimeout() {
+        return Duration.ofSeconds(10);
+    }
+
+    /**
      * How long a single probe may take. Detection as a whole has its own, slightly longer,
      * deadline.
      *

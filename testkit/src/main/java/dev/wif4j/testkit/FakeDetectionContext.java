@@ -20,6 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -48,7 +50,10 @@ public final class FakeDetectionContext implements DetectionContext, AutoCloseab
     private final Path root;
     private final Clock clock;
     private final boolean probesAllowed;
+    private final boolean pinned;
     private final Duration probeTimeout;
+    private final Duration fetchTimeout;
+    private final Set<String> askedProperties = ConcurrentHashMap.newKeySet();
     private final RecordingHttpClient httpClient;
     private final List<String> logLines = new CopyOnWriteArrayList<>();
 
@@ -59,7 +64,9 @@ public final class FakeDetectionContext implements DetectionContext, AutoCloseab
         this.root = b.root != null ? Files.createDirectories(b.root) : Files.createTempDirectory("wif4j-fake-");
         this.clock = b.clock;
         this.probesAllowed = b.probesAllowed;
+        this.pinned = b.pinned;
         this.probeTimeout = b.probeTimeout;
+        this.fetchTimeout = b.fetchTimeout;
         HttpClient delegate = b.httpClient != null ? b.httpClient : HttpClient.newBuilder()
                 .proxy(HttpClient.Builder.NO_PROXY)
                 .connectTimeout(b.probeTimeout)
@@ -95,6 +102,7 @@ public final class FakeDetectionContext implements DetectionContext, AutoCloseab
 
     @Override
     public Optional<String> systemProperty(String name) {
+        askedProperties.add(name);
         return nonBlank(properties.get(name));
     }
 
@@ -132,6 +140,26 @@ public final class FakeDetectionContext implements DetectionContext, AutoCloseab
     @Override
     public boolean probesAllowed() {
         return probesAllowed;
+    }
+
+    @Override
+    public boolean pinned() {
+        return pinned;
+    }
+
+    @Override
+    public Duration fetchTimeout() {
+        return fetchTimeout;
+    }
+
+    /**
+     * The names of the system properties asked for so far, in no order: what a provider looked up, so a
+     * test can check the keys it reads (every {@code wif4j.*} setting is also asked as a property).
+     *
+     * @return a snapshot of the names
+     */
+    public Set<String> askedSystemProperties() {
+        return Set.copyOf(askedProperties);
     }
 
     @Override
@@ -221,7 +249,9 @@ public final class FakeDetectionContext implements DetectionContext, AutoCloseab
         private Path root;
         private Clock clock = Clock.systemUTC();
         private boolean probesAllowed = true;
+        private boolean pinned;
         private Duration probeTimeout = Duration.ofSeconds(1);
+        private Duration fetchTimeout = Duration.ofSeconds(10);
         private HttpClient httpClient;
         private boolean networkForbidden;
 
@@ -324,6 +354,28 @@ public final class FakeDetectionContext implements DetectionContext, AutoCloseab
          */
         public Builder probesAllowed(boolean allowed) {
             this.probesAllowed = allowed;
+            return this;
+        }
+
+        /**
+         * @param value whether the user pinned the provider (default {@code false}); a pinned context also
+         *     allows no probes, as wif4j's own does
+         * @return this builder
+         */
+        public Builder pinned(boolean value) {
+            this.pinned = value;
+            if (value) {
+                this.probesAllowed = false;
+            }
+            return this;
+        }
+
+        /**
+         * @param timeout how long one fetch may take (default 10 s)
+         * @return this builder
+         */
+        public Builder fetchTimeout(Duration timeout) {
+            this.fetchTimeout = Objects.requireNonNull(timeout);
             return this;
         }
 

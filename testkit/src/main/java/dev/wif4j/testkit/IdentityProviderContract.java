@@ -11,9 +11,11 @@ import dev.wif4j.spi.Detection;
 import dev.wif4j.spi.IdentityProvider;
 import dev.wif4j.spi.IdentityToken;
 import dev.wif4j.spi.IdentityTokenSource;
+import dev.wif4j.spi.support.ProviderIds;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.ServiceLoader;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.DisplayName;
@@ -37,7 +39,8 @@ import org.junit.jupiter.api.Test;
  */
 public abstract class IdentityProviderContract {
 
-    private static final Pattern ID = Pattern.compile("[a-z][a-z0-9-]{0,62}");
+    private static final Pattern ID = ProviderIds.PATTERN;
+    private static final Pattern DOTTED_KEY = Pattern.compile("[a-z0-9]+(\\.[a-z0-9]+)*");
 
     /** For subclasses. */
     protected IdentityProviderContract() {
@@ -144,6 +147,35 @@ public abstract class IdentityProviderContract {
             assertEquals(3, first.serialized().split("\\.", -1).length, "not a compact JWS");
             if (mintsFreshTokens()) {
                 assertNotEquals(first.serialized(), second.serialized(), "two fetches returned the same token");
+            }
+        }
+    }
+
+    /**
+     * Settings have one key style, lower-case words joined by dots, so a user writes every key one way
+     * ({@code wif4j.<id>.<key>}, {@code WIF4J_<ID>_<KEY>}). A dashed spelling may be asked only as the
+     * legacy twin of a dotted key, as {@link dev.wif4j.spi.support.ProviderSettings} does.
+     */
+    @Test
+    @DisplayName("every setting it reads has a key of dotted lower-case words")
+    public void settingKeysAreDotted() {
+        IdentityProvider provider = provider();
+        String prefix = "wif4j." + provider.id() + ".";
+        try (FakeDetectionContext context = availableContext()) {
+            provider.detect(context);
+            try (IdentityTokenSource source = provider.open(context)) {
+                source.fetch();
+            }
+            Set<String> asked = context.askedSystemProperties();
+            for (String name : asked) {
+                if (!name.startsWith(prefix)) {
+                    continue;
+                }
+                String key = name.substring(prefix.length());
+                boolean dotted = DOTTED_KEY.matcher(key).matches();
+                boolean legacyTwin = asked.contains(prefix + key.replace('-', '.'));
+                assertTrue(dotted || legacyTwin, () -> "setting key '" + provider.id() + "." + key
+                        + "' is not lower-case words joined by dots");
             }
         }
     }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.wif4j.ConfigurationException;
 import dev.wif4j.FederationSettings;
 import dev.wif4j.spi.DetectionContext;
+import dev.wif4j.spi.support.Endpoints;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -165,7 +166,7 @@ public final class ConfigResolver {
             throw new ConfigurationException("The base URL '" + value + "' is not allowed: use an https:// URL "
                     + "such as https://api.anthropic.com (http:// only to localhost, 127.0.0.1 or [::1]).");
         }
-        if (scheme.equals("http") && !isLoopback(host)) {
+        if (scheme.equals("http") && !Endpoints.isLoopback(host)) {
             throw new ConfigurationException("The base URL '" + value + "' is not allowed: the identity token "
                     + "would be sent in clear text. Use https://, or http:// only to localhost, 127.0.0.1 or [::1].");
         }
@@ -174,11 +175,6 @@ public final class ConfigResolver {
                     + "user info, a query or a fragment.");
         }
         return uri;
-    }
-
-    private static boolean isLoopback(String host) {
-        String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-        return h.equalsIgnoreCase("localhost") || h.equals("127.0.0.1") || h.equals("::1");
     }
 
     private static Profile loadProfile(DetectionContext context, Explicit explicit) {

@@ -9,6 +9,8 @@ import dev.wif4j.internal.Redaction;
 import dev.wif4j.internal.env.OverlayContext;
 import dev.wif4j.spi.Detection;
 import dev.wif4j.spi.DetectionContext;
+import dev.wif4j.spi.support.ProviderIds;
+import dev.wif4j.spi.support.SettingException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,7 +23,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.regex.Pattern;
 
 /**
  * Chooses the provider, in the documented order: an explicit choice alone; then the documented
@@ -30,7 +31,6 @@ import java.util.regex.Pattern;
  */
 public final class Detector {
     private static final System.Logger LOG = System.getLogger(Detector.class.getName());
-    private static final Pattern ID = Pattern.compile("[a-z][a-z0-9-]{0,62}");
     /** Highest priority first, then id: never ServiceLoader's order. */
     static final Comparator<LoadedProvider> RANKING =
             Comparator.comparingInt(LoadedProvider::priority).reversed().thenComparing(LoadedProvider::id);
@@ -48,8 +48,9 @@ public final class Detector {
      *
      * @param chosen the provider to open
      * @param report the full report
+     * @param context the context to open it with: the one it was detected with
      */
-    public record Outcome(LoadedProvider chosen, DetectionReport report) {}
+    public record Outcome(LoadedProvider chosen, DetectionReport report, DetectionContext context) {}
 
     private Detector() {}
 
@@ -98,7 +99,7 @@ public final class Detector {
                         : "ANTHROPIC_IDENTITY_TOKEN") + ")";
                 remaining.forEach(r -> all.add(entry(r, Status.SKIPPED, Messages.skippedFor(why))));
                 all.addAll(entries);
-                return new Outcome(p, new DetectionReport(all, p.id()));
+                return new Outcome(p, new DetectionReport(all, p.id()), context);
             }
             asked.add(Entry.of(p.id(), p.priority(), p.implementation(), p.location(), d));
         }
@@ -143,12 +144,12 @@ public final class Detector {
         if (available.size() > 1) {
             LOG.log(Level.INFO, Messages.severalAvailable(chosen, available.subList(1, available.size())));
         }
-        return new Outcome(chosen, new DetectionReport(all, chosen.id()));
+        return new Outcome(chosen, new DetectionReport(all, chosen.id()), context);
     }
 
     private static Outcome detectChosen(List<LoadedProvider> ranked, DetectionContext context, Choice choice,
             Set<String> disabled) {
-        if (!ID.matcher(choice.id()).matches()) {
+        if (!ProviderIds.isValid(choice.id())) {
             throw new ConfigurationException(Messages.malformedChoice(choice.id(), choice.origin()));
         }
         if (disabled.contains(choice.id())) {
@@ -161,9 +162,10 @@ public final class Detector {
             throw new IdentityProviderNotFoundException(Messages.explicitNotInstalled(choice.id(), choice.origin(),
                     ranked.stream().map(LoadedProvider::id).sorted().toList()), new DetectionReport(all, null));
         }
-        // A pinned provider is trusted: no network probe, so a slow metadata server is left to
-        // the provider's own library and its retries.
-        Detection d = safeDetect(chosen, OverlayContext.withoutProbes(context));
+        // A pinned provider is trusted, however it was pinned: it knows it from its context, and
+        // gets no network probe (a slow metadata server is left to its fetch).
+        DetectionContext pinned = OverlayContext.pinned(context);
+        Detection d = safeDetect(chosen, pinned);
         all.add(entry(chosen, d.isAvailable() ? Status.CHOSEN : Status.UNAVAILABLE, d.message()));
         ranked.stream().filter(p -> p != chosen)
                 .forEach(p -> all.add(entry(p, Status.SKIPPED, Messages.skippedFor(choice.origin()))));
@@ -172,7 +174,7 @@ public final class Detector {
             throw new IdentityProviderNotFoundException(
                     Messages.explicitUnavailable(choice.id(), choice.origin(), d.message()), report);
         }
-        return new Outcome(chosen, report);
+        return new Outcome(chosen, report, pinned);
     }
 
     private static List<Detection> detectAll(List<LoadedProvider> providers, DetectionContext context,
@@ -217,11 +219,16 @@ public final class Detector {
         return verdicts;
     }
 
-    /** {@code detect} must not throw; if an in-house one does, it is reported, not fatal. */
+    /**
+     * {@code detect} must not throw; if an in-house one does, it is reported, not fatal. A bad setting
+     * ({@link SettingException}) is the documented way to say "unavailable, because of this setting".
+     */
     private static Detection safeDetect(LoadedProvider p, DetectionContext context) {
         try {
             Detection d = p.provider().detect(context);
             return d != null ? d : Detection.unavailable("its detect() returned null (a bug in " + p.implementation() + ")");
+        } catch (SettingException e) {
+            return Detection.unavailable(Redaction.scrub(e.getMessage()));
         } catch (RuntimeException | LinkageError e) {
             return Detection.unavailable("its detect() threw " + describe(e) + " (a bug in " + p.implementation() + ")");
         }

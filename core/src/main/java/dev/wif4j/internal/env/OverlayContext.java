@@ -11,17 +11,20 @@ import java.util.Optional;
 
 /**
  * A context seen through extra settings (the builder's, a profile's identity-token path) and,
- * optionally, with probes switched off (when the user pinned a provider).
+ * for a provider the user pinned, marked {@linkplain #pinned() pinned} with probes switched off.
  */
 public final class OverlayContext implements DetectionContext {
     private final DetectionContext base;
     private final Map<String, String> settings;
     private final boolean probesAllowed;
+    private final boolean pinned;
 
-    private OverlayContext(DetectionContext base, Map<String, String> settings, boolean probesAllowed) {
+    private OverlayContext(DetectionContext base, Map<String, String> settings, boolean probesAllowed,
+            boolean pinned) {
         this.base = base;
         this.settings = settings;
         this.probesAllowed = probesAllowed;
+        this.pinned = pinned;
     }
 
     /**
@@ -34,17 +37,18 @@ public final class OverlayContext implements DetectionContext {
     public static OverlayContext withSettings(DetectionContext base, Map<String, String> extra) {
         Map<String, String> merged = new HashMap<>(base.settings());
         merged.putAll(extra);
-        return new OverlayContext(unwrap(base), Map.copyOf(merged), base.probesAllowed());
+        return new OverlayContext(unwrap(base), Map.copyOf(merged), base.probesAllowed(), base.pinned());
     }
 
     /**
-     * The same context with network probes switched off.
+     * The context a provider the user pinned sees: {@link #pinned()} is {@code true} and network
+     * probes are off, however the provider was pinned.
      *
      * @param base the context
-     * @return a context whose {@link #probesAllowed()} is {@code false}
+     * @return a context whose {@link #pinned()} is {@code true} and {@link #probesAllowed()} {@code false}
      */
-    public static OverlayContext withoutProbes(DetectionContext base) {
-        return new OverlayContext(unwrap(base), base.settings(), false);
+    public static OverlayContext pinned(DetectionContext base) {
+        return new OverlayContext(unwrap(base), base.settings(), false, true);
     }
 
     private static DetectionContext unwrap(DetectionContext context) {
@@ -79,6 +83,16 @@ public final class OverlayContext implements DetectionContext {
     @Override
     public boolean probesAllowed() {
         return probesAllowed;
+    }
+
+    @Override
+    public boolean pinned() {
+        return pinned;
+    }
+
+    @Override
+    public Duration fetchTimeout() {
+        return base.fetchTimeout();
     }
 
     @Override

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wif4j.AccessToken;
 import dev.wif4j.FederationSettings;
 import dev.wif4j.TokenExchangeException;
+import dev.wif4j.internal.http.CappedBody;
 import dev.wif4j.spi.IdentityToken;
 import dev.wif4j.spi.IdentityTokenException;
 import dev.wif4j.spi.IdentityTokenSource;
@@ -29,6 +30,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -55,16 +59,19 @@ public final class TokenExchanger {
     private static final ObjectMapper JSON = JsonMapper.builder().build();
 
     /**
-     * How patient the exchange is.
+     * How patient the exchange is. One {@link #exchange()} ends within {@code deadline} (plus the
+     * fetch grace), however many attempts it makes: no attempt starts and no pause runs past it.
      *
-     * @param attemptTimeout the longest one attempt may take, body included
+     * @param attemptTimeout the longest one exchange request may take, body included
      * @param maxAttempts attempts in all, at least 1
      * @param initialBackoff the pause before the second attempt (before jitter)
      * @param maxBackoff the longest pause between attempts
      * @param maxRetryAfter the longest {@code Retry-After} honoured; a longer one fails at once
+     * @param deadline the longest one exchange may take, every attempt and pause included
+     * @param fetchTimeout the longest one identity-token fetch may take before the exchange stops waiting
      */
     public record Options(Duration attemptTimeout, int maxAttempts, Duration initialBackoff, Duration maxBackoff,
-            Duration maxRetryAfter) {
+            Duration maxRetryAfter, Duration deadline, Duration fetchTimeout) {
         /**
          * Validates the options.
          *
@@ -73,22 +80,45 @@ public final class TokenExchanger {
          * @param initialBackoff the first pause
          * @param maxBackoff the longest pause
          * @param maxRetryAfter the longest Retry-After honoured
+         * @param deadline the longest one exchange may take
+         * @param fetchTimeout the longest one fetch may take
          */
         public Options {
             Objects.requireNonNull(attemptTimeout, "attemptTimeout");
             Objects.requireNonNull(initialBackoff, "initialBackoff");
             Objects.requireNonNull(maxBackoff, "maxBackoff");
             Objects.requireNonNull(maxRetryAfter, "maxRetryAfter");
+            Objects.requireNonNull(deadline, "deadline");
+            Objects.requireNonNull(fetchTimeout, "fetchTimeout");
             if (maxAttempts < 1 || maxAttempts > 10) {
                 throw new IllegalArgumentException("maxAttempts must be between 1 and 10, not " + maxAttempts);
             }
             if (attemptTimeout.isNegative() || attemptTimeout.isZero()) {
                 throw new IllegalArgumentException("attemptTimeout must be positive");
             }
+            if (deadline.isNegative() || deadline.isZero() || fetchTimeout.isNegative() || fetchTimeout.isZero()) {
+                throw new IllegalArgumentException("deadline and fetchTimeout must be positive");
+            }
         }
 
         /**
-         * 30 s per attempt, 3 attempts, backoff from 0.5 s to 5 s, {@code Retry-After} up to 30 s.
+         * The options with the default deadline (30 s) and fetch timeout (10 s).
+         *
+         * @param attemptTimeout the longest one attempt may take
+         * @param maxAttempts attempts in all
+         * @param initialBackoff the first pause
+         * @param maxBackoff the longest pause
+         * @param maxRetryAfter the longest Retry-After honoured
+         */
+        public Options(Duration attemptTimeout, int maxAttempts, Duration initialBackoff, Duration maxBackoff,
+                Duration maxRetryAfter) {
+            this(attemptTimeout, maxAttempts, initialBackoff, maxBackoff, maxRetryAfter, DEFAULT_DEADLINE,
+                    Duration.ofSeconds(10));
+        }
+
+        /**
+         * 30 s per attempt, 3 attempts, backoff from 0.5 s to 5 s, {@code Retry-After} up to 30 s, 30 s in
+         * all, 10 s per fetch.
          *
          * @return the defaults
          */
@@ -96,7 +126,29 @@ public final class TokenExchanger {
             return new Options(Duration.ofSeconds(30), 3, Duration.ofMillis(500), Duration.ofSeconds(5),
                     Duration.ofSeconds(30));
         }
+
+        /**
+         * These options with another fetch timeout.
+         *
+         * @param timeout the longest one fetch may take
+         * @return the new options
+         */
+        public Options withFetchTimeout(Duration timeout) {
+            return new Options(attemptTimeout, maxAttempts, initialBackoff, maxBackoff, maxRetryAfter, deadline,
+                    timeout);
+        }
     }
+
+    /** The bound of one exchange, every attempt included (the "30 s per failed token()"). */
+    public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(30);
+    /** How long past its timeout a fetch is waited for, so a source that honours it reports its own error. */
+    private static final Duration FETCH_GRACE = Duration.ofSeconds(1);
+    /** Fetches run here so that one that ignores its timeout cannot hold the caller past it. */
+    private static final ExecutorService FETCHERS = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "wif4j-fetch");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final FederationSettings settings;
     private final IdentityTokenSource source;
@@ -152,14 +204,18 @@ public final class TokenExchanger {
      * @throws IdentityTokenException if no identity token could be obtained
      */
     public AccessToken exchange() {
+        long end = System.nanoTime() + options.deadline().toNanos();
         for (int attempt = 1; ; attempt++) {
             try {
-                return attempt();
+                return attempt(end);
             } catch (Retryable r) {
                 if (attempt >= options.maxAttempts()) {
                     throw r.failure;
                 }
                 Duration pause = r.retryAfter != null ? r.retryAfter : backoff(attempt);
+                if (System.nanoTime() + pause.toNanos() >= end) {
+                    throw r.failure; // no time left for another attempt
+                }
                 LOG.log(Level.DEBUG, () -> "Token exchange attempt failed (" + r.failure.getMessage()
                         + "); retrying in " + pause.toMillis() + " ms");
                 sleep(pause);
@@ -167,10 +223,10 @@ public final class TokenExchanger {
         }
     }
 
-    private AccessToken attempt() throws Retryable {
+    private AccessToken attempt(long end) throws Retryable {
         IdentityToken token;
         try {
-            token = source.fetch();
+            token = fetch(end);
         } catch (IdentityTokenException e) {
             if (e.isRetryable()) {
                 throw new Retryable(e, null);
@@ -185,8 +241,9 @@ public final class TokenExchanger {
             throw new IdentityTokenException("The identity token is " + assertion.length + " bytes; Anthropic "
                     + "refuses assertions over " + MAX_ASSERTION_BYTES + " bytes, so it was not sent.");
         }
+        Duration timeout = remaining(end, options.attemptTimeout());
         HttpRequest request = HttpRequest.newBuilder(endpoint)
-                .timeout(options.attemptTimeout())
+                .timeout(timeout)
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json")
                 .header("anthropic-beta", BETA)
@@ -196,7 +253,7 @@ public final class TokenExchanger {
                 .build();
         Instant sentAt = clock.instant();
         Instant sentBefore = diagnosis.recordSent(token, sentAt);
-        HttpResponse<byte[]> response = send(request);
+        HttpResponse<byte[]> response = send(request, timeout);
         int status = response.statusCode();
         String requestId = response.headers().firstValue("request-id").orElse(null);
         if (status >= 200 && status < 300) {
@@ -228,15 +285,54 @@ public final class TokenExchanger {
         }
     }
 
-    private HttpResponse<byte[]> send(HttpRequest request) throws Retryable {
+    /**
+     * One fetch, on a worker thread: the caller waits at most the fetch timeout (and the grace), and a
+     * source that hangs past it is interrupted and reported, retryable.
+     */
+    private IdentityToken fetch(long end) {
+        Duration limit = remaining(end, options.fetchTimeout().plus(FETCH_GRACE));
+        Future<IdentityToken> future = FETCHERS.submit(source::fetch);
+        try {
+            return future.get(limit.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            throw new IdentityTokenException("The identity token source (" + source.getClass().getName()
+                    + ") did not return a token within " + limit.toMillis() + " ms.", null, true);
+        } catch (InterruptedException e) {
+            future.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new IdentityTokenException("Interrupted while fetching an identity token.", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw new IdentityTokenException("The identity token source failed: " + cause, cause);
+        }
+    }
+
+    private static String millisOrSeconds(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+    }
+
+    /** The lesser of a timeout and what is left before {@code end}, but at least 1 ms. */
+    private static Duration remaining(long end, Duration timeout) {
+        long left = Math.max(1_000_000L, end - System.nanoTime());
+        return left < timeout.toNanos() ? Duration.ofNanos(left) : timeout;
+    }
+
+    private HttpResponse<byte[]> send(HttpRequest request, Duration timeout) throws Retryable {
         CompletableFuture<HttpResponse<byte[]>> future =
                 http.sendAsync(request, CappedBody.handler(MAX_RESPONSE_BYTES));
         try {
             // The request timeout covers only the wait for headers; this covers a trickling body too.
-            return future.get(options.attemptTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+            return future.get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             future.cancel(true);
-            throw new Retryable(network("no complete answer within " + options.attemptTimeout().toSeconds() + " s", e),
+            throw new Retryable(network("no complete answer within " + millisOrSeconds(timeout), e),
                     null);
         } catch (InterruptedException e) {
             future.cancel(true);
@@ -251,7 +347,7 @@ public final class TokenExchanger {
                         "Check that ANTHROPIC_BASE_URL points at the Claude API.", cause);
             }
             if (cause instanceof HttpTimeoutException) {
-                throw new Retryable(network("no answer within " + options.attemptTimeout().toSeconds() + " s", cause),
+                throw new Retryable(network("no answer within " + millisOrSeconds(timeout), cause),
                         null);
             }
             if (cause instanceof IOException) {

@@ -1,4 +1,4 @@
-package dev.wif4j.internal.exchange;
+package dev.wif4j.internal.http;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -13,9 +13,9 @@ import java.util.concurrent.Flow;
  * Collects a response body, refusing it as soon as it passes a limit, so that an endless or
  * huge answer costs neither memory nor time.
  */
-final class CappedBody implements HttpResponse.BodySubscriber<byte[]> {
+public final class CappedBody implements HttpResponse.BodySubscriber<byte[]> {
     /** Thrown (as the body's failure) when the body passes the limit. */
-    static final class TooLargeException extends IOException {
+    public static final class TooLargeException extends IOException {
         private static final long serialVersionUID = 1L;
 
         TooLargeException(long limit) {
@@ -34,7 +34,13 @@ final class CappedBody implements HttpResponse.BodySubscriber<byte[]> {
         this.declaredTooLarge = declaredTooLarge;
     }
 
-    static HttpResponse.BodyHandler<byte[]> handler(int limit) {
+    /**
+     * A body handler that collects at most {@code limit} bytes.
+     *
+     * @param limit the most bytes accepted
+     * @return the handler
+     */
+    public static HttpResponse.BodyHandler<byte[]> handler(int limit) {
         return info -> new CappedBody(limit,
                 info.headers().firstValueAsLong("content-length").orElse(-1) > limit);
     }

@@ -1,0 +1,67 @@
+package dev.wif4j.spi.support;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Locale;
+
+/**
+ * The one rule for a URL that a token is sent to or fetched from: {@code https}, or plain
+ * {@code http} only to a loopback host written as {@code localhost}, {@code 127.0.0.1} or
+ * {@code [::1]}, which is where emulators and local sidecars listen. Nothing is resolved to decide
+ * this: a name that resolves to loopback today may not tomorrow. wif4j's base URL ({@code ANTHROPIC_BASE_URL}) is checked by the same rule.
+ */
+public final class Endpoints {
+
+    private Endpoints() {}
+
+    /**
+     * Whether a host is written as {@code localhost}, {@code 127.0.0.1} or {@code ::1} (brackets allowed).
+     *
+     * @param host a host as written in a URL; may be {@code null}
+     * @return {@code true} for those three spellings only
+     */
+    public static boolean isLoopback(String host) {
+        if (host == null) {
+            return false;
+        }
+        String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        // Exactly these three: 127.0.0.2, ::ffff:127.0.0.1 and 2130706433 are loopback too, but no emulator
+        // needs them, and each is one more spelling for a reviewer to get wrong.
+        return h.equalsIgnoreCase("localhost") || h.equals("127.0.0.1") || h.equals("::1");
+    }
+
+    /**
+     * Parses and checks an endpoint URL: absolute, {@code https} or {@code http} to a loopback host,
+     * with a host, and with no user info (credentials do not belong in a URL) and no fragment. A query
+     * is allowed (some token services carry one).
+     *
+     * @param text the URL as configured
+     * @return the URL
+     * @throws IllegalArgumentException with a sentence saying what is wrong and what is allowed; the
+     *     sentence does not repeat the URL, so callers name the setting it came from
+     */
+    public static URI parse(String text) {
+        URI uri;
+        try {
+            uri = new URI(text.strip());
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("it is not a URL");
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!uri.isAbsolute() || uri.getHost() == null || !(scheme.equals("https") || scheme.equals("http"))) {
+            throw new IllegalArgumentException("it is not an absolute https:// URL with a host");
+        }
+        if (scheme.equals("http") && !isLoopback(uri.getHost())) {
+            throw new IllegalArgumentException("it is http:// to " + uri.getHost() + ", which would send tokens in "
+                    + "clear text: use https://, or http:// only to localhost, 127.0.0.1 or [::1]");
+        }
+        if (uri.getRawUserInfo() != null) {
+            throw new IllegalArgumentException("it carries user info before the host; credentials do not belong "
+                    + "in a URL");
+        }
+        if (uri.getRawFragment() != null) {
+            throw new IllegalArgumentException("it carries a fragment (#...)");
+        }
+        return uri;
+    }
+}

@@ -1,0 +1,39 @@
+package dev.wif4j.spi.support;
+
+import java.util.regex.Pattern;
+
+/**
+ * The rule for provider ids ({@link dev.wif4j.spi.IdentityProvider#id()}): what users type in
+ * {@code WIF4J_PROVIDER}, and the prefix of every setting of the provider.
+ */
+public final class ProviderIds {
+    /** Lower-case letters, digits and dashes, starting with a letter, at most 63 characters. */
+    public static final Pattern PATTERN = Pattern.compile("[a-z][a-z0-9-]{0,62}");
+
+    private ProviderIds() {}
+
+    /**
+     * Whether a text is a well-formed provider id.
+     *
+     * @param id the text; may be {@code null}
+     * @return {@code true} if it matches {@link #PATTERN}
+     */
+    public static boolean isValid(String id) {
+        return id != null && PATTERN.matcher(id).matches();
+    }
+
+    /**
+     * Checks a provider id.
+     *
+     * @param id the id
+     * @return the id
+     * @throws IllegalArgumentException if it is not well-formed
+     */
+    public static String require(String id) {
+        if (!isValid(id)) {
+            throw new IllegalArgumentException("'" + Text.escape(String.valueOf(id), 64) + "' is not a provider id: "
+                    + "ids are lower-case letters, digits and dashes, starting with a letter, e.g. acme-vault");
+        }
+        return id;
+    }
+}

@@ -1,0 +1,60 @@
+package dev.wif4j.spi.support;
+
+/**
+ * Values quoted into messages so that a message stays one readable line whatever the value holds:
+ * control characters are escaped, and a long value is cut with its length said. Secrets are never
+ * passed here: a message names the setting that holds a secret, never its value.
+ */
+public final class Text {
+    /** How much of a value a message shows by default. */
+    public static final int DEFAULT_LIMIT = 80;
+
+    private Text() {}
+
+    /**
+     * A value in single quotes, escaped and cut at {@value #DEFAULT_LIMIT} characters.
+     *
+     * @param value the value; may be {@code null}
+     * @return e.g. {@code 'us-east-1\n'}
+     */
+    public static String quote(String value) {
+        return "'" + escape(value, DEFAULT_LIMIT) + "'";
+    }
+
+    /**
+     * A value escaped for a message: CR, LF and tab as {@code \r}, {@code \n}, {@code \t}, other control
+     * and non-ASCII characters as {@code \}{@code uXXXX}, cut after {@code limit} characters with
+     * {@code ... (N characters)}.
+     *
+     * @param value the value; may be {@code null}
+     * @param limit the most characters of the value to show, at least 1
+     * @return the escaped text; {@code null} shows as {@code null}
+     */
+    public static String escape(String value, int limit) {
+        if (value == null) {
+            return "null";
+        }
+        StringBuilder out = new StringBuilder(Math.min(value.length(), limit) + 16);
+        int shown = Math.min(value.length(), Math.max(1, limit));
+        for (int i = 0; i < shown; i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                case '\\' -> out.append("\\\\");
+                default -> {
+                    if (c < 0x20 || c > 0x7e) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        if (shown < value.length()) {
+            out.append("... (").append(value.length()).append(" characters)");
+        }
+        return out.toString();
+    }
+}
