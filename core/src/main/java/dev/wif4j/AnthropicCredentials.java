@@ -15,7 +15,9 @@ package dev.wif4j;
 public interface AnthropicCredentials {
 
     /**
-     * A valid access token. Reading a fresh cached token takes no lock and allocates nothing.
+     * A valid access token. Reading a fresh cached token takes no lock and allocates nothing. When a
+     * new token is needed, one exchange runs for all callers; it ends within 30 s (at most three
+     * attempts, each with a new identity token), and a caller waits for it at most 60 s in any case.
      *
      * @return the token; never {@code null}
      * @throws TokenExchangeException if an exchange was needed and failed

@@ -380,7 +380,8 @@ public final class WorkloadIdentity implements AutoCloseable {
         }
 
         /**
-         * The HTTP client for the token exchange. It must not follow redirects.
+         * The HTTP client for the token exchange. It must not follow redirects ({@link #build()} refuses
+         * one that does, since a redirect would forward the identity token).
          *
          * @param client the client
          * @return this builder
@@ -542,6 +543,12 @@ public final class WorkloadIdentity implements AutoCloseable {
                     throw new WorkloadIdentityException("Identity provider '" + chosenId + "' ("
                             + outcome.chosen().implementation() + ") opened no token source.");
                 }
+            }
+            if (httpClient != null && httpClient.followRedirects() != HttpClient.Redirect.NEVER) {
+                // A 307 would forward the identity token to wherever the Location header points.
+                throw new ConfigurationException("The HttpClient given to httpClient(...) follows redirects ("
+                        + httpClient.followRedirects() + "); the token exchange would then send the identity token "
+                        + "wherever a 3xx points. Build it with .followRedirects(HttpClient.Redirect.NEVER).");
             }
             HttpClient client = httpClient != null ? httpClient : HttpClient.newBuilder()
                     .connectTimeout(Duration.ofSeconds(10))

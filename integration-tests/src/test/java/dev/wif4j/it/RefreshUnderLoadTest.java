@@ -118,12 +118,15 @@ class RefreshUnderLoadTest {
                 while (System.nanoTime() < end) {
                     parked = 0;
                     if (entered.get() == CALLERS && threads.size() == CALLERS) {
+                        // The fetch runs on the exchange's own worker, so the caller that started the
+                        // refresh is parked too (on the fetch); the others on the refresh. Waits are timed.
                         for (Thread t : threads) {
-                            if (t != me && t.getState() == Thread.State.WAITING) {
+                            Thread.State state = t.getState();
+                            if (t != me && (state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING)) {
                                 parked++;
                             }
                         }
-                        if (parked == CALLERS - 1) {
+                        if (parked >= CALLERS - 1) {
                             break;
                         }
                     }
@@ -136,7 +139,8 @@ class RefreshUnderLoadTest {
             CountDownLatch done = new CountDownLatch(CALLERS);
             threads.addAll(callers(identity, results, entered, done));
             assertTrue(done.await(30, TimeUnit.SECONDS), "the callers did not finish");
-            assertEquals(CALLERS - 1, parkedWhileFetching.get(), "every other caller waited on the one refresh");
+            assertTrue(parkedWhileFetching.get() >= CALLERS - 1,
+                    "every other caller waited on the one refresh: " + parkedWhileFetching.get() + " parked");
             Object second = results.get(0);
             assertTrue(second instanceof AccessToken, "caller 0 failed: " + second);
             assertNotEquals(first, second);

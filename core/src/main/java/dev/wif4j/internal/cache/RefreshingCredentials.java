@@ -9,11 +9,14 @@ import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -35,6 +38,8 @@ import java.util.function.Supplier;
  * timeout) before the mandatory window, so a slow background refresh still lands in time.
  */
 public final class RefreshingCredentials implements AnthropicCredentials, AutoCloseable {
+    /** The longest a caller waits for a refresh another caller started, documented on {@code token()}. */
+    static final long WAIT_BOUND_SECONDS = 60;
     /** The documented start of the advisory window: the earliest advisory point. */
     static final long ADVISORY_MILLIS = 120_000;
     /** The latest advisory point: the mandatory window plus one exchange attempt's timeout. */
@@ -197,8 +202,16 @@ public final class RefreshingCredentials implements AnthropicCredentials, AutoCl
 
     private static AccessToken join(CompletableFuture<AccessToken> future) {
         try {
-            return future.join();
-        } catch (CompletionException | CancellationException e) {
+            // The exchange ends within its own 30 s deadline; this bound holds even if it did not.
+            return future.get(WAIT_BOUND_SECONDS, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            throw new WorkloadIdentityException("No Anthropic access token within " + WAIT_BOUND_SECONDS
+                    + " s: the token refresh this call waited for has not finished (an identity source or the token "
+                    + "endpoint that does not answer?); the next call tries again.");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new WorkloadIdentityException("Interrupted while waiting for the Anthropic access token.", e);
+        } catch (ExecutionException | CompletionException | CancellationException e) {
             Throwable cause = unwrap(e);
             if (cause instanceof RuntimeException runtime) {
                 throw runtime; // the exchange's own exception, with its status and hint
@@ -212,7 +225,7 @@ public final class RefreshingCredentials implements AnthropicCredentials, AutoCl
 
     private static Throwable unwrap(Throwable t) {
         Throwable cause = t;
-        while (cause instanceof CompletionException && cause.getCause() != null) {
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
             cause = cause.getCause();
         }
         return cause;

@@ -1,5 +1,6 @@
 package dev.wif4j.internal.config;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -7,12 +8,12 @@ import dev.wif4j.ConfigurationException;
 import dev.wif4j.FederationSettings;
 import dev.wif4j.spi.DetectionContext;
 import dev.wif4j.spi.support.Endpoints;
+import dev.wif4j.spi.support.SmallFiles;
+import dev.wif4j.spi.support.Text;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,7 +48,9 @@ public final class ConfigResolver {
     private static final Pattern UUID = Pattern.compile(
             "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
     private static final int MAX_PROFILE_BYTES = 1024 * 1024;
-    private static final ObjectMapper JSON = JsonMapper.builder().build();
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .build();
 
     /**
      * Values given in code; each may be {@code null}.
@@ -145,12 +148,14 @@ public final class ConfigResolver {
      * Validates a base URL: https, or http to a loopback host only, since the exchange sends the
      * identity token there.
      *
-     * @param value the URL as configured
+     * @param raw the URL as configured
      * @return the URL without trailing slashes
      * @throws ConfigurationException if it is not allowed
      */
-    public static URI baseUrl(String value) {
-        String trimmed = value.strip();
+    public static URI baseUrl(String raw) {
+        // A URL may carry a password before the host: never repeat it.
+        String value = Text.escape(raw.replaceFirst("^([A-Za-z][A-Za-z0-9+.-]*://)[^/@?#]*@", "$1***@"), 200);
+        String trimmed = raw.strip();
         while (trimmed.endsWith("/")) {
             trimmed = trimmed.substring(0, trimmed.length() - 1);
         }
@@ -169,6 +174,10 @@ public final class ConfigResolver {
         if (scheme.equals("http") && !Endpoints.isLoopback(host)) {
             throw new ConfigurationException("The base URL '" + value + "' is not allowed: the identity token "
                     + "would be sent in clear text. Use https://, or http:// only to localhost, 127.0.0.1 or [::1].");
+        }
+        if (uri.getPort() > 65535) {
+            throw new ConfigurationException("The base URL '" + value + "' is not allowed: its port is out of range "
+                    + "(1-65535).");
         }
         if (uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
             throw new ConfigurationException("The base URL '" + value + "' is not allowed: it may not carry "
@@ -251,10 +260,13 @@ public final class ConfigResolver {
     }
 
     private static String readSmall(Path file) {
-        try (InputStream in = Files.newInputStream(file)) {
-            return new String(in.readNBytes(4096), StandardCharsets.UTF_8);
+        try {
+            return new String(SmallFiles.read(file, 4096), StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             return null;
+        } catch (SmallFiles.NotRegularFileException | SmallFiles.TooLargeException e) {
+            throw new ConfigurationException("Could not read " + file + ": " + e.getMessage()
+                    + "; it should hold a profile name.", e);
         } catch (IOException e) {
             throw new ConfigurationException("Could not read " + file + ": " + e, e);
         }
@@ -267,15 +279,17 @@ public final class ConfigResolver {
 
         static Profile read(Path file, String name) {
             byte[] bytes;
-            try (InputStream in = Files.newInputStream(file)) {
-                bytes = in.readNBytes(MAX_PROFILE_BYTES + 1);
+            try {
+                bytes = SmallFiles.read(file, MAX_PROFILE_BYTES);
             } catch (NoSuchFileException e) {
                 return null;
+            } catch (SmallFiles.TooLargeException e) {
+                throw new ConfigurationException("The profile file " + file + " is larger than 1 MiB.");
+            } catch (SmallFiles.NotRegularFileException e) {
+                throw new ConfigurationException("The profile file " + file + " is not a regular file"
+                        + (e.isDirectory() ? " (a directory)." : " (a FIFO, a device or a socket); it was not opened."));
             } catch (IOException e) {
                 throw new ConfigurationException("Could not read the profile file " + file + ": " + e, e);
-            }
-            if (bytes.length > MAX_PROFILE_BYTES) {
-                throw new ConfigurationException("The profile file " + file + " is larger than 1 MiB.");
             }
             return parse(bytes, file, name);
         }
@@ -287,6 +301,10 @@ public final class ConfigResolver {
             try {
                 root = JSON.readTree(bytes);
             } catch (IOException e) {
+                if (String.valueOf(e.getMessage()).startsWith("Duplicate field")) {
+                    throw new ConfigurationException(where + " repeats a key, so which value counts is unclear: "
+                            + Text.escape(e.getMessage().lines().findFirst().orElse(""), 120) + ".");
+                }
                 throw new ConfigurationException(where + " is not valid JSON.");
             }
             if (root == null || !root.isObject()) {

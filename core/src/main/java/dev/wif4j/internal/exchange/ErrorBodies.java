@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wif4j.internal.Redaction;
+import dev.wif4j.spi.support.Text;
 import java.io.IOException;
 
 /**
@@ -75,8 +76,8 @@ final class ErrorBodies {
         return new Parsed(kept.toString(), type, message);
     }
 
+    /** Secrets masked, control characters escaped (a server's text must not forge lines), cut at 500. */
     private static String scrub(String text) {
-        String s = Redaction.scrub(text);
-        return s.length() > 500 ? s.substring(0, 500) + "... <" + (s.length() - 500) + " more chars>" : s;
+        return Text.escape(Redaction.scrub(text), 500);
     }
 }

@@ -1,6 +1,7 @@
 package dev.wif4j.internal.exchange;
 
 import dev.wif4j.spi.IdentityToken;
+import dev.wif4j.spi.support.Text;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -64,13 +65,13 @@ final class RejectionDiagnosis {
         List<String> causes = new ArrayList<>();
         String alg = token.algorithm().orElse("none");
         if (!ASYMMETRIC.contains(alg)) {
-            causes.add("the token is signed with " + alg + ", but Anthropic accepts only asymmetric algorithms "
+            causes.add("the token is signed with " + Text.escape(alg, 40) + ", but Anthropic accepts only asymmetric algorithms "
                     + "(RS*, PS*, ES256/384/512)");
         } else if (token.keyId().isEmpty()) {
             causes.add("the token's header has no kid, and Anthropic needs one that is in the issuer's JWKS");
         }
         if (sentBefore != null) {
-            causes.add("this process already sent a token with jti " + token.jwtId().orElse("?") + " at " + sentBefore
+            causes.add("this process already sent a token with jti " + Text.escape(token.jwtId().orElse("?"), 100) + " at " + sentBefore
                     + ", and Anthropic accepts each jti once: the identity source must supply a new token for every "
                     + "exchange (a token file must be rewritten before it is read again)");
         }
@@ -91,7 +92,8 @@ final class RejectionDiagnosis {
             causes.add("the token has no sub claim");
         }
         if (!token.audience().contains(audience)) {
-            causes.add("the token's aud " + token.audience() + " does not contain " + audience
+            causes.add("the token's aud " + Text.escape(String.valueOf(token.audience()), 300) + " does not contain "
+                    + Text.escape(audience, 200)
                     + ", the audience configured here; the rule's audience must match aud");
         }
         return causes;

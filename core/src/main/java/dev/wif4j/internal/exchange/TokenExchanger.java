@@ -1,5 +1,6 @@
 package dev.wif4j.internal.exchange;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -11,6 +12,7 @@ import dev.wif4j.internal.http.CappedBody;
 import dev.wif4j.spi.IdentityToken;
 import dev.wif4j.spi.IdentityTokenException;
 import dev.wif4j.spi.IdentityTokenSource;
+import dev.wif4j.spi.support.Text;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.URI;
@@ -56,7 +58,11 @@ public final class TokenExchanger {
     static final String HISTORY_URL = "https://platform.claude.com/settings/workload-identity-federation?tab=history";
 
     private static final System.Logger LOG = System.getLogger(TokenExchanger.class.getName());
-    private static final ObjectMapper JSON = JsonMapper.builder().build();
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .build();
+    /** Anthropic's access tokens are about 100 characters; a header value past this is not one. */
+    static final int MAX_ACCESS_TOKEN_CHARS = 4096;
 
     /**
      * How patient the exchange is. One {@link #exchange()} ends within {@code deadline} (plus the
@@ -370,11 +376,37 @@ public final class TokenExchanger {
      *
      * @throws TokenExchangeException naming what is wrong with the body, never quoting it
      */
+    /**
+     * Why a value cannot be an access token: it becomes {@code Authorization: Bearer <value>} in this
+     * process and in every shell that prints it, so it is visible ASCII of a sane length or nothing.
+     *
+     * @param value the access_token field
+     * @return the problem as a sentence fragment, or {@code null} when the value is acceptable
+     */
+    static String accessTokenProblem(String value) {
+        if (value.length() > MAX_ACCESS_TOKEN_CHARS) {
+            return "is " + value.length() + " characters long; an access token has at most "
+                    + MAX_ACCESS_TOKEN_CHARS;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x21 || c > 0x7e) {
+                return "holds " + (c == '\r' || c == '\n' ? "a line break" : c == ' ' ? "a space"
+                        : c < 0x20 || c == 0x7f ? "a control character" : "a non-ASCII character")
+                        + ", which no access token does (it would corrupt the Authorization header)";
+            }
+        }
+        return null;
+    }
+
     static AccessToken parse(byte[] body, int status, String requestId, Instant sentAt, URI endpoint) {
         JsonNode root;
         try {
             root = JSON.readTree(body);
         } catch (IOException e) {
+            if (String.valueOf(e.getMessage()).startsWith("Duplicate field")) {
+                throw invalid(endpoint, status, requestId, "it repeats a key, so which value counts is unclear");
+            }
             root = null;
         }
         if (root == null || !root.isObject()) {
@@ -383,6 +415,11 @@ public final class TokenExchanger {
         JsonNode access = root.get("access_token");
         if (access == null || !access.isTextual() || access.asText().isBlank()) {
             throw invalid(endpoint, status, requestId, "it has no access_token");
+        }
+        String accessProblem = accessTokenProblem(access.asText());
+        if (accessProblem != null) {
+            // Never quoted: it becomes an Authorization header, and it is a secret either way.
+            throw invalid(endpoint, status, requestId, "its access_token " + accessProblem);
         }
         JsonNode type = root.get("token_type");
         if (type != null && !type.isNull() && !(type.isTextual() && type.asText().equalsIgnoreCase("bearer"))) {
@@ -457,8 +494,9 @@ public final class TokenExchanger {
         if (status == 401 || (status == 400 && "invalid_grant".equals(errorType))) {
             List<String> causes = RejectionDiagnosis.causes(token, clock.instant(), sentBefore, audience);
             String seen = causes.isEmpty() ? "" : " Seen in the token: " + String.join("; ", causes) + ".";
-            return "Anthropic did not accept the identity token (iss=" + token.issuer().orElse("?") + ", sub="
-                    + token.subject().orElse("?") + ", aud=" + token.audience() + ") under rule "
+            return "Anthropic did not accept the identity token (iss=" + Text.escape(token.issuer().orElse("?"), 200)
+                    + ", sub=" + Text.escape(token.subject().orElse("?"), 200) + ", aud="
+                    + Text.escape(String.valueOf(token.audience()), 300) + ") under rule "
                     + settings.federationRuleId() + "." + seen + " Check that the issuer's URL equals iss byte for "
                     + "byte, that the rule's subject_prefix, audience and claims match, and that the token is not "
                     + "expired or reused" + (settings.workspaceId().isPresent() ? ""

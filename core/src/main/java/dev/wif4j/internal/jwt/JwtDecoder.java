@@ -53,6 +53,12 @@ public final class JwtDecoder {
             throw new IdentityTokenException("The identity token is " + jwt.length()
                     + " characters long; a JWT over " + MAX_CHARS + " characters is not accepted.");
         }
+        for (int i = 0; i < jwt.length(); i++) {
+            if (Character.isWhitespace(jwt.charAt(i))) {
+                throw new IdentityTokenException("The identity token holds white space inside it: a JWT is one "
+                        + "line of base64url parts (two tokens in one file, or a line break in the middle?).");
+            }
+        }
         int first = jwt.indexOf('.');
         int second = first < 0 ? -1 : jwt.indexOf('.', first + 1);
         if (first < 0 || second < 0 || jwt.indexOf('.', second + 1) >= 0) {

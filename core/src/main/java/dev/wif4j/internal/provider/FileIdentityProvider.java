@@ -6,8 +6,8 @@ import dev.wif4j.spi.IdentityProvider;
 import dev.wif4j.spi.IdentityToken;
 import dev.wif4j.spi.IdentityTokenException;
 import dev.wif4j.spi.IdentityTokenSource;
+import dev.wif4j.spi.support.SmallFiles;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -104,24 +104,23 @@ public final class FileIdentityProvider implements IdentityProvider {
         }
 
         private String read() {
-            if (Files.isDirectory(path)) {
-                throw new IdentityTokenException(prefix() + "it is a directory, not a file.");
-            }
             byte[] bytes;
-            try (InputStream in = Files.newInputStream(path)) {
+            try {
                 // One open: the kubelet swaps the ..data symlink atomically, so a single read
                 // sees either the old token or the new one, never half of each.
-                bytes = in.readNBytes(MAX_BYTES + 1);
+                bytes = SmallFiles.read(path, MAX_BYTES);
+            } catch (SmallFiles.NotRegularFileException e) {
+                throw new IdentityTokenException(prefix() + (e.isDirectory() ? "it is a directory, not a file."
+                        : "it is not a regular file (a FIFO, a device or a socket); it was not opened."));
+            } catch (SmallFiles.TooLargeException e) {
+                throw new IdentityTokenException(prefix() + "it is larger than " + MAX_BYTES
+                        + " bytes; Anthropic refuses identity tokens over 16 KiB.");
             } catch (NoSuchFileException e) {
                 throw new IdentityTokenException(prefix() + "the file does not exist.");
             } catch (AccessDeniedException e) {
                 throw new IdentityTokenException(prefix() + "this process may not read it (permission denied).");
             } catch (IOException e) {
                 throw new IdentityTokenException(prefix() + "it could not be read: " + e.getClass().getSimpleName(), e);
-            }
-            if (bytes.length > MAX_BYTES) {
-                throw new IdentityTokenException(prefix() + "it is larger than " + MAX_BYTES
-                        + " bytes; Anthropic refuses identity tokens over 16 KiB.");
             }
             String text;
             try {
@@ -131,6 +130,10 @@ public final class FileIdentityProvider implements IdentityProvider {
                         .decode(ByteBuffer.wrap(bytes))
                         .toString()
                         .strip();
+                // Editors on Windows start UTF-8 files with a byte-order mark; it is not part of the token.
+                if (text.startsWith("\uFEFF")) {
+                    text = text.substring(1).strip();
+                }
             } catch (CharacterCodingException e) {
                 throw new IdentityTokenException(prefix() + "it is not UTF-8 text (a binary file?).");
             }

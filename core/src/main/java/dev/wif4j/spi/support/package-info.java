@@ -20,6 +20,8 @@
  *       see {@link dev.wif4j.spi.IdentityTokenSource}).</li>
  *   <li>{@link dev.wif4j.spi.support.Dmi}: the machine's DMI data ({@code /sys/class/dmi/id}), which
  *       tells a cloud VM from a laptop without a network call.</li>
+ *   <li>{@link dev.wif4j.spi.support.SmallFiles}: a token, secret or profile file read with a cap, never
+ *       opening a FIFO or a device that could hang or flood the process.</li>
  *   <li>{@link dev.wif4j.spi.support.Text}: values quoted safely into messages.</li>
  *   <li>{@link dev.wif4j.spi.support.ProviderIds}: the rule for provider ids.</li>
  * </ul>
