@@ -6,9 +6,10 @@ import com.nimbusds.jose.jwk.JWKSet;
 import dev.wif4j.cli.internal.RuleCheck;
 import dev.wif4j.spi.IdentityToken;
 import dev.wif4j.spi.IdentityTokenSource;
+import dev.wif4j.spi.support.SmallFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.text.ParseException;
 import java.time.Clock;
@@ -25,6 +26,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "check", description = "Evaluate a federation rule (and its issuer) against a token, offline, the "
         + "way Anthropic does, explaining each check. Exit 0 when Anthropic would accept the token, 1 when not.")
 final class CheckCommand implements Callable<Integer> {
+    private static final int MAX_TOKEN_BYTES = 16 * 1024;
+    private static final int MAX_JSON_BYTES = 1024 * 1024;
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -57,12 +60,13 @@ final class CheckCommand implements Callable<Integer> {
         JsonNode issuerJson = issuer == null ? null : readJson(issuer, "--issuer");
         JWKSet keys;
         try {
-            keys = jwks != null ? RuleCheck.parseKeys(read(jwks, "--jwks"))
+            keys = jwks != null ? RuleCheck.parseKeys(read(jwks, "--jwks", MAX_JSON_BYTES))
                     : issuerJson == null ? null : RuleCheck.inlineKeys(issuerJson);
         } catch (ParseException e) {
             throw new ParameterException(spec.commandLine(), "The keys are not JWKs: " + e.getMessage());
         }
-        IdentityToken token = tokenFile != null ? IdentityToken.parse(read(tokenFile, "--token-file").strip()) : fetch();
+        IdentityToken token = tokenFile != null
+                ? IdentityToken.parse(read(tokenFile, "--token-file", MAX_TOKEN_BYTES).strip()) : fetch();
         Clock clock = root.context() != null ? root.context().clock() : Clock.systemUTC();
         List<RuleCheck.Result> results = RuleCheck.evaluate(token, ruleJson, issuerJson, keys, clock.instant());
         for (RuleCheck.Result r : results) {
@@ -88,7 +92,7 @@ final class CheckCommand implements Callable<Integer> {
 
     private JsonNode readJson(Path file, String option) {
         try {
-            JsonNode node = JSON.readTree(read(file, option));
+            JsonNode node = JSON.readTree(read(file, option, MAX_JSON_BYTES));
             if (node == null || !node.isObject()) {
                 throw new ParameterException(spec.commandLine(), option + " " + file + " is not a JSON object.");
             }
@@ -99,9 +103,16 @@ final class CheckCommand implements Callable<Integer> {
         }
     }
 
-    private String read(Path file, String option) {
+    /** Every input is capped before it is read: {@code /dev/zero} or a 300 MB file must not exhaust memory. */
+    private String read(Path file, String option, int maxBytes) {
         try {
-            return Files.readString(file);
+            return new String(SmallFiles.read(file, maxBytes), StandardCharsets.UTF_8);
+        } catch (SmallFiles.TooLargeException e) {
+            throw new ParameterException(spec.commandLine(), option + " " + file + " is larger than " + maxBytes
+                    + " bytes" + (maxBytes == MAX_TOKEN_BYTES ? "; Anthropic refuses identity tokens over 16 KiB." : "."));
+        } catch (SmallFiles.NotRegularFileException e) {
+            throw new ParameterException(spec.commandLine(), option + " " + file + " is not a regular file"
+                    + (e.isDirectory() ? " (a directory)." : " (a FIFO, a device or a socket); it was not read."));
         } catch (IOException e) {
             throw new ParameterException(spec.commandLine(), option + " " + file + " cannot be read ("
                     + e.getClass().getSimpleName() + ").");

@@ -10,15 +10,24 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileSystems;
+import java.nio.file.LinkOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -33,6 +42,11 @@ final class TokenFileCommand implements Callable<Integer> {
 
     private static final Duration MIN_PAUSE = Duration.ofSeconds(1);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
+    /** How long SIGTERM waits for the loop to log that it stopped. */
+    private static final Duration STOP_WAIT = Duration.ofSeconds(1);
+    /** Pseudo-file systems: a "file" there is a device or a kernel interface, never a token file. */
+    private static final List<String> SPECIAL = List.of("/dev", "/proc", "/sys");
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     @ParentCommand
     Wif4jCommand root;
@@ -50,15 +64,15 @@ final class TokenFileCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter log = spec.commandLine().getErr();
         Clock clock = root.context() != null ? root.context().clock() : Clock.systemUTC();
-        Path target = out.toAbsolutePath();
-        if (target.getParent() == null || !Files.isDirectory(target.getParent())) {
-            throw new WorkloadIdentityException("The directory of " + target + " does not exist.");
-        }
+        // Every check on the target comes before a token is fetched (and its jti spent).
+        Path target = checkTarget(out);
         Thread worker = Thread.currentThread();
+        CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             worker.interrupt();
             try {
-                worker.join(5000);
+                // Not join(): after "stopped" the worker is inside System.exit, waiting for this hook.
+                stopped.await(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -105,6 +119,7 @@ final class TokenFileCommand implements Callable<Integer> {
             log.flush();
             return 0;
         } finally {
+            stopped.countDown();
             if (hooked) {
                 try {
                     Runtime.getRuntime().removeShutdownHook(hook);
@@ -127,17 +142,94 @@ final class TokenFileCommand implements Callable<Integer> {
         return pause.compareTo(MIN_PAUSE) < 0 ? MIN_PAUSE : pause;
     }
 
-    /** Writes beside the target and renames over it, so a reader sees the old token or the new, never half. */
+    /**
+     * The target as an absolute path, refused unless a regular file may safely live there: not a
+     * directory, device, FIFO or socket, nothing under {@code /dev}, {@code /proc} or {@code /sys}, and a
+     * directory no other user can write into unless it has the sticky bit (another user could swap the
+     * file between its creation and its rename).
+     */
+    static Path checkTarget(Path out) {
+        if (out.toString().equals("-")) {
+            throw new WorkloadIdentityException("--out - is not supported: token-file keeps a file fresh for other "
+                    + "programs. To print one identity token, run 'wif4j identity-token'.");
+        }
+        Path target = out.toAbsolutePath().normalize();
+        if (target.getParent() == null) {
+            throw new WorkloadIdentityException("--out " + target + " is the root directory; --out names the token "
+                    + "file to write, e.g. /var/run/wif4j/token.");
+        }
+        if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+            throw new WorkloadIdentityException("--out " + target + " is a directory; name the token file inside it, "
+                    + "e.g. " + target.resolve("token") + ".");
+        }
+        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)
+                && !Files.isSymbolicLink(target)) {
+            throw new WorkloadIdentityException("--out " + target + " is not a regular file (a device, a FIFO or a "
+                    + "socket); token-file writes regular files only.");
+        }
+        Path dir;
+        try {
+            dir = target.getParent().toRealPath();
+        } catch (IOException e) {
+            throw new WorkloadIdentityException("The directory of " + target + " does not exist.");
+        }
+        for (String special : SPECIAL) {
+            if (dir.startsWith(special) || target.startsWith(special)) {
+                throw new WorkloadIdentityException("--out " + target + " is under " + special + ", where files are "
+                        + "devices or kernel interfaces; token-file writes regular files only.");
+            }
+        }
+        if (!Files.isDirectory(dir)) {
+            throw new WorkloadIdentityException("The directory of " + target + " does not exist.");
+        }
+        Integer mode = unixMode(dir);
+        if (mode != null && (mode & 0022) != 0 && (mode & 01000) == 0) {
+            throw new WorkloadIdentityException("The directory " + dir + " can be written by other users (mode "
+                    + String.format("%04o", mode & 07777) + ") and has no sticky bit, so another user (or another "
+                    + "container sharing the volume) could swap the token file for a link of their own. Write into a "
+                    + "directory only this user can write (chmod go-w), or one with the sticky bit (chmod +t).");
+        }
+        return target;
+    }
+
+    /** The directory's mode bits including the sticky bit, where the file system says (Linux, macOS). */
+    private static Integer unixMode(Path dir) {
+        try {
+            Object mode = Files.getAttribute(dir, "unix:mode");
+            return mode instanceof Integer m ? m : null;
+        } catch (UnsupportedOperationException | IllegalArgumentException | IOException e) {
+            try {
+                Set<PosixFilePermission> perms = Files.getPosixFilePermissions(dir);
+                // No sticky bit visible here: count it as absent, the safe side.
+                return (perms.contains(PosixFilePermission.GROUP_WRITE) ? 0020 : 0)
+                        | (perms.contains(PosixFilePermission.OTHERS_WRITE) ? 0002 : 0);
+            } catch (UnsupportedOperationException | IOException ignored) {
+                return null; // not POSIX (Windows): ACLs decide, and this check does not apply
+            }
+        }
+    }
+
+    /**
+     * Writes beside the target and renames over it, so a reader sees the old token or the new, never
+     * half. The temporary file is created with {@code O_EXCL} (a link planted at its name makes the
+     * creation fail instead of being followed) and written through that same descriptor.
+     */
     static void write(Path target, String token) {
         Path dir = target.getParent();
-        Path temp = null;
+        Path temp = dir.resolve("." + target.getFileName() + "." + Long.toUnsignedString(RANDOM.nextLong(), 36)
+                + ".tmp");
+        boolean created = false;
         try {
-            temp = FileSystems.getDefault().supportedFileAttributeViews().contains("posix")
-                    ? Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp",
-                            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
-                    : Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                channel.write(ByteBuffer.wrap(token.getBytes(StandardCharsets.UTF_8)));
+            Set<StandardOpenOption> options = EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            FileAttribute<?>[] attributes = FileSystems.getDefault().supportedFileAttributeViews().contains("posix")
+                    ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}
+                    : new FileAttribute<?>[0];
+            try (FileChannel channel = FileChannel.open(temp, options, attributes)) {
+                created = true;
+                ByteBuffer bytes = ByteBuffer.wrap(token.getBytes(StandardCharsets.UTF_8));
+                while (bytes.hasRemaining()) {
+                    channel.write(bytes);
+                }
                 channel.force(true);
             }
             try {
@@ -145,12 +237,12 @@ final class TokenFileCommand implements Callable<Integer> {
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
             }
-            temp = null;
+            created = false;
         } catch (IOException e) {
             throw new WorkloadIdentityException("Cannot write " + target + ": " + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")") + ".", e);
         } finally {
-            if (temp != null) {
+            if (created) {
                 try {
                     Files.deleteIfExists(temp);
                 } catch (IOException ignored) {

@@ -1,0 +1,139 @@
+package dev.wif4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.wif4j.WorkloadIdentityException;
+import dev.wif4j.testkit.FakeDetectionContext;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code token-file} against a hostile directory and careless {@code --out} values. */
+@EnabledOnOs({OS.LINUX, OS.MAC})
+class TokenFileHardeningTest {
+
+    @TempDir
+    Path dir;
+
+    private static String failure(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        // No identity provider in this world: a message about the target proves it was checked first.
+        int code = Main.run(args, new PrintWriter(out), new PrintWriter(err), FakeDetectionContext.empty());
+        assertEquals(1, code, err.toString());
+        return err.toString();
+    }
+
+    @Test
+    @DisplayName("a concurrent swapper of the temporary file never receives the token")
+    void swappedTemporaryFileNeverReceivesTheToken() throws Exception {
+        Path target = dir.resolve("token");
+        Path stolen = dir.resolve("stolen");
+        Files.writeString(stolen, "");
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicInteger swaps = new AtomicInteger();
+        Thread swapper = new Thread(() -> {
+            while (running.get()) {
+                try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, ".token.*.tmp")) {
+                    for (Path temp : entries) {
+                        if (!Files.isRegularFile(temp, LinkOption.NOFOLLOW_LINKS)) {
+                            continue; // a link planted earlier
+                        }
+                        try {
+                            Files.deleteIfExists(temp);
+                            Files.createSymbolicLink(temp, stolen);
+                            swaps.incrementAndGet();
+                        } catch (IOException raced) {
+                            // the writer renamed it first: try the next one
+                        }
+                    }
+                } catch (IOException ignored) {
+                    // the listing raced a rename
+                }
+            }
+        });
+        swapper.start();
+        try {
+            for (int i = 0; i < 300; i++) {
+                try {
+                    TokenFileCommand.write(target, "eyJ.secret-token-" + i + ".sig");
+                } catch (WorkloadIdentityException expectedSometimes) {
+                    // a swap can make a write fail; it must never make it leak
+                }
+            }
+        } finally {
+            running.set(false);
+            swapper.join();
+        }
+        assertEquals("", Files.readString(stolen), "the token was written into the swapper's file");
+        if (Files.isRegularFile(target) && !Files.isSymbolicLink(target)) {
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(target)));
+        }
+        System.out.println("the swapper replaced " + swaps.get() + " of 300 temporary files with links");
+    }
+
+    @Test
+    @DisplayName("a directory other users can write without the sticky bit is refused; with it, accepted")
+    void sharedDirectoriesNeedTheStickyBit() throws Exception {
+        Path shared = Files.createDirectory(dir.resolve("shared"));
+        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+        String err = failure("token-file", "--once", "--out", shared.resolve("token").toString());
+        assertTrue(err.contains("can be written by other users (mode 0777) and has no sticky bit"), err);
+        assertThrows(WorkloadIdentityException.class, () -> TokenFileCommand.checkTarget(shared.resolve("token")));
+
+        Path sticky = Files.createDirectory(dir.resolve("sticky"));
+        assertEquals(0, new ProcessBuilder("chmod", "1777", sticky.toString()).start().waitFor());
+        assertEquals(sticky.resolve("token"), TokenFileCommand.checkTarget(sticky.resolve("token")));
+    }
+
+    @Test
+    @DisplayName("--out to a device, under /dev, /proc or /sys, to a directory, to / or to - is refused before a fetch")
+    void specialTargetsAreRefused() {
+        assertTrue(failure("token-file", "--out", "/dev/stdout").contains("is under /dev"));
+        assertTrue(failure("token-file", "--out", "/proc/self/fd/1").contains("is under /proc"));
+        assertTrue(failure("token-file", "--out", "/sys/kernel/token").contains("is under /sys"));
+        String root = failure("token-file", "--out", "/");
+        assertTrue(root.contains("is the root directory"), root);
+        String directory = failure("token-file", "--out", dir.toString());
+        assertTrue(directory.contains("is a directory; name the token file inside it"), directory);
+        String dash = failure("token-file", "--out", "-");
+        assertTrue(dash.contains("wif4j identity-token"), dash);
+        String missing = failure("token-file", "--out", dir.resolve("nope/token").toString());
+        assertTrue(missing.contains("does not exist"), missing);
+    }
+
+    @Test
+    @DisplayName("check reads at most 16 KiB of a token and 1 MiB of JSON, and never a device")
+    void checkInputsAreCapped() throws Exception {
+        Path big = dir.resolve("big.jwt");
+        Files.writeString(big, "x".repeat(17 * 1024));
+        Path rule = dir.resolve("rule.json");
+        Files.writeString(rule, "{}");
+        StringWriter err = new StringWriter();
+        int code = Main.run(new String[] {"check", "--token-file", big.toString(), "--rule", rule.toString()},
+                new PrintWriter(new StringWriter()), new PrintWriter(err), FakeDetectionContext.empty());
+        assertEquals(2, code, err.toString());
+        assertTrue(err.toString().contains("is larger than 16384 bytes"), err.toString());
+        err = new StringWriter();
+        code = Main.run(new String[] {"check", "--token-file", "/dev/zero", "--rule", rule.toString()},
+                new PrintWriter(new StringWriter()), new PrintWriter(err), FakeDetectionContext.empty());
+        assertEquals(2, code, err.toString());
+        assertTrue(err.toString().contains("is not a regular file"), err.toString());
+        assertFalse(err.toString().contains("OutOfMemoryError"));
+    }
+}
