@@ -8,16 +8,15 @@ import dev.wif4j.spi.IdentityTokenException;
 import dev.wif4j.spi.IdentityTokenSource;
 import dev.wif4j.spi.support.BoundedHttp;
 import dev.wif4j.spi.support.Setting;
+import dev.wif4j.spi.support.SmallFiles;
 import dev.wif4j.spi.support.Text;
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -192,21 +191,19 @@ public final class ClientCredentialsSource implements IdentityTokenSource {
     private String readFile(Setting file, String what) {
         Path path = file.asPath().orElseThrow();
         String shown = Text.escape(file.value().orElseThrow(), 200);
-        if (!Files.isRegularFile(path)) {
-            throw new IdentityTokenException("The " + what + " file " + shown + (Files.exists(path)
-                    ? " is not a regular file." : " does not exist."));
-        }
         byte[] bytes;
-        try (InputStream in = Files.newInputStream(path)) {
-            bytes = in.readNBytes(MAX_FILE + 1);
+        try {
+            bytes = SmallFiles.read(path, MAX_FILE);
         } catch (NoSuchFileException e) {
             throw new IdentityTokenException("The " + what + " file " + shown + " does not exist.");
+        } catch (SmallFiles.NotRegularFileException e) {
+            throw new IdentityTokenException("The " + what + " file " + shown + " is "
+                    + (e.isDirectory() ? "a directory." : "not a regular file."));
+        } catch (SmallFiles.TooLargeException e) {
+            throw new IdentityTokenException("The " + what + " file " + shown + " is larger than " + MAX_FILE + " bytes.");
         } catch (IOException e) {
             throw new IdentityTokenException("The " + what + " file " + shown + " could not be read ("
                     + e.getClass().getSimpleName() + ").");
-        }
-        if (bytes.length > MAX_FILE) {
-            throw new IdentityTokenException("The " + what + " file " + shown + " is larger than " + MAX_FILE + " bytes.");
         }
         String text = new String(bytes, StandardCharsets.UTF_8).strip();
         if (text.isEmpty()) {

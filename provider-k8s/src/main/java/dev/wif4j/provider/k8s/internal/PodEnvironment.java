@@ -7,9 +7,9 @@ import dev.wif4j.spi.support.Endpoints;
 import dev.wif4j.spi.support.ProviderSettings;
 import dev.wif4j.spi.support.Setting;
 import dev.wif4j.spi.support.SettingException;
+import dev.wif4j.spi.support.SmallFiles;
 import dev.wif4j.spi.support.Text;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -257,9 +257,6 @@ public final class PodEnvironment {
         String shown = shown(podPath);
         Path path = resolve(podPath).orElseThrow(
                 () -> new IdentityTokenException("'" + shown + "' is not a valid path."));
-        if (Files.isDirectory(path)) {
-            throw new IdentityTokenException(shown + " is a directory, not a token file.");
-        }
         byte[] bytes;
         try {
             bytes = readOnce(path, shown);
@@ -280,10 +277,6 @@ public final class PodEnvironment {
         } catch (IOException e) {
             throw new IdentityTokenException(shown + " could not be read: " + e.getClass().getSimpleName(), e);
         }
-        if (bytes.length > MAX_BYTES) {
-            throw new IdentityTokenException(shown + " is larger than " + MAX_BYTES
-                    + " bytes; Anthropic refuses identity tokens over 16 KiB.");
-        }
         try {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
@@ -294,16 +287,16 @@ public final class PodEnvironment {
         }
     }
 
-    /** One open of a regular file: a FIFO or a device at the path would block the read, so it is never opened. */
+    /** One open of a regular file ({@link SmallFiles}: a FIFO or a device would block or flood the read). */
     private static byte[] readOnce(Path path, String shown) throws IOException {
-        if (!Files.isRegularFile(path)) {
-            if (Files.notExists(path)) {
-                throw new NoSuchFileException(shown);
-            }
-            throw new IdentityTokenException(shown + " is not a regular file (a FIFO or a device?), not a token file.");
-        }
-        try (InputStream in = Files.newInputStream(path)) {
-            return in.readNBytes(MAX_BYTES + 1);
+        try {
+            return SmallFiles.read(path, MAX_BYTES);
+        } catch (SmallFiles.NotRegularFileException e) {
+            throw new IdentityTokenException(shown + (e.isDirectory() ? " is a directory, not a token file."
+                    : " is not a regular file (a FIFO or a device?), not a token file."));
+        } catch (SmallFiles.TooLargeException e) {
+            throw new IdentityTokenException(shown + " is larger than " + MAX_BYTES
+                    + " bytes; Anthropic refuses identity tokens over 16 KiB.");
         }
     }
 
