@@ -17,6 +17,7 @@ import dev.wif4j.testkit.FederationIssuer;
 import dev.wif4j.testkit.FederationRule;
 import dev.wif4j.testkit.GitHubActionsEmulator;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -114,7 +115,7 @@ class GitHubActionsEndToEndTest {
     @DisplayName("WIF4J_PROVIDER=github and builder().provider(\"github\") give the same detection, available or not")
     void pinnedByVariableOrInCodeAlike() {
         try (GitHubActionsEmulator actions = startActions()) {
-            for (Map<String, String> env : java.util.List.of(actions.jobEnvironment(),
+            for (Map<String, String> env : List.of(actions.jobEnvironment(),
                     actions.jobEnvironmentWithoutIdToken())) {
                 DetectionReport.Entry byVariable = pinnedEntry(env, true);
                 DetectionReport.Entry inCode = pinnedEntry(env, false);

@@ -15,6 +15,7 @@ import dev.wif4j.testkit.FederationIssuer;
 import dev.wif4j.testkit.FederationRule;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -95,13 +96,13 @@ class K8sEndToEndTest {
     @Test
     @DisplayName("WIF4J_PROVIDER=k8s and builder().provider(\"k8s\") give the same detection, available or not")
     void pinnedByVariableOrInCodeAlike() {
-        List<java.util.function.Supplier<FakeDetectionContext.Builder>> worlds = List.of(
+        List<Supplier<FakeDetectionContext.Builder>> worlds = List.of(
                 () -> CLUSTER.get().pod(),
                 () -> FakeDetectionContext.builder().file(K8sCluster.PROJECTED,
                         CLUSTER.get().issuer.mint().subject(K8sCluster.SUBJECT).sign()),
                 () -> FakeDetectionContext.builder().env("KUBERNETES_SERVICE_HOST", "10.96.0.1"),
                 FakeDetectionContext::builder);
-        for (java.util.function.Supplier<FakeDetectionContext.Builder> world : worlds) {
+        for (Supplier<FakeDetectionContext.Builder> world : worlds) {
             DetectionReport.Entry byVariable = pinnedEntry(world.get(), true);
             DetectionReport.Entry inCode = pinnedEntry(world.get(), false);
             assertEquals(byVariable.status(), inCode.status(), byVariable.message());

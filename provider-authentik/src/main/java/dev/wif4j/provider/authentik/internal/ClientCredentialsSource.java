@@ -163,8 +163,8 @@ public final class ClientCredentialsSource implements IdentityTokenSource {
         String iss = token.issuer().orElse("");
         String shownIss = Text.escape(iss, 200);
         if (!iss.endsWith("/")) {
-            warnOnce("iss " + shownIss + " does not end with '/': Anthropic compares it byte for byte with the issuer URL, "
-                    + "and authentik's issuer URLs end with a slash (https://<host>/application/o/<slug>/)");
+            warnOnce("iss " + shownIss + " does not end with '/': Anthropic compares it byte for byte with the "
+                    + "issuer URL, and authentik's issuer URLs end with a slash (https://<host>/application/o/<slug>/)");
         } else if (settings.slug() != null && !iss.endsWith("/application/o/" + settings.slug() + "/")) {
             String slug = Text.escape(settings.slug(), 100);
             warnOnce("iss " + shownIss + " is not the issuer of the application " + slug
@@ -172,8 +172,7 @@ public final class ClientCredentialsSource implements IdentityTokenSource {
         }
         if (!token.audience().contains(settings.clientId())) {
             warnOnce("aud " + Text.escape(token.audience().toString(), 200) + " does not contain the client id "
-                    + client()
-                    + "; the federation rule's audience must match aud");
+                    + client() + "; the federation rule's audience must match aud");
         }
     }
 

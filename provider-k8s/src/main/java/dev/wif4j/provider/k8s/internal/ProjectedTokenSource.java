@@ -45,7 +45,8 @@ public final class ProjectedTokenSource implements IdentityTokenSource {
             throw new IdentityTokenException(problem);
         }
         if (described.compareAndSet(false, true)) {
-            log.log(Level.INFO, () -> "Kubernetes projected token " + PodEnvironment.shown(path) + ": " + PodEnvironment.describe(token)
+            log.log(Level.INFO, () -> "Kubernetes projected token " + PodEnvironment.shown(path) + ": "
+                    + PodEnvironment.describe(token)
                     + ". A narrow federation rule pins subject_prefix to that sub and audience to " + audience + ".");
         }
         return token;
