@@ -5,19 +5,23 @@ import dev.wif4j.provider.authentik.internal.ClientSettings;
 import dev.wif4j.spi.Detection;
 import dev.wif4j.spi.DetectionContext;
 import dev.wif4j.spi.IdentityProvider;
-import dev.wif4j.spi.IdentityTokenException;
 import dev.wif4j.spi.IdentityTokenSource;
+import dev.wif4j.spi.support.SettingException;
+import dev.wif4j.spi.support.Text;
 
 /**
  * The {@code authentik} provider: an identity token from authentik, or any OIDC server (Okta, Keycloak...),
  * through the OAuth 2.0 client_credentials grant, authenticated by a client secret or a JWT client
  * assertion (authentik's federated machine-to-machine login, e.g. with a projected Kubernetes token).
  *
- * <p>Settings ({@code WIF4J_AUTHENTIK_*}, or {@code authentik.*} in code): {@code token-url} (or {@code host},
- * meaning {@code https://<host>/application/o/token/}), {@code client-id}, {@code client-secret-file} or
- * {@code client-secret}, or {@code client-assertion-file} (re-read on every fetch), {@code scope}
- * (default {@code openid}), {@code token-field} ({@code id_token}, the default, or {@code access_token}),
- * {@code slug} (the application, to check {@code iss}), {@code max-lifetime-seconds} (default 3600).
+ * <p>Settings ({@code WIF4J_AUTHENTIK_*}, or {@code authentik.*} in code): {@code token.url} (or {@code host},
+ * meaning {@code https://<host>/application/o/token/}), {@code client.id}, {@code client.secret.file} or
+ * {@code client.secret}, or {@code client.assertion.file} (re-read on every fetch), {@code scope}
+ * (default {@code openid}), {@code token.field} ({@code id_token}, the default, or {@code access_token}),
+ * {@code slug} (the application, to check {@code iss}), {@code max.lifetime.seconds} (default 3600). The
+ * dashed spellings of earlier releases ({@code client-id}) are still read in code and system properties.
+ *
+ * <p>Each fetch makes one token request, at most.
  *
  * <p>Available only when configured; priority 50, above every detected cloud: configuring it is an
  * explicit choice.
@@ -40,22 +44,20 @@ public final class AuthentikIdentityProvider implements IdentityProvider {
 
     @Override
     public Detection detect(DetectionContext context) {
-        ClientSettings.Resolution resolution = ClientSettings.resolve(context);
-        if (resolution.settings() == null) {
-            return Detection.unavailable(resolution.problem());
+        ClientSettings s;
+        try {
+            s = ClientSettings.read(context, "");
+        } catch (SettingException e) {
+            return Detection.unavailable(e.getMessage()); // detect() never throws, even when called directly
         }
-        ClientSettings s = resolution.settings();
-        return Detection.available("client_credentials for client " + s.clientId() + " at " + s.tokenUrl() + " with "
-                + s.credentialDescription() + "; the " + s.tokenField() + " is the identity token");
+        return Detection.available("client_credentials for client " + Text.escape(s.clientId(), 200) + " at "
+                + s.tokenUrl() + " with " + s.credentialDescription() + "; the " + s.tokenField()
+                + " is the identity token");
     }
 
     @Override
     public IdentityTokenSource open(DetectionContext context) {
-        ClientSettings.Resolution resolution = ClientSettings.resolve(context);
-        if (resolution.settings() == null) {
-            throw new IdentityTokenException("The authentik provider is " + resolution.problem() + ".");
-        }
-        return new ClientCredentialsSource(resolution.settings(), context);
+        return new ClientCredentialsSource(ClientSettings.read(context, "The authentik provider is "), context);
     }
 
     @Override

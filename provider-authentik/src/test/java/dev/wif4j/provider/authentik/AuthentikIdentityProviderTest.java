@@ -3,7 +3,9 @@ package dev.wif4j.provider.authentik;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.wif4j.spi.Detection;
 import dev.wif4j.spi.IdentityProvider;
@@ -15,6 +17,8 @@ import dev.wif4j.testkit.FakeDetectionContext;
 import dev.wif4j.testkit.Fault;
 import dev.wif4j.testkit.IdentityProviderContract;
 import dev.wif4j.testkit.OidcIssuer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -109,11 +113,53 @@ class AuthentikIdentityProviderTest extends IdentityProviderContract {
     @Test
     @DisplayName("a plain-http token URL off loopback, or an unknown token field, is refused at detection")
     void invalidSettings() {
-        assertEquals("unavailable: the token URL http://authentik.company is not https; a client secret is never sent "
-                + "in clear", detect(configured().env("WIF4J_AUTHENTIK_TOKEN_URL",
+        assertEquals("unavailable: WIF4J_AUTHENTIK_TOKEN_URL is 'http://authentik.company/application/o/token/', but "
+                + "it is http:// to authentik.company, which would send tokens in clear text: use https://, or "
+                + "http:// only to localhost, 127.0.0.1 or [::1].", detect(configured().env("WIF4J_AUTHENTIK_TOKEN_URL",
                         "http://authentik.company/application/o/token/").build()));
-        assertEquals("unavailable: WIF4J_AUTHENTIK_TOKEN_FIELD is 'jwt'; it is id_token or access_token",
+        assertEquals("unavailable: WIF4J_AUTHENTIK_TOKEN_FIELD is 'jwt', but it must be id_token or access_token.",
                 detect(configured().env("WIF4J_AUTHENTIK_TOKEN_FIELD", "jwt").build()));
+        assertEquals("unavailable: the system property wif4j.authentik.max.lifetime.seconds is '0', but it must be a "
+                + "whole number from 1 to 176400.", detect(configured()
+                        .systemProperty("wif4j.authentik.max.lifetime.seconds", "0").build()));
+        String forged = detect(configured().env("WIF4J_AUTHENTIK_CLIENT_ID", "evil\nINFO forged line").build());
+        assertTrue(forged.startsWith("available: client_credentials for client evil\\nINFO forged line at "), forged);
+    }
+
+    @Test
+    @DisplayName("the dashed keys of earlier releases still work in code, and the open() error names the provider")
+    void legacyKeysAndOpenError() {
+        String detected = detect(FakeDetectionContext.builder().setting("authentik.token-url", authentik.tokenUrl())
+                .setting("authentik.client-id", CLIENT).setting("authentik.client-secret-file", SECRET_FILE)
+                .file(SECRET_FILE, SECRET).build());
+        assertEquals("available: client_credentials for client " + CLIENT + " at " + authentik.tokenUrl() + " with a "
+                + "client secret from the file " + SECRET_FILE + "; the id_token is the identity token", detected);
+        try (FakeDetectionContext context = FakeDetectionContext.builder().env("WIF4J_AUTHENTIK_CLIENT_ID", CLIENT)
+                .build()) {
+            assertEquals("The authentik provider is configured, but WIF4J_AUTHENTIK_TOKEN_URL (or WIF4J_AUTHENTIK_HOST), "
+                    + "a client secret (WIF4J_AUTHENTIK_CLIENT_SECRET_FILE or WIF4J_AUTHENTIK_CLIENT_SECRET) or a "
+                    + "client assertion (WIF4J_AUTHENTIK_CLIENT_ASSERTION_FILE) are missing.", assertThrows(
+                            IdentityTokenException.class, () -> provider().open(context)).getMessage());
+        }
+    }
+
+    @Test
+    @DisplayName("a secret file that is a FIFO is refused without opening it, and a 503 is one retryable request")
+    void fifoAndServiceUnavailable() throws Exception {
+        FakeDetectionContext fifoContext = configured().env("WIF4J_AUTHENTIK_CLIENT_SECRET_FILE", "/run/secrets/fifo")
+                .build();
+        Path fifo = Files.createDirectories(fifoContext.path("/run/secrets")).resolve("fifo");
+        assumeTrue(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0, "no mkfifo here");
+        assertEquals("The client secret file /run/secrets/fifo is not a regular file.",
+                assertTimeoutPreemptively(Duration.ofSeconds(5), () -> fetchError(fifoContext)));
+        int before = authentik.requests().size();
+        authentik.enqueue(Fault.status(503, "{\"error\":\"unavailable\"}"));
+        try (FakeDetectionContext context = availableContext(); IdentityTokenSource source = provider().open(context)) {
+            IdentityTokenException e = assertThrows(IdentityTokenException.class, source::fetch);
+            assertTrue(e.isRetryable(), e.getMessage());
+            assertEquals("The token endpoint " + authentik.tokenUrl() + " answered HTTP 503 unavailable.", e.getMessage());
+        }
+        assertEquals(before + 1, authentik.requests().size());
     }
 
     @Test

@@ -4,8 +4,11 @@ import dev.wif4j.provider.github.internal.ActionsTokenClient;
 import dev.wif4j.spi.Detection;
 import dev.wif4j.spi.DetectionContext;
 import dev.wif4j.spi.IdentityProvider;
-import dev.wif4j.spi.IdentityTokenException;
 import dev.wif4j.spi.IdentityTokenSource;
+import dev.wif4j.spi.support.Endpoints;
+import dev.wif4j.spi.support.ProviderSettings;
+import dev.wif4j.spi.support.SettingException;
+import dev.wif4j.spi.support.Text;
 import java.net.URI;
 import java.util.Optional;
 
@@ -14,13 +17,14 @@ import java.util.Optional;
  * runner's OIDC token service ({@code ACTIONS_ID_TOKEN_REQUEST_URL}, authorised by
  * {@code ACTIONS_ID_TOKEN_REQUEST_TOKEN}) for a token with the configured audience (setting
  * {@code github.audience} or {@code audience}, default {@code https://api.anthropic.com}). Every fetch asks
- * for a new token; they live about five minutes. GitHub Enterprise Server works unchanged: its runners
- * set the same variables.
+ * for a new token, with one request; they live about five minutes. GitHub Enterprise Server works unchanged:
+ * its runners set the same variables.
  *
  * <p>Priority 40: hosted runners are Azure VMs, and the job's identity is the one meant.
  */
 public final class GitHubActionsIdentityProvider implements IdentityProvider {
 
+    static final String ID = "github";
     static final String URL_VARIABLE = "ACTIONS_ID_TOKEN_REQUEST_URL";
     static final String TOKEN_VARIABLE = "ACTIONS_ID_TOKEN_REQUEST_TOKEN";
     private static final String FIX = "add `permissions: id-token: write` to the workflow or the job (pull requests "
@@ -32,7 +36,7 @@ public final class GitHubActionsIdentityProvider implements IdentityProvider {
 
     @Override
     public String id() {
-        return "github";
+        return ID;
     }
 
     @Override
@@ -52,13 +56,14 @@ public final class GitHubActionsIdentityProvider implements IdentityProvider {
                     : (url.isEmpty() ? URL_VARIABLE : TOKEN_VARIABLE) + " is";
             return Detection.unavailable("GITHUB_ACTIONS is true but " + missing + " not set: " + FIX);
         }
-        String problem = ActionsTokenClient.checkUrl(url.get());
-        if (problem != null) {
-            return Detection.unavailable(URL_VARIABLE + " " + problem);
+        try {
+            requestUrl(url.get());
+        } catch (SettingException e) {
+            return Detection.unavailable(e.getMessage()); // detect() never throws, even when called directly
         }
-        String repository = context.env("GITHUB_REPOSITORY").orElse("?");
-        String event = context.env("GITHUB_EVENT_NAME").orElse("?");
-        String ref = context.env("GITHUB_REF").orElse("?");
+        String repository = shown(context, "GITHUB_REPOSITORY");
+        String event = shown(context, "GITHUB_EVENT_NAME");
+        String ref = shown(context, "GITHUB_REF");
         String subject = event.startsWith("pull_request") ? "repo:" + repository + ":pull_request"
                 : "repo:" + repository + ":ref:" + ref;
         return Detection.available("GitHub Actions job of " + repository + " (" + event + ", " + ref
@@ -66,18 +71,27 @@ public final class GitHubActionsIdentityProvider implements IdentityProvider {
                 + " (or repo:" + repository + ":environment:<name> in a job with an environment)");
     }
 
+    private static String shown(DetectionContext context, String variable) {
+        return context.env(variable).map(v -> Text.escape(v, 200)).orElse("?");
+    }
+
     @Override
     public IdentityTokenSource open(DetectionContext context) {
         String url = context.env(URL_VARIABLE).orElseThrow(
-                () -> new IdentityTokenException(URL_VARIABLE + " is not set: " + FIX + "."));
+                () -> new SettingException(URL_VARIABLE + " is not set: " + FIX + "."));
         String token = context.env(TOKEN_VARIABLE).orElseThrow(
-                () -> new IdentityTokenException(TOKEN_VARIABLE + " is not set: " + FIX + "."));
-        String problem = ActionsTokenClient.checkUrl(url);
-        if (problem != null) {
-            throw new IdentityTokenException(URL_VARIABLE + " " + problem + ".");
+                () -> new SettingException(TOKEN_VARIABLE + " is not set: " + FIX + "."));
+        return new ActionsTokenClient(requestUrl(url), token, ProviderSettings.of(context, ID).audience(),
+                context.fetchTimeout(), context.logger(GitHubActionsIdentityProvider.class.getName()));
+    }
+
+    /** The runner's variable, not a wif4j setting: checked by the one endpoint rule (its query is kept). */
+    private static URI requestUrl(String value) {
+        try {
+            return Endpoints.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new SettingException(URL_VARIABLE + " is " + Text.quote(value) + ", but " + e.getMessage() + ".");
         }
-        return new ActionsTokenClient(URI.create(url), token, context.audience(id()),
-                context.logger(GitHubActionsIdentityProvider.class.getName()));
     }
 
     @Override

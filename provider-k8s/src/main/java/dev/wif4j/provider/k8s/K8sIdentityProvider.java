@@ -9,6 +9,7 @@ import dev.wif4j.spi.IdentityProvider;
 import dev.wif4j.spi.IdentityToken;
 import dev.wif4j.spi.IdentityTokenException;
 import dev.wif4j.spi.IdentityTokenSource;
+import dev.wif4j.spi.support.SettingException;
 import java.util.Optional;
 
 /**
@@ -21,14 +22,17 @@ import java.util.Optional;
  *       the configured audience is refused with the volume setting that fixes it.</li>
  *   <li>{@code token-request}: the TokenRequest API, asked from inside the pod (with the pod's own mounted
  *       service-account token) for a new token for its service account, with the configured audience and
- *       lifetime ({@code k8s.expiration-seconds}, default 3600). Needs RBAC {@code create} on
- *       {@code serviceaccounts/token}; a 403 names the rule to add.</li>
+ *       lifetime ({@code k8s.expiration.seconds}, default 3600). Needs RBAC {@code create} on
+ *       {@code serviceaccounts/token}; a 403 names the rule to add. A fetch is one request (Fabric8's own
+ *       retries are off, its timeouts the fetch timeout); a network error, 429 or 5xx is thrown retryable, and
+ *       wif4j's exchange tries again with a new fetch.</li>
  * </ul>
  *
  * <p>{@code k8s.source} ({@code file} or {@code token-request}) chooses; otherwise the file is used when it
  * exists, else the TokenRequest API when the pod is in a cluster. Detection never calls the API server.
  * Other settings: {@code k8s.audience} (or {@code audience}), {@code k8s.namespace},
- * {@code k8s.service-account}.
+ * {@code k8s.service.account}. The dashed spellings of earlier releases ({@code k8s.service-account}) are still
+ * read in code and system properties.
  *
  * <p>Priority 30: a pod also sees its cloud's metadata server, and the pod's own identity is the one meant.
  */
@@ -55,6 +59,8 @@ public final class K8sIdentityProvider implements IdentityProvider {
     public Detection detect(DetectionContext context) {
         try {
             return detect(new PodEnvironment(context));
+        } catch (SettingException e) {
+            return Detection.unavailable(e.getMessage());
         } catch (RuntimeException e) {
             // detect() must never throw; whatever a broken environment provokes is reported instead.
             return Detection.unavailable("the Kubernetes environment could not be read: " + e.getClass().getSimpleName());
@@ -64,25 +70,22 @@ public final class K8sIdentityProvider implements IdentityProvider {
     private static Detection detect(PodEnvironment pod) {
         Optional<String> source = pod.source();
         String path = pod.tokenPath();
+        String shownPath = PodEnvironment.shown(path);
         String origin = pod.tokenPathConfigured() ? "k8s.token.path" : "the conventional path";
-        if (source.isPresent() && !source.get().equals(FILE) && !source.get().equals(TOKEN_REQUEST)) {
-            return Detection.unavailable("k8s.source (WIF4J_K8S_SOURCE) is '" + source.get()
-                    + "': use file or token-request");
-        }
         boolean wantsFile = source.map(FILE::equals).orElse(false);
         boolean wantsTokenRequest = source.map(TOKEN_REQUEST::equals).orElse(false);
         if (!wantsTokenRequest && pod.isFile(path)) {
-            return Detection.available("projected token file " + path + " (" + origin + ") exists"
+            return Detection.available("projected token file " + shownPath + " (" + origin + ") exists"
                     + (wantsFile ? " and k8s.source is file" : "") + "; source: file" + fileFacts(pod, path));
         }
         if (wantsFile) {
-            return Detection.unavailable("k8s.source is file but " + path + " (" + origin + ") does not exist: "
+            return Detection.unavailable("k8s.source is file but " + shownPath + " (" + origin + ") does not exist: "
                     + "mount a projected serviceAccountToken volume with audience " + pod.audience() + " there, "
                     + "or set k8s.token.path (WIF4J_K8S_TOKEN_PATH) to where it is mounted");
         }
         Optional<String> host = pod.serviceHost();
         boolean mount = pod.hasServiceAccountMount();
-        String noFile = "no projected token at " + path + " (" + origin + ")";
+        String noFile = "no projected token at " + shownPath + " (" + origin + ")";
         if (host.isEmpty()) {
             return Detection.unavailable("not in a Kubernetes pod: KUBERNETES_SERVICE_HOST is not set and " + noFile
                     + (wantsTokenRequest ? "; k8s.source is token-request, which works only inside a pod" : ""));
@@ -91,7 +94,7 @@ public final class K8sIdentityProvider implements IdentityProvider {
             return Detection.unavailable("KUBERNETES_SERVICE_HOST is set but " + noFile + " and no service-account "
                     + "token at " + PodEnvironment.serviceAccountTokenPath() + " (automountServiceAccountToken: "
                     + "false?): mount a projected serviceAccountToken volume with audience " + pod.audience()
-                    + " at " + path + ", or set k8s.token.path (WIF4J_K8S_TOKEN_PATH) to where it is mounted");
+                    + " at " + shownPath + ", or set k8s.token.path (WIF4J_K8S_TOKEN_PATH) to where it is mounted");
         }
         Optional<IdentityToken> mounted = pod.mountedToken();
         Optional<String> namespace = pod.namespace(mounted);
@@ -99,14 +102,14 @@ public final class K8sIdentityProvider implements IdentityProvider {
         if (namespace.isEmpty() || serviceAccount.isEmpty()) {
             return Detection.unavailable("in a Kubernetes pod, but the " + (namespace.isEmpty() ? "namespace"
                     : "service account") + " cannot be read from " + PodEnvironment.SERVICE_ACCOUNT_DIR
-                    + ": set k8s.namespace and k8s.service-account (WIF4J_K8S_NAMESPACE, WIF4J_K8S_SERVICE_ACCOUNT)");
+                    + ": set k8s.namespace and k8s.service.account (WIF4J_K8S_NAMESPACE, WIF4J_K8S_SERVICE_ACCOUNT)");
         }
         String why = wantsTokenRequest ? "k8s.source is token-request" : noFile;
-        return Detection.available("in a Kubernetes pod (KUBERNETES_SERVICE_HOST=" + host.get()
+        return Detection.available("in a Kubernetes pod (KUBERNETES_SERVICE_HOST=" + PodEnvironment.shown(host.get())
                 + ", service-account mount present) and " + why + "; source: token-request, which asks the API "
-                + "server for a token for system:serviceaccount:" + namespace.get() + ":" + serviceAccount.get()
-                + " with audience " + pod.audience() + mounted.flatMap(t -> t.issuer()).map(i -> ", iss=" + i)
-                        .orElse("")
+                + "server for a token for system:serviceaccount:" + PodEnvironment.shown(namespace.get()) + ":"
+                + PodEnvironment.shown(serviceAccount.get()) + " with audience " + pod.audience()
+                + mounted.flatMap(t -> t.issuer()).map(i -> ", iss=" + PodEnvironment.shown(i)).orElse("")
                 + " (needs RBAC create on serviceaccounts/token)");
     }
 
@@ -127,27 +130,23 @@ public final class K8sIdentityProvider implements IdentityProvider {
         PodEnvironment pod = new PodEnvironment(context);
         Optional<String> source = pod.source();
         System.Logger log = context.logger(K8sIdentityProvider.class.getName());
-        if (source.isPresent() && !source.get().equals(FILE) && !source.get().equals(TOKEN_REQUEST)) {
-            throw new IdentityTokenException("k8s.source (WIF4J_K8S_SOURCE) is '" + source.get()
-                    + "': use file or token-request.");
-        }
         String path = pod.tokenPath();
         boolean useFile = source.map(FILE::equals)
                 .orElseGet(() -> pod.isFile(path) || pod.serviceHost().isEmpty() || !pod.hasServiceAccountMount());
         if (useFile) {
             return new ProjectedTokenSource(pod, path, pod.audience(), log);
         }
-        String apiServer = pod.apiServerUrl().orElseThrow(() -> new IdentityTokenException(
+        String apiServer = pod.apiServerUrl().orElseThrow(() -> new SettingException(
                 "k8s.source is token-request, but KUBERNETES_SERVICE_HOST is not set: the TokenRequest API is "
                         + "asked from inside a pod."));
         long expiration = pod.expirationSeconds();
         Optional<IdentityToken> mounted = pod.mountedToken();
-        String namespace = pod.namespace(mounted).orElseThrow(() -> new IdentityTokenException(
+        String namespace = pod.namespace(mounted).orElseThrow(() -> new SettingException(
                 "The pod's namespace cannot be read from " + PodEnvironment.SERVICE_ACCOUNT_DIR
                         + "/namespace: set k8s.namespace (WIF4J_K8S_NAMESPACE)."));
-        String serviceAccount = pod.serviceAccount(mounted).orElseThrow(() -> new IdentityTokenException(
+        String serviceAccount = pod.serviceAccount(mounted).orElseThrow(() -> new SettingException(
                 "The pod's service account cannot be read from " + PodEnvironment.serviceAccountTokenPath()
-                        + ": set k8s.service-account (WIF4J_K8S_SERVICE_ACCOUNT)."));
+                        + ": set k8s.service.account (WIF4J_K8S_SERVICE_ACCOUNT)."));
         return new TokenRequestSource(pod, apiServer, namespace, serviceAccount, pod.audience(), expiration, log);
     }
 

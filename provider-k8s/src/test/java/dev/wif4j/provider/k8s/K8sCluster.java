@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A cluster for tests, all on 127.0.0.1: Fabric8's mock API server over https (its self-signed certificate is
@@ -25,6 +26,8 @@ final class K8sCluster implements AutoCloseable {
     static final String NAMESPACE = "inference";
     static final String SERVICE_ACCOUNT = "inference-worker";
     static final String FORBIDDEN_SERVICE_ACCOUNT = "no-rbac";
+    /** A service account whose TokenRequests the API server answers 503, always. */
+    static final String UNAVAILABLE_SERVICE_ACCOUNT = "overloaded";
     static final String SUBJECT = "system:serviceaccount:" + NAMESPACE + ":" + SERVICE_ACCOUNT;
     static final String SA_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
     static final String PROJECTED = "/var/run/secrets/anthropic.com/token";
@@ -39,6 +42,8 @@ final class K8sCluster implements AutoCloseable {
     final List<Map.Entry<JsonNode, String>> tokenRequests = new CopyOnWriteArrayList<>();
     /** Each TokenRequest's Impersonate-User header ("" when absent), in order. */
     final List<String> impersonations = new CopyOnWriteArrayList<>();
+    /** TokenRequests for {@link #UNAVAILABLE_SERVICE_ACCOUNT}, each answered 503. */
+    final AtomicInteger unavailableRequests = new AtomicInteger();
 
     K8sCluster() {
         issuer = OidcIssuer.start();
@@ -53,6 +58,11 @@ final class K8sCluster implements AutoCloseable {
                 "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"reason\":\"Forbidden\",\"code\":403,"
                         + "\"message\":\"serviceaccounts \\\"no-rbac\\\" is forbidden: User \\\"system:serviceaccount:"
                         + "inference:no-rbac\\\" cannot create resource \\\"serviceaccounts/token\\\"\"}").always();
+        apiServer.expect().post().withPath(tokenPath(UNAVAILABLE_SERVICE_ACCOUNT)).andReply(503, request -> {
+            unavailableRequests.incrementAndGet();
+            return "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"reason\":\"ServiceUnavailable\","
+                    + "\"code\":503,\"message\":\"the server is currently unable to handle the request\"}";
+        }).always();
     }
 
     static String tokenPath(String serviceAccount) {

@@ -2,35 +2,32 @@ package dev.wif4j.provider.k8s;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.wif4j.spi.Detection;
+import dev.wif4j.spi.IdentityTokenException;
 import dev.wif4j.spi.IdentityTokenSource;
 import dev.wif4j.testkit.FakeDetectionContext;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Detection through a fake context: which source, why, and never an API call. */
 class K8sDetectionTest {
-    static K8sCluster cluster;
-
-    @BeforeAll
-    static void start() {
-        cluster = new K8sCluster();
-    }
-
-    @AfterAll
-    static void stop() {
-        cluster.close();
-    }
+    @RegisterExtension
+    static final Started<K8sCluster> CLUSTER = new Started<>(K8sCluster::new);
 
     private static Detection detect(FakeDetectionContext context) {
-        int before = cluster.apiServer.getRequestCount();
+        int before = CLUSTER.get().apiServer.getRequestCount();
         Detection detection = new K8sIdentityProvider().detect(context);
-        assertEquals(before, cluster.apiServer.getRequestCount(), "detect() called the API server");
+        assertEquals(before, CLUSTER.get().apiServer.getRequestCount(), "detect() called the API server");
         assertEquals(List.of(), context.httpRequests(), "detect() used the network");
         return detection;
     }
@@ -38,20 +35,20 @@ class K8sDetectionTest {
     @Test
     @DisplayName("a projected token file: source file, with its sub and iss for the rule")
     void projectedFile() {
-        String jwt = cluster.issuer.mint().subject(K8sCluster.SUBJECT).sign();
-        try (FakeDetectionContext pod = cluster.pod().file(K8sCluster.PROJECTED, jwt).build()) {
+        String jwt = CLUSTER.get().issuer.mint().subject(K8sCluster.SUBJECT).sign();
+        try (FakeDetectionContext pod = CLUSTER.get().pod().file(K8sCluster.PROJECTED, jwt).build()) {
             Detection detection = detect(pod);
             assertTrue(detection.isAvailable());
             assertEquals("projected token file /var/run/secrets/anthropic.com/token (the conventional path) exists; "
                     + "source: file; sub=system:serviceaccount:inference:inference-worker, iss="
-                    + cluster.issuer.issuerUrl() + ", aud=[https://api.anthropic.com]", detection.message());
+                    + CLUSTER.get().issuer.issuerUrl() + ", aud=[https://api.anthropic.com]", detection.message());
         }
     }
 
     @Test
     @DisplayName("a projected file with only the default audience is still chosen, with a warning that says the fix")
     void projectedFileWithDefaultAudience() {
-        String jwt = cluster.issuer.mint().subject(K8sCluster.SUBJECT).audience(K8sCluster.DEFAULT_AUDIENCE).sign();
+        String jwt = CLUSTER.get().issuer.mint().subject(K8sCluster.SUBJECT).audience(K8sCluster.DEFAULT_AUDIENCE).sign();
         try (FakeDetectionContext pod = FakeDetectionContext.builder().file(K8sCluster.PROJECTED, jwt).build()) {
             Detection detection = detect(pod);
             assertTrue(detection.isAvailable());
@@ -64,13 +61,13 @@ class K8sDetectionTest {
     @Test
     @DisplayName("in a pod without a projected file: source token-request, naming the service account and issuer")
     void tokenRequest() {
-        try (FakeDetectionContext pod = cluster.pod().build()) {
+        try (FakeDetectionContext pod = CLUSTER.get().pod().build()) {
             Detection detection = detect(pod);
             assertTrue(detection.isAvailable());
             assertEquals("in a Kubernetes pod (KUBERNETES_SERVICE_HOST=localhost, service-account mount present) and "
                     + "no projected token at /var/run/secrets/anthropic.com/token (the conventional path); source: "
                     + "token-request, which asks the API server for a token for system:serviceaccount:inference:"
-                    + "inference-worker with audience https://api.anthropic.com, iss=" + cluster.issuer.issuerUrl()
+                    + "inference-worker with audience https://api.anthropic.com, iss=" + CLUSTER.get().issuer.issuerUrl()
                     + " (needs RBAC create on serviceaccounts/token)", detection.message());
             try (IdentityTokenSource source = new K8sIdentityProvider().open(pod)) {
                 assertTrue(source.toString().startsWith("TokenRequestSource["), source.toString());
@@ -81,8 +78,8 @@ class K8sDetectionTest {
     @Test
     @DisplayName("k8s.source=token-request wins over a present file; k8s.source=file wins over the cluster")
     void explicitSource() {
-        String jwt = cluster.issuer.mint().subject(K8sCluster.SUBJECT).sign();
-        try (FakeDetectionContext pod = cluster.pod().file(K8sCluster.PROJECTED, jwt)
+        String jwt = CLUSTER.get().issuer.mint().subject(K8sCluster.SUBJECT).sign();
+        try (FakeDetectionContext pod = CLUSTER.get().pod().file(K8sCluster.PROJECTED, jwt)
                 .env("WIF4J_K8S_SOURCE", "token-request").build()) {
             Detection detection = detect(pod);
             assertTrue(detection.message().contains("and k8s.source is token-request; source: token-request"),
@@ -91,15 +88,20 @@ class K8sDetectionTest {
                 assertTrue(source.toString().startsWith("TokenRequestSource["), source.toString());
             }
         }
-        try (FakeDetectionContext pod = cluster.pod().setting("k8s.source", "file").build()) {
+        try (FakeDetectionContext pod = CLUSTER.get().pod().setting("k8s.source", "file").build()) {
             Detection detection = detect(pod);
             assertFalse(detection.isAvailable());
             assertEquals("k8s.source is file but /var/run/secrets/anthropic.com/token (the conventional path) does not "
                     + "exist: mount a projected serviceAccountToken volume with audience https://api.anthropic.com "
                     + "there, or set k8s.token.path (WIF4J_K8S_TOKEN_PATH) to where it is mounted", detection.message());
         }
-        try (FakeDetectionContext pod = cluster.pod().setting("k8s.source", "secret").build()) {
-            assertEquals("k8s.source (WIF4J_K8S_SOURCE) is 'secret': use file or token-request", detect(pod).message());
+        try (FakeDetectionContext pod = CLUSTER.get().pod().setting("k8s.source", "secret").build()) {
+            assertEquals("the setting k8s.source given in code is 'secret', but it must be file or token-request.",
+                    detect(pod).message());
+        }
+        try (FakeDetectionContext pod = CLUSTER.get().pod().env("WIF4J_K8S_TOKEN_PATH", "tokens/claude").build()) {
+            assertEquals("WIF4J_K8S_TOKEN_PATH is 'tokens/claude', but it must be an absolute path.",
+                    detect(pod).message());
         }
     }
 
@@ -126,6 +128,24 @@ class K8sDetectionTest {
                     + "(automountServiceAccountToken: false?): mount a projected serviceAccountToken volume with "
                     + "audience https://api.anthropic.com at /run/claude/token, or set k8s.token.path "
                     + "(WIF4J_K8S_TOKEN_PATH) to where it is mounted", detection.message());
+        }
+    }
+
+    @Test
+    @DisplayName("a FIFO at the token path is not a token file: detection goes on without opening it")
+    void fifoIsNotAFile() throws Exception {
+        try (FakeDetectionContext pod = FakeDetectionContext.builder().env("WIF4J_K8S_TOKEN_PATH", "/run/claude/fifo")
+                .build()) {
+            Path fifo = Files.createDirectories(pod.path("/run/claude")).resolve("fifo");
+            assumeTrue(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0, "no mkfifo here");
+            Detection detection = assertTimeoutPreemptively(Duration.ofSeconds(5), () -> detect(pod));
+            assertEquals("not in a Kubernetes pod: KUBERNETES_SERVICE_HOST is not set and no projected token at "
+                    + "/run/claude/fifo (k8s.token.path)", detection.message());
+            try (IdentityTokenSource source = new K8sIdentityProvider().open(pod)) {
+                assertEquals("Kubernetes projected token: /run/claude/fifo is not a regular file (a FIFO or a device?), "
+                        + "not a token file.", assertTimeoutPreemptively(Duration.ofSeconds(5),
+                                () -> assertThrows(IdentityTokenException.class, source::fetch)).getMessage());
+            }
         }
     }
 }

@@ -4,22 +4,12 @@ import dev.wif4j.spi.IdentityProvider;
 import dev.wif4j.testkit.FakeDetectionContext;
 import dev.wif4j.testkit.IdentityProviderContract;
 import dev.wif4j.testkit.OidcIssuer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The {@code k8s} provider's projected-file source keeps the provider contract. */
 class K8sProjectedFileContractTest extends IdentityProviderContract {
-    static OidcIssuer issuer;
-
-    @BeforeAll
-    static void start() {
-        issuer = OidcIssuer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        issuer.close();
-    }
+    @RegisterExtension
+    static final Started<OidcIssuer> ISSUER = new Started<>(OidcIssuer::start);
 
     @Override
     protected IdentityProvider provider() {
@@ -29,7 +19,7 @@ class K8sProjectedFileContractTest extends IdentityProviderContract {
     @Override
     protected FakeDetectionContext availableContext() {
         return FakeDetectionContext.builder()
-                .file(K8sCluster.PROJECTED, issuer.mint().subject(K8sCluster.SUBJECT).sign())
+                .file(K8sCluster.PROJECTED, ISSUER.get().mint().subject(K8sCluster.SUBJECT).sign())
                 .build();
     }
 

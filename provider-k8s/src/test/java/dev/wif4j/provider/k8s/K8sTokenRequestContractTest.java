@@ -3,22 +3,12 @@ package dev.wif4j.provider.k8s;
 import dev.wif4j.spi.IdentityProvider;
 import dev.wif4j.testkit.FakeDetectionContext;
 import dev.wif4j.testkit.IdentityProviderContract;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The {@code k8s} provider's TokenRequest source keeps the provider contract. */
 class K8sTokenRequestContractTest extends IdentityProviderContract {
-    static K8sCluster cluster;
-
-    @BeforeAll
-    static void start() {
-        cluster = new K8sCluster();
-    }
-
-    @AfterAll
-    static void stop() {
-        cluster.close();
-    }
+    @RegisterExtension
+    static final Started<K8sCluster> CLUSTER = new Started<>(K8sCluster::new);
 
     @Override
     protected IdentityProvider provider() {
@@ -27,6 +17,6 @@ class K8sTokenRequestContractTest extends IdentityProviderContract {
 
     @Override
     protected FakeDetectionContext availableContext() {
-        return cluster.pod().build();
+        return CLUSTER.get().pod().build();
     }
 }

@@ -22,28 +22,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The projected-file source: kubelet rotation, and the audience check. */
 class ProjectedTokenTest {
-    static OidcIssuer issuer;
-
-    @BeforeAll
-    static void start() {
-        issuer = OidcIssuer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        issuer.close();
-    }
+    @RegisterExtension
+    static final Started<OidcIssuer> ISSUER = new Started<>(OidcIssuer::start);
 
     /** Version {@code v} of the token, padded so versions differ in length and a torn read cannot parse as one. */
     private static String version(int v) {
-        return issuer.mint().subject(K8sCluster.SUBJECT).claim("v", v).claim("pad", "x".repeat((v * 37) % 700))
+        return ISSUER.get().mint().subject(K8sCluster.SUBJECT).claim("v", v).claim("pad", "x".repeat((v * 37) % 700))
                 .sign();
     }
 
@@ -124,12 +114,12 @@ class ProjectedTokenTest {
     @Test
     @DisplayName("a token with only the cluster's default audience is refused, with the projected-volume fix")
     void defaultAudienceIsRefused() {
-        String jwt = issuer.mint().subject(K8sCluster.SUBJECT).audience(K8sCluster.DEFAULT_AUDIENCE).sign();
+        String jwt = ISSUER.get().mint().subject(K8sCluster.SUBJECT).audience(K8sCluster.DEFAULT_AUDIENCE).sign();
         try (FakeDetectionContext pod = FakeDetectionContext.builder().file(K8sCluster.PROJECTED, jwt).build();
                 IdentityTokenSource source = new K8sIdentityProvider().open(pod)) {
             IdentityTokenException e = assertThrows(IdentityTokenException.class, source::fetch);
             assertEquals("The token at /var/run/secrets/anthropic.com/token (sub=system:serviceaccount:inference:"
-                    + "inference-worker, iss=" + issuer.issuerUrl() + ", aud=[https://kubernetes.default.svc.cluster"
+                    + "inference-worker, iss=" + ISSUER.get().issuerUrl() + ", aud=[https://kubernetes.default.svc.cluster"
                     + ".local]) carries only the cluster's default audience, not https://api.anthropic.com. Every pod "
                     + "has such tokens, so a federation rule must not accept them; set `audience: "
                     + "https://api.anthropic.com` on the serviceAccountToken source of the projected volume (volumes: "
@@ -141,13 +131,13 @@ class ProjectedTokenTest {
     @Test
     @DisplayName("EKS's sts.amazonaws.com counts as a default audience; another audience names k8s.audience too")
     void otherAudiences() {
-        String sts = issuer.mint().subject(K8sCluster.SUBJECT).audience("sts.amazonaws.com").sign();
+        String sts = ISSUER.get().mint().subject(K8sCluster.SUBJECT).audience("sts.amazonaws.com").sign();
         try (FakeDetectionContext pod = FakeDetectionContext.builder().file(K8sCluster.PROJECTED, sts).build();
                 IdentityTokenSource source = new K8sIdentityProvider().open(pod)) {
             assertTrue(assertThrows(IdentityTokenException.class, source::fetch).getMessage()
                     .contains("carries only the cluster's default audience"));
         }
-        String other = issuer.mint().subject(K8sCluster.SUBJECT).audience("api://claude").sign();
+        String other = ISSUER.get().mint().subject(K8sCluster.SUBJECT).audience("api://claude").sign();
         try (FakeDetectionContext pod = FakeDetectionContext.builder().file(K8sCluster.PROJECTED, other).build();
                 IdentityTokenSource source = new K8sIdentityProvider().open(pod)) {
             String message = assertThrows(IdentityTokenException.class, source::fetch).getMessage();
@@ -164,7 +154,7 @@ class ProjectedTokenTest {
     @Test
     @DisplayName("the path comes from WIF4J_K8S_TOKEN_PATH, and a missing or empty file says which")
     void configuredPathAndBrokenFiles() {
-        String jwt = issuer.mint().subject(K8sCluster.SUBJECT).sign();
+        String jwt = ISSUER.get().mint().subject(K8sCluster.SUBJECT).sign();
         try (FakeDetectionContext pod = FakeDetectionContext.builder().env("WIF4J_K8S_TOKEN_PATH", "/tokens/claude")
                         .file("/tokens/claude", jwt + "\n").build();
                 IdentityTokenSource source = new K8sIdentityProvider().open(pod)) {

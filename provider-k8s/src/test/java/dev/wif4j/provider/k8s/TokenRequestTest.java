@@ -12,34 +12,24 @@ import dev.wif4j.spi.IdentityTokenSource;
 import dev.wif4j.testkit.FakeDetectionContext;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The TokenRequest source against Fabric8's mock API server, over https with the pod's mounted CA. */
 class TokenRequestTest {
-    static K8sCluster cluster;
-
-    @BeforeAll
-    static void start() {
-        cluster = new K8sCluster();
-    }
-
-    @AfterAll
-    static void stop() {
-        cluster.close();
-    }
+    @RegisterExtension
+    static final Started<K8sCluster> CLUSTER = new Started<>(K8sCluster::new);
 
     private static Map.Entry<JsonNode, String> lastRequest() {
-        List<Map.Entry<JsonNode, String>> requests = cluster.tokenRequests;
+        List<Map.Entry<JsonNode, String>> requests = CLUSTER.get().tokenRequests;
         return requests.get(requests.size() - 1);
     }
 
     @Test
     @DisplayName("the TokenRequest carries the configured audience and lifetime, authenticated by the mounted token")
     void audienceAndExpirationAreSent() {
-        try (FakeDetectionContext pod = cluster.pod().setting("k8s.audience", "api://claude")
+        try (FakeDetectionContext pod = CLUSTER.get().pod().setting("k8s.audience", "api://claude")
                         .setting("k8s.expiration-seconds", "1800").build();
                 IdentityTokenSource source = new K8sIdentityProvider().open(pod)) {
             IdentityToken token = source.fetch();
@@ -61,7 +51,7 @@ class TokenRequestTest {
     @Test
     @DisplayName("by default it asks for https://api.anthropic.com for one hour, and logs the sub and iss once")
     void defaults() {
-        try (FakeDetectionContext pod = cluster.pod().build();
+        try (FakeDetectionContext pod = CLUSTER.get().pod().build();
                 IdentityTokenSource source = new K8sIdentityProvider().open(pod)) {
             source.fetch();
             source.fetch();
@@ -70,7 +60,7 @@ class TokenRequestTest {
             assertEquals(3600, spec.path("expirationSeconds").asLong());
             List<String> described = pod.logLines().stream().filter(l -> l.contains("TokenRequest token")).toList();
             assertEquals(1, described.size(), pod.logLines().toString());
-            assertTrue(described.get(0).contains("sub=" + K8sCluster.SUBJECT + ", iss=" + cluster.issuer.issuerUrl()),
+            assertTrue(described.get(0).contains("sub=" + K8sCluster.SUBJECT + ", iss=" + CLUSTER.get().issuer.issuerUrl()),
                     described.get(0));
         }
     }
@@ -78,12 +68,12 @@ class TokenRequestTest {
     @Test
     @DisplayName("a 403 names the exact RBAC rule to add for the pod's service account")
     void forbiddenNamesTheRbacRule() {
-        try (FakeDetectionContext pod = cluster.pod().setting("k8s.service-account", "no-rbac").build();
+        try (FakeDetectionContext pod = CLUSTER.get().pod().setting("k8s.service-account", "no-rbac").build();
                 IdentityTokenSource source = new K8sIdentityProvider().open(pod)) {
             IdentityTokenException e = assertThrows(IdentityTokenException.class, source::fetch);
             assertFalse(e.isRetryable());
             assertTrue(e.getMessage().startsWith("The TokenRequest for system:serviceaccount:inference:no-rbac "
-                    + "(audience https://api.anthropic.com, 3600 s) at https://localhost:" + cluster.apiServer.getPort()
+                    + "(audience https://api.anthropic.com, 3600 s) at https://localhost:" + CLUSTER.get().apiServer.getPort()
                     + " was refused (HTTP 403 Forbidden): the service account may not create tokens for itself. "
                     + "Add this rule to a Role in namespace inference and bind it to the service account with a "
                     + "RoleBinding:\n"
@@ -98,10 +88,10 @@ class TokenRequestTest {
     @Test
     @DisplayName("namespace and service account can be overridden")
     void overrides() {
-        try (FakeDetectionContext pod = cluster.pod().setting("k8s.namespace", "other")
+        try (FakeDetectionContext pod = CLUSTER.get().pod().setting("k8s.namespace", "other")
                         .setting("k8s.service-account", "someone").build();
                 IdentityTokenSource source = new K8sIdentityProvider().open(pod)) {
-            assertEquals("TokenRequestSource[https://localhost:" + cluster.apiServer.getPort()
+            assertEquals("TokenRequestSource[https://localhost:" + CLUSTER.get().apiServer.getPort()
                     + ", system:serviceaccount:other:someone, audience=https://api.anthropic.com, 3600s]",
                     source.toString());
         }
@@ -110,16 +100,29 @@ class TokenRequestTest {
     @Test
     @DisplayName("a lifetime under the API server's 600 s minimum, or not a number, is refused when opening")
     void badExpiration() {
-        try (FakeDetectionContext pod = cluster.pod().setting("k8s.expiration-seconds", "300").build()) {
-            assertEquals("k8s.expiration-seconds (WIF4J_K8S_EXPIRATION_SECONDS) is 300; the API server refuses a "
+        try (FakeDetectionContext pod = CLUSTER.get().pod().setting("k8s.expiration-seconds", "300").build()) {
+            assertEquals("the setting k8s.expiration-seconds given in code is '300', but the API server refuses a "
                     + "TokenRequest under 600 seconds.", assertThrows(IdentityTokenException.class,
                             () -> new K8sIdentityProvider().open(pod)).getMessage());
         }
-        try (FakeDetectionContext pod = cluster.pod().env("WIF4J_K8S_EXPIRATION_SECONDS", "1h").build()) {
-            assertEquals("k8s.expiration-seconds (WIF4J_K8S_EXPIRATION_SECONDS) is '1h', not a whole number of "
-                    + "seconds.", assertThrows(IdentityTokenException.class,
-                            () -> new K8sIdentityProvider().open(pod)).getMessage());
+        try (FakeDetectionContext pod = CLUSTER.get().pod().env("WIF4J_K8S_EXPIRATION_SECONDS", "1h").build()) {
+            assertEquals("WIF4J_K8S_EXPIRATION_SECONDS is '1h', but it must be a whole number from 1 to 4294967296.",
+                    assertThrows(IdentityTokenException.class, () -> new K8sIdentityProvider().open(pod)).getMessage());
         }
+    }
+
+    @Test
+    @DisplayName("a 503 is one request and a retryable error: Fabric8 does not retry, the exchange does")
+    void serviceUnavailableIsOneRetryableRequest() {
+        int before = CLUSTER.get().unavailableRequests.get();
+        try (FakeDetectionContext pod = CLUSTER.get().pod()
+                        .setting("k8s.service.account", K8sCluster.UNAVAILABLE_SERVICE_ACCOUNT).build();
+                IdentityTokenSource source = new K8sIdentityProvider().open(pod)) {
+            IdentityTokenException e = assertThrows(IdentityTokenException.class, source::fetch);
+            assertTrue(e.isRetryable(), e.getMessage());
+            assertTrue(e.getMessage().endsWith(" failed (HTTP 503)."), e.getMessage());
+        }
+        assertEquals(before + 1, CLUSTER.get().unavailableRequests.get());
     }
 
     @Test
@@ -130,7 +133,7 @@ class TokenRequestTest {
                 java.net.InetAddress.getByName("127.0.0.1"))) {
             closedPort = socket.getLocalPort();
         }
-        try (FakeDetectionContext pod = cluster.pod().env("KUBERNETES_SERVICE_PORT", String.valueOf(closedPort))
+        try (FakeDetectionContext pod = CLUSTER.get().pod().env("KUBERNETES_SERVICE_PORT", String.valueOf(closedPort))
                         .build();
                 IdentityTokenSource source = new K8sIdentityProvider().open(pod)) {
             IdentityTokenException e = assertThrows(IdentityTokenException.class, source::fetch);
@@ -153,11 +156,11 @@ class TokenRequestTest {
             }
             System.setProperty(k, v);
         });
-        try (FakeDetectionContext pod = cluster.pod().build();
+        try (FakeDetectionContext pod = CLUSTER.get().pod().build();
                 IdentityTokenSource source = new K8sIdentityProvider().open(pod)) {
             assertEquals(K8sCluster.SUBJECT, source.fetch().subject().orElseThrow());
             assertFalse(lastRequest().getValue().contains("from-the-jvm"), "the JVM's kubernetes.auth.token was sent");
-            assertEquals("", cluster.impersonations.get(cluster.impersonations.size() - 1),
+            assertEquals("", CLUSTER.get().impersonations.get(CLUSTER.get().impersonations.size() - 1),
                     "the JVM's kubernetes.impersonate.username was applied");
         } finally {
             set.keySet().forEach(k -> {

@@ -6,16 +6,17 @@ import dev.wif4j.spi.DetectionContext;
 import dev.wif4j.spi.IdentityToken;
 import dev.wif4j.spi.IdentityTokenException;
 import dev.wif4j.spi.IdentityTokenSource;
+import dev.wif4j.spi.support.BoundedHttp;
+import dev.wif4j.spi.support.Setting;
+import dev.wif4j.spi.support.SmallFiles;
+import dev.wif4j.spi.support.Text;
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,12 +30,15 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Asks the token endpoint for a new token on every fetch with the client_credentials grant, and checks
  * it against what Anthropic will check, so a misconfiguration is named here rather than as an opaque 401.
+ *
+ * <p>A fetch is one token request and nothing else (no discovery: the token URL is configured), bounded as a
+ * whole by the context's fetch timeout. A network error, 408, 429 or 5xx is thrown retryable, and wif4j's
+ * exchange tries again with a new fetch; a refused client is not retried.
  */
 public final class ClientCredentialsSource implements IdentityTokenSource {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
-    private static final Duration TIMEOUT = Duration.ofSeconds(30);
     private static final int MAX_BODY = 256 * 1024;
     private static final int MAX_FILE = 64 * 1024;
 
@@ -42,6 +46,7 @@ public final class ClientCredentialsSource implements IdentityTokenSource {
     private final DetectionContext context;
     private final System.Logger log;
     private final HttpClient http;
+    private final Duration timeout;
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
     /**
@@ -52,14 +57,14 @@ public final class ClientCredentialsSource implements IdentityTokenSource {
         this.settings = settings;
         this.context = context;
         this.log = context.logger("dev.wif4j.provider.authentik");
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        this.timeout = context.fetchTimeout();
+        this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
     @Override
     public IdentityToken fetch() {
         String secret = settings.secretFile() != null ? readFile(settings.secretFile(), "client secret")
-                : settings.secret();
+                : settings.secret() != null ? settings.secret().value().orElseThrow() : null;
         Map<String, String> form = new LinkedHashMap<>();
         form.put("grant_type", "client_credentials");
         form.put("client_id", settings.clientId());
@@ -76,33 +81,18 @@ public final class ClientCredentialsSource implements IdentityTokenSource {
         form.forEach((k, v) -> body.add(URLEncoder.encode(k, StandardCharsets.UTF_8) + "="
                 + URLEncoder.encode(v, StandardCharsets.UTF_8)));
         HttpRequest request = HttpRequest.newBuilder(settings.tokenUrl())
-                .timeout(TIMEOUT)
+                .timeout(timeout)
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .header("Accept", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
                 .build();
-        int status;
-        byte[] answer;
-        try {
-            HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-            status = response.statusCode();
-            try (InputStream in = response.body()) {
-                answer = in.readNBytes(MAX_BODY + 1);
-            }
-        } catch (IOException e) {
-            throw new IdentityTokenException("Could not reach the token endpoint " + settings.tokenUrl() + ": "
-                    + e.getClass().getSimpleName() + ".", e, true);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IdentityTokenException("Interrupted while asking " + settings.tokenUrl() + " for a token.", e);
-        }
+        HttpResponse<byte[]> response = BoundedHttp.send(http, request, MAX_BODY, timeout,
+                "the token endpoint " + settings.tokenUrl());
+        int status = response.statusCode();
+        byte[] answer = response.body();
         JsonNode json = parse(answer);
         if (status != 200) {
             throw refused(status, json, secret);
-        }
-        if (answer.length > MAX_BODY) {
-            throw new IdentityTokenException("The token endpoint " + settings.tokenUrl() + " answered with more than "
-                    + MAX_BODY + " bytes.");
         }
         if (json == null || !json.isObject()) {
             throw new IdentityTokenException("The token endpoint " + settings.tokenUrl() + " answered HTTP 200, but "
@@ -126,11 +116,11 @@ public final class ClientCredentialsSource implements IdentityTokenSource {
     private String missingField(JsonNode json) {
         String message = "The token response from " + settings.tokenUrl() + " has no " + settings.tokenField() + ".";
         if (settings.tokenField().equals("id_token")) {
-            message += " An OIDC server returns one only for the scope openid (the scope asked for was '"
-                    + settings.scope() + "'; set " + ClientSettings.variable("scope") + ")";
+            message += " An OIDC server returns one only for the scope openid (the scope asked for was "
+                    + Text.quote(settings.scope()) + "; set " + ClientSettings.variable("scope") + ")";
             if (json.hasNonNull("access_token")) {
                 message += "; if its access_token is the JWT (Okta custom authorization servers), set "
-                        + ClientSettings.variable("token-field") + "=access_token";
+                        + ClientSettings.variable("token.field") + "=access_token";
             }
             message += ".";
         }
@@ -145,17 +135,15 @@ public final class ClientCredentialsSource implements IdentityTokenSource {
         if (secret != null && !secret.isEmpty()) {
             said = said.replace(secret, "****"); // a server may echo what it was sent
         }
-        if (said.length() > 300) {
-            said = said.substring(0, 300) + "...";
-        }
+        said = Text.escape(said, 300);
         String message = "The token endpoint " + settings.tokenUrl() + " answered HTTP " + status + said + ".";
         if ("invalid_client".equals(error) || status == 401) {
-            return new IdentityTokenException(message + " It did not accept client " + settings.clientId() + " with "
+            return new IdentityTokenException(message + " It did not accept client " + client() + " with "
                     + settings.credentialDescription() + ": check the client id and its "
                     + (secret != null ? "secret" : "assertion") + ", and that the provider allows the client "
                     + "credentials grant.");
         }
-        return new IdentityTokenException(message, null, status == 429 || status >= 500);
+        return new IdentityTokenException(message, null, BoundedHttp.isTransient(status));
     }
 
     /** Anthropic will refuse these; say so before it does. */
@@ -167,22 +155,24 @@ public final class ClientCredentialsSource implements IdentityTokenSource {
             if (lifetime > settings.maxLifetimeSeconds()) {
                 throw new IdentityTokenException("The " + settings.tokenField() + " from " + settings.tokenUrl()
                         + " lives " + lifetime + " s (exp - iat), more than the " + settings.maxLifetimeSeconds()
-                        + " s the issuer accepts (" + ClientSettings.variable("max-lifetime-seconds")
+                        + " s the issuer accepts (" + ClientSettings.variable("max.lifetime.seconds")
                         + ", the issuer's maximum identity token lifetime in Anthropic): lower the provider's Access "
                         + "Token Validity, or raise the issuer's maximum.");
             }
         }
         String iss = token.issuer().orElse("");
+        String shownIss = Text.escape(iss, 200);
         if (!iss.endsWith("/")) {
-            warnOnce("iss " + iss + " does not end with '/': Anthropic compares it byte for byte with the issuer URL, "
-                    + "and authentik's issuer URLs end with a slash (https://<host>/application/o/<slug>/)");
+            warnOnce("iss " + shownIss + " does not end with '/': Anthropic compares it byte for byte with the "
+                    + "issuer URL, and authentik's issuer URLs end with a slash (https://<host>/application/o/<slug>/)");
         } else if (settings.slug() != null && !iss.endsWith("/application/o/" + settings.slug() + "/")) {
-            warnOnce("iss " + iss + " is not the issuer of the application " + settings.slug()
-                    + " (expected .../application/o/" + settings.slug() + "/)");
+            String slug = Text.escape(settings.slug(), 100);
+            warnOnce("iss " + shownIss + " is not the issuer of the application " + slug
+                    + " (expected .../application/o/" + slug + "/)");
         }
         if (!token.audience().contains(settings.clientId())) {
-            warnOnce("aud " + token.audience() + " does not contain the client id " + settings.clientId()
-                    + "; the federation rule's audience must match aud");
+            warnOnce("aud " + Text.escape(token.audience().toString(), 200) + " does not contain the client id "
+                    + client() + "; the federation rule's audience must match aud");
         }
     }
 
@@ -192,24 +182,27 @@ public final class ClientCredentialsSource implements IdentityTokenSource {
         }
     }
 
-    private String readFile(String shown, String what) {
-        Path path;
-        try {
-            path = context.path(shown);
-        } catch (InvalidPathException e) {
-            throw new IdentityTokenException("The " + what + " file setting is not a valid path.");
-        }
+    private String client() {
+        return Text.escape(settings.clientId(), 200);
+    }
+
+    /** A secret or assertion file, re-read on every fetch; only a regular file is opened (a FIFO would hang). */
+    private String readFile(Setting file, String what) {
+        Path path = file.asPath().orElseThrow();
+        String shown = Text.escape(file.value().orElseThrow(), 200);
         byte[] bytes;
-        try (InputStream in = Files.newInputStream(path)) {
-            bytes = in.readNBytes(MAX_FILE + 1);
+        try {
+            bytes = SmallFiles.read(path, MAX_FILE);
         } catch (NoSuchFileException e) {
             throw new IdentityTokenException("The " + what + " file " + shown + " does not exist.");
+        } catch (SmallFiles.NotRegularFileException e) {
+            throw new IdentityTokenException("The " + what + " file " + shown + " is "
+                    + (e.isDirectory() ? "a directory." : "not a regular file."));
+        } catch (SmallFiles.TooLargeException e) {
+            throw new IdentityTokenException("The " + what + " file " + shown + " is larger than " + MAX_FILE + " bytes.");
         } catch (IOException e) {
             throw new IdentityTokenException("The " + what + " file " + shown + " could not be read ("
                     + e.getClass().getSimpleName() + ").");
-        }
-        if (bytes.length > MAX_FILE) {
-            throw new IdentityTokenException("The " + what + " file " + shown + " is larger than " + MAX_FILE + " bytes.");
         }
         String text = new String(bytes, StandardCharsets.UTF_8).strip();
         if (text.isEmpty()) {
@@ -228,6 +221,6 @@ public final class ClientCredentialsSource implements IdentityTokenSource {
 
     @Override
     public String toString() {
-        return "ClientCredentialsSource[" + settings.tokenUrl() + ", client " + settings.clientId() + "]";
+        return "ClientCredentialsSource[" + settings.tokenUrl() + ", client " + client() + "]";
     }
 }

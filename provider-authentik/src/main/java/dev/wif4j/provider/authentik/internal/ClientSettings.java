@@ -1,44 +1,38 @@
 package dev.wif4j.provider.authentik.internal;
 
 import dev.wif4j.spi.DetectionContext;
-import java.net.InetAddress;
+import dev.wif4j.spi.support.Endpoints;
+import dev.wif4j.spi.support.ProviderSettings;
+import dev.wif4j.spi.support.Setting;
+import dev.wif4j.spi.support.SettingException;
+import dev.wif4j.spi.support.Text;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.Optional;
 
 /**
- * The provider's settings, read once from the context, with what is missing or wrong in words a user
- * can act on. Every key is given as {@code authentik.<key>} in code, {@code wif4j.authentik.<key>} as a
- * system property or {@code WIF4J_AUTHENTIK_<KEY>} in the environment.
+ * The provider's settings, read once from the context through {@link ProviderSettings}: every key is given as
+ * {@code authentik.<key>} in code, {@code wif4j.authentik.<key>} as a system property or
+ * {@code WIF4J_AUTHENTIK_<KEY>} in the environment. What is missing or malformed is a {@link SettingException}
+ * in words a user can act on.
  *
  * @param tokenUrl the token endpoint
  * @param clientId the client id
- * @param secretFile the file holding the client secret, or {@code null}
- * @param secret the client secret given directly, or {@code null}
- * @param assertionFile the file holding a JWT client assertion, or {@code null}
+ * @param secretFile the setting naming the file that holds the client secret, or {@code null}
+ * @param secret the setting holding the client secret itself, or {@code null} (also when the file wins)
+ * @param assertionFile the setting naming the file that holds a JWT client assertion, or {@code null}
  * @param scope the scope asked for
  * @param tokenField which field of the response is the identity token
  * @param slug the application slug the issuer URL should end with, or {@code null}
  * @param maxLifetimeSeconds the longest {@code exp - iat} Anthropic's issuer accepts
  */
-public record ClientSettings(URI tokenUrl, String clientId, String secretFile, String secret, String assertionFile,
+public record ClientSettings(URI tokenUrl, String clientId, Setting secretFile, Setting secret, Setting assertionFile,
         String scope, String tokenField, String slug, long maxLifetimeSeconds) {
 
     /** The provider id, the prefix of every key. */
     public static final String PROVIDER = "authentik";
-
-    /**
-     * The outcome of reading the settings.
-     *
-     * @param settings the settings, when complete and valid
-     * @param problem what is missing or wrong, otherwise
-     * @param configured whether any of the provider's settings is given at all
-     */
-    public record Resolution(ClientSettings settings, String problem, boolean configured) {
-    }
+    /** {@code max_jwt_lifetime_seconds}' upper bound in Anthropic: 49 hours. */
+    private static final long MAX_LIFETIME_LIMIT = 176_400;
 
     /**
      * @param key a setting key
@@ -52,117 +46,94 @@ public record ClientSettings(URI tokenUrl, String clientId, String secretFile, S
      * Reads and checks the settings.
      *
      * @param context the context
-     * @return the settings, or what is missing
+     * @param subject what a missing-settings sentence starts with: {@code ""} for detection ("not configured:
+     *     ..."), or e.g. {@code "The authentik provider is "} for an exception
+     * @return the settings
+     * @throws SettingException when settings are missing or malformed
      */
-    public static Resolution resolve(DetectionContext context) {
-        Optional<String> tokenUrl = context.setting(PROVIDER, "token-url");
-        Optional<String> host = context.setting(PROVIDER, "host");
-        Optional<String> clientId = context.setting(PROVIDER, "client-id");
-        Optional<String> secretFile = context.setting(PROVIDER, "client-secret-file");
-        Optional<String> secret = context.setting(PROVIDER, "client-secret");
-        Optional<String> assertionFile = context.setting(PROVIDER, "client-assertion-file");
-        boolean configured = tokenUrl.isPresent() || host.isPresent() || clientId.isPresent() || secretFile.isPresent()
-                || secret.isPresent() || assertionFile.isPresent();
-        if (!configured) {
-            return new Resolution(null, "not configured: set " + variable("token-url") + " (or " + variable("host")
-                    + "), " + variable("client-id") + ", and " + variable("client-secret-file") + ", "
-                    + variable("client-secret") + " or " + variable("client-assertion-file"), false);
+    public static ClientSettings read(DetectionContext context, String subject) {
+        ProviderSettings settings = ProviderSettings.of(context, PROVIDER);
+        Setting tokenUrl = settings.get("token.url");
+        Setting host = settings.get("host");
+        Setting clientId = settings.get("client.id");
+        Setting secretFile = settings.get("client.secret.file");
+        Setting secret = settings.secret("client.secret");
+        Setting assertionFile = settings.get("client.assertion.file");
+        if (!(tokenUrl.isSet() || host.isSet() || clientId.isSet() || secretFile.isSet() || secret.isSet()
+                || assertionFile.isSet())) {
+            throw new SettingException(sentence(subject, "not configured: set " + tokenUrl.variable() + " (or "
+                    + host.variable() + "), " + clientId.variable() + ", and " + secretFile.variable() + ", "
+                    + secret.variable() + " or " + assertionFile.variable()));
         }
         List<String> missing = new ArrayList<>();
-        if (tokenUrl.isEmpty() && host.isEmpty()) {
-            missing.add(variable("token-url") + " (or " + variable("host") + ")");
+        if (!tokenUrl.isSet() && !host.isSet()) {
+            missing.add(tokenUrl.variable() + " (or " + host.variable() + ")");
         }
-        if (clientId.isEmpty()) {
-            missing.add(variable("client-id"));
+        if (!clientId.isSet()) {
+            missing.add(clientId.variable());
         }
-        if (secretFile.isEmpty() && secret.isEmpty() && assertionFile.isEmpty()) {
-            missing.add("a client secret (" + variable("client-secret-file") + " or " + variable("client-secret")
-                    + ") or a client assertion (" + variable("client-assertion-file") + ")");
+        if (!secretFile.isSet() && !secret.isSet() && !assertionFile.isSet()) {
+            missing.add("a client secret (" + secretFile.variable() + " or " + secret.variable()
+                    + ") or a client assertion (" + assertionFile.variable() + ")");
         }
         if (!missing.isEmpty()) {
-            return new Resolution(null, "configured, but " + String.join(", ", missing) + " "
-                    + (missing.size() == 1 ? "is" : "are") + " missing", true);
+            throw new SettingException(sentence(subject, "configured, but " + String.join(", ", missing) + " "
+                    + (missing.size() == 1 ? "is" : "are") + " missing"));
         }
-        String url = tokenUrl.orElseGet(() -> {
-            String h = host.get().strip();
-            String base = h.contains("://") ? h : "https://" + h;
-            return (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/application/o/token/";
-        });
-        URI uri;
+        URI url = tokenUrl.isSet() ? tokenUrl.asEndpoint().orElseThrow() : fromHost(host);
+        // Checked now, read on every fetch (a rotated secret or assertion is picked up).
+        secretFile.asPath();
+        assertionFile.asPath();
+        String field = settings.get("token.field").asChoice("id_token", "id_token", "access_token");
+        long maxLifetime = settings.get("max.lifetime.seconds").asLong(3600, 1, MAX_LIFETIME_LIMIT);
+        // Both given: the file wins, as it can rotate; say nothing secret about the other.
+        return new ClientSettings(url, clientId.value().orElseThrow(), ifSet(secretFile),
+                secretFile.isSet() ? null : ifSet(secret), ifSet(assertionFile), settings.get("scope").value("openid"),
+                field, settings.get("slug").value().orElse(null), maxLifetime);
+    }
+
+    private static Setting ifSet(Setting setting) {
+        return setting.isSet() ? setting : null;
+    }
+
+    /** Detection's reason as it is ({@code subject} empty), or a whole sentence for an exception. */
+    private static String sentence(String subject, String problem) {
+        return subject.isEmpty() ? problem : subject + problem + ".";
+    }
+
+    /** {@code host} means authentik's token endpoint on that host: {@code https://<host>/application/o/token/}. */
+    private static URI fromHost(Setting host) {
+        String h = host.value().orElseThrow();
+        String base = h.contains("://") ? h : "https://" + h;
+        String url = (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/application/o/token/";
         try {
-            uri = URI.create(url.strip());
+            return Endpoints.parse(url);
         } catch (IllegalArgumentException e) {
-            return new Resolution(null, "the token URL is not a URL", true);
-        }
-        String urlProblem = checkUrl(uri);
-        if (urlProblem != null) {
-            return new Resolution(null, urlProblem, true);
-        }
-        String field = context.setting(PROVIDER, "token-field").orElse("id_token").strip();
-        if (!field.equals("id_token") && !field.equals("access_token")) {
-            return new Resolution(null, variable("token-field") + " is '" + field + "'; it is id_token or access_token",
-                    true);
-        }
-        long maxLifetime;
-        String maxText = context.setting(PROVIDER, "max-lifetime-seconds").orElse("3600").strip();
-        try {
-            maxLifetime = Long.parseLong(maxText);
-        } catch (NumberFormatException e) {
-            maxLifetime = -1;
-        }
-        if (maxLifetime < 1 || maxLifetime > 176_400) {
-            return new Resolution(null, variable("max-lifetime-seconds") + " is '" + maxText
-                    + "'; it is a number of seconds from 1 to 176400 (the issuer's max_jwt_lifetime_seconds)", true);
-        }
-        if (secretFile.isPresent() && secret.isPresent()) {
-            // Both given: the file wins, as it can rotate; say nothing secret about the other.
-            secret = Optional.empty();
-        }
-        return new Resolution(new ClientSettings(uri, clientId.get().strip(), secretFile.orElse(null),
-                secret.orElse(null), assertionFile.orElse(null),
-                context.setting(PROVIDER, "scope").orElse("openid").strip(), field,
-                context.setting(PROVIDER, "slug").map(String::strip).orElse(null), maxLifetime), null, true);
-    }
-
-    private static String checkUrl(URI uri) {
-        if (uri.getScheme() == null || uri.getHost() == null) {
-            return "the token URL " + uri + " is not an absolute URL";
-        }
-        String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
-        if (scheme.equals("https") || scheme.equals("http") && isLoopback(uri.getHost())) {
-            return null;
-        }
-        return "the token URL " + uri.getScheme() + "://" + uri.getHost() + " is not https; a client secret is never "
-                + "sent in clear";
-    }
-
-    private static boolean isLoopback(String host) {
-        String literal = host.replace("[", "").replace("]", "");
-        if (literal.equalsIgnoreCase("localhost")) {
-            return true;
-        }
-        if (!literal.matches("[0-9.]+") && !literal.contains(":")) {
-            return false; // a name: never resolved here
-        }
-        try {
-            return InetAddress.getByName(literal).isLoopbackAddress();
-        } catch (UnknownHostException e) {
-            return false;
+            throw host.invalid("its token URL " + Text.quote(url) + " is refused: " + e.getMessage());
         }
     }
 
     /** @return how the client authenticates, for reports; never the secret */
     public String credentialDescription() {
-        if (assertionFile != null && secretFile == null && secret == null) {
-            return "a client assertion from " + assertionFile;
+        if (!usesSecret()) {
+            return "a client assertion from " + shown(assertionFile);
         }
-        return secretFile != null ? "a client secret from the file " + secretFile
-                : "a client secret from " + variable("client-secret");
+        return secretFile != null ? "a client secret from the file " + shown(secretFile)
+                : "a client secret from " + secret.source().orElseThrow();
+    }
+
+    /** @return whether the client authenticates with a client secret (else with an assertion) */
+    public boolean usesSecret() {
+        return secretFile != null || secret != null;
+    }
+
+    private static String shown(Setting file) {
+        return Text.escape(file.value().orElseThrow(), 200);
     }
 
     @Override
     public String toString() {
-        return "ClientSettings[" + tokenUrl + ", client " + clientId + ", " + credentialDescription() + ", scope "
-                + scope + ", field " + tokenField + "]";
+        return "ClientSettings[" + tokenUrl + ", client " + Text.escape(clientId, 200) + ", " + credentialDescription()
+                + ", scope " + Text.quote(scope) + ", field " + tokenField + "]";
     }
 }

@@ -3,8 +3,13 @@ package dev.wif4j.provider.k8s.internal;
 import dev.wif4j.spi.DetectionContext;
 import dev.wif4j.spi.IdentityToken;
 import dev.wif4j.spi.IdentityTokenException;
+import dev.wif4j.spi.support.Endpoints;
+import dev.wif4j.spi.support.ProviderSettings;
+import dev.wif4j.spi.support.Setting;
+import dev.wif4j.spi.support.SettingException;
+import dev.wif4j.spi.support.SmallFiles;
+import dev.wif4j.spi.support.Text;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -13,15 +18,17 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * What a pod can see of itself, read only through the {@link DetectionContext}: the {@code k8s.*} settings,
  * {@code KUBERNETES_SERVICE_HOST}/{@code _PORT}, the service-account mount and the projected token file.
- * Reading never throws except in {@link #readToken}, which says exactly what is wrong with a file.
+ * A malformed setting is a {@link SettingException}; of the files, only {@link #readToken} throws, saying exactly
+ * what is wrong with a file. Files are local: a read is never retried (but for one kubelet rotation race), and
+ * only a regular file is ever opened.
  */
 public final class PodEnvironment {
 
@@ -38,56 +45,75 @@ public final class PodEnvironment {
     /** Anthropic refuses assertions over 16 KiB, so a bigger file cannot hold a usable token. */
     static final int MAX_BYTES = 16 * 1024;
 
+    /** The API server's maximum for a TokenRequest: 2^32 seconds. */
+    public static final long MAX_EXPIRATION_SECONDS = 1L << 32;
+
     private final DetectionContext context;
+    private final ProviderSettings settings;
 
     /**
      * @param context the provider's view of the world
      */
     public PodEnvironment(DetectionContext context) {
         this.context = context;
+        this.settings = ProviderSettings.of(context, PROVIDER);
     }
 
-    /** @return the {@code k8s.source} setting, lower-cased, if set */
+    /**
+     * @return the {@code k8s.source} setting, {@code file} or {@code token-request}, if set
+     * @throws SettingException if it is set to anything else
+     */
     public Optional<String> source() {
-        return context.setting(PROVIDER, "source").map(s -> s.strip().toLowerCase(Locale.ROOT));
+        return Optional.ofNullable(settings.get("source").asChoice(null, "file", "token-request"));
     }
 
-    /** @return the projected token path as the pod names it: {@code k8s.token.path} or the conventional one */
+    /**
+     * @return the projected token path as the pod names it: {@code k8s.token.path} or the conventional one
+     * @throws SettingException if {@code k8s.token.path} is not an absolute path
+     */
     public String tokenPath() {
-        return context.setting(PROVIDER, "token.path").map(String::strip).orElse(DEFAULT_TOKEN_PATH);
+        Setting path = settings.get("token.path");
+        path.asPath();
+        return path.value(DEFAULT_TOKEN_PATH);
     }
 
     /** @return whether {@code k8s.token.path} was set, rather than the conventional path assumed */
     public boolean tokenPathConfigured() {
-        return context.setting(PROVIDER, "token.path").isPresent();
+        return settings.get("token.path").isSet();
     }
 
     /** @return the audience the token must carry (or is asked for) */
     public String audience() {
-        return context.audience(PROVIDER);
+        return settings.audience();
+    }
+
+    /** @return how long one fetch may take in all */
+    public Duration fetchTimeout() {
+        return context.fetchTimeout();
     }
 
     /**
      * @return the TokenRequest lifetime in seconds
-     * @throws IdentityTokenException if {@code k8s.expiration-seconds} is not a whole number of at least 600
+     * @throws SettingException if {@code k8s.expiration.seconds} is not a whole number from 600 to 2^32
      */
     public long expirationSeconds() {
-        Optional<String> value = context.setting(PROVIDER, "expiration-seconds");
-        if (value.isEmpty()) {
-            return DEFAULT_EXPIRATION_SECONDS;
-        }
-        long seconds;
-        try {
-            seconds = Long.parseLong(value.get().strip());
-        } catch (NumberFormatException e) {
-            throw new IdentityTokenException("k8s.expiration-seconds (WIF4J_K8S_EXPIRATION_SECONDS) is '"
-                    + value.get().strip() + "', not a whole number of seconds.");
-        }
+        Setting expiration = settings.get("expiration.seconds");
+        long seconds = expiration.asLong(DEFAULT_EXPIRATION_SECONDS, 1, MAX_EXPIRATION_SECONDS);
         if (seconds < MIN_EXPIRATION_SECONDS) {
-            throw new IdentityTokenException("k8s.expiration-seconds (WIF4J_K8S_EXPIRATION_SECONDS) is " + seconds
-                    + "; the API server refuses a TokenRequest under " + MIN_EXPIRATION_SECONDS + " seconds.");
+            throw expiration.invalid("the API server refuses a TokenRequest under " + MIN_EXPIRATION_SECONDS
+                    + " seconds");
         }
         return seconds;
+    }
+
+    /**
+     * A value from the pod (a path, a name, a claim) as a message shows it: escaped, and cut if long.
+     *
+     * @param value the value
+     * @return the text to show
+     */
+    public static String shown(String value) {
+        return Text.escape(value, 200);
     }
 
     /** @return {@code KUBERNETES_SERVICE_HOST}, if set */
@@ -99,12 +125,20 @@ public final class PodEnvironment {
      * The API server's URL, as a pod reaches it: {@code https://KUBERNETES_SERVICE_HOST:KUBERNETES_SERVICE_PORT}.
      *
      * @return the URL, if {@code KUBERNETES_SERVICE_HOST} is set
+     * @throws SettingException if the two variables do not make a URL
      */
     public Optional<String> apiServerUrl() {
         return serviceHost().map(host -> {
             String port = context.env("KUBERNETES_SERVICE_PORT").map(String::strip).orElse("443");
             String literal = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
-            return "https://" + literal + ":" + port;
+            String url = "https://" + literal + ":" + port;
+            try {
+                Endpoints.parse(url);
+            } catch (IllegalArgumentException e) {
+                throw new SettingException("KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT give the API server "
+                        + Text.quote(url) + ", but " + e.getMessage() + ".");
+            }
+            return url;
         });
     }
 
@@ -148,20 +182,20 @@ public final class PodEnvironment {
      * @return the namespace, if any source names one
      */
     public Optional<String> namespace(Optional<IdentityToken> mountedToken) {
-        return context.setting(PROVIDER, "namespace").map(String::strip)
+        return settings.get("namespace").value()
                 .or(() -> readSmallText(SERVICE_ACCOUNT_DIR + "/namespace"))
                 .or(() -> mountedToken.flatMap(PodEnvironment::namespaceOf));
     }
 
     /**
-     * The service account: {@code k8s.service-account}, else the mounted token's {@code kubernetes.io} claim or
+     * The service account: {@code k8s.service.account}, else the mounted token's {@code kubernetes.io} claim or
      * its {@code sub}.
      *
      * @param mountedToken the mounted token, if readable
      * @return the service account name, if any source names one
      */
     public Optional<String> serviceAccount(Optional<IdentityToken> mountedToken) {
-        return context.setting(PROVIDER, "service-account").map(String::strip)
+        return settings.get("service.account").value()
                 .or(() -> mountedToken.flatMap(PodEnvironment::serviceAccountOf));
     }
 
@@ -203,12 +237,13 @@ public final class PodEnvironment {
     public IdentityToken readToken(String podPath) {
         String text = readText(podPath);
         if (text.isEmpty()) {
-            throw new IdentityTokenException("The token file " + podPath + " is empty.");
+            throw new IdentityTokenException("The token file " + shown(podPath) + " is empty.");
         }
         try {
             return IdentityToken.parse(text);
         } catch (IdentityTokenException e) {
-            throw new IdentityTokenException("The token file " + podPath + " does not hold a JWT: " + e.getMessage());
+            throw new IdentityTokenException("The token file " + shown(podPath) + " does not hold a JWT: "
+                    + e.getMessage());
         }
     }
 
@@ -219,34 +254,28 @@ public final class PodEnvironment {
      * meanwhile.
      */
     private String readText(String podPath) {
+        String shown = shown(podPath);
         Path path = resolve(podPath).orElseThrow(
-                () -> new IdentityTokenException("'" + podPath + "' is not a valid path."));
-        if (Files.isDirectory(path)) {
-            throw new IdentityTokenException(podPath + " is a directory, not a token file.");
-        }
+                () -> new IdentityTokenException("'" + shown + "' is not a valid path."));
         byte[] bytes;
         try {
-            bytes = readOnce(path);
+            bytes = readOnce(path, shown);
         } catch (NoSuchFileException e) {
             // The kubelet deletes the previous version right after the swap; a path lookup that started just
             // before it can miss. The ..data link already names the new version, so one more open finds it.
             try {
-                bytes = readOnce(path);
+                bytes = readOnce(path, shown);
             } catch (NoSuchFileException again) {
-                throw new IdentityTokenException(podPath + " does not exist.");
+                throw new IdentityTokenException(shown + " does not exist.");
             } catch (IOException again) {
-                throw new IdentityTokenException(podPath + " could not be read: " + again.getClass().getSimpleName(),
+                throw new IdentityTokenException(shown + " could not be read: " + again.getClass().getSimpleName(),
                         again);
             }
         } catch (AccessDeniedException e) {
-            throw new IdentityTokenException(podPath + " cannot be read by this process (permission denied); "
+            throw new IdentityTokenException(shown + " cannot be read by this process (permission denied); "
                     + "projected tokens are mode 0600 by default unless the pod sets fsGroup or defaultMode.");
         } catch (IOException e) {
-            throw new IdentityTokenException(podPath + " could not be read: " + e.getClass().getSimpleName(), e);
-        }
-        if (bytes.length > MAX_BYTES) {
-            throw new IdentityTokenException(podPath + " is larger than " + MAX_BYTES
-                    + " bytes; Anthropic refuses identity tokens over 16 KiB.");
+            throw new IdentityTokenException(shown + " could not be read: " + e.getClass().getSimpleName(), e);
         }
         try {
             return StandardCharsets.UTF_8.newDecoder()
@@ -254,13 +283,20 @@ public final class PodEnvironment {
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(bytes)).toString().strip();
         } catch (CharacterCodingException e) {
-            throw new IdentityTokenException(podPath + " is not UTF-8 text.");
+            throw new IdentityTokenException(shown + " is not UTF-8 text.");
         }
     }
 
-    private static byte[] readOnce(Path path) throws IOException {
-        try (InputStream in = Files.newInputStream(path)) {
-            return in.readNBytes(MAX_BYTES + 1);
+    /** One open of a regular file ({@link SmallFiles}: a FIFO or a device would block or flood the read). */
+    private static byte[] readOnce(Path path, String shown) throws IOException {
+        try {
+            return SmallFiles.read(path, MAX_BYTES);
+        } catch (SmallFiles.NotRegularFileException e) {
+            throw new IdentityTokenException(shown + (e.isDirectory() ? " is a directory, not a token file."
+                    : " is not a regular file (a FIFO or a device?), not a token file."));
+        } catch (SmallFiles.TooLargeException e) {
+            throw new IdentityTokenException(shown + " is larger than " + MAX_BYTES
+                    + " bytes; Anthropic refuses identity tokens over 16 KiB.");
         }
     }
 
@@ -324,7 +360,7 @@ public final class PodEnvironment {
      * @return e.g. {@code sub=system:serviceaccount:ns:sa, iss=https://…}
      */
     public static String describe(IdentityToken token) {
-        return "sub=" + token.subject().orElse("?") + ", iss=" + token.issuer().orElse("?")
-                + ", aud=" + token.audience();
+        return "sub=" + shown(token.subject().orElse("?")) + ", iss=" + shown(token.issuer().orElse("?"))
+                + ", aud=" + shown(token.audience().toString());
     }
 }

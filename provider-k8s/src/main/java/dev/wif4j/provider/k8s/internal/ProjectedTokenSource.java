@@ -8,7 +8,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Reads a projected {@code serviceAccountToken} file on every fetch (the kubelet rotates it at 80% of its
- * lifetime) and refuses a token whose {@code aud} lacks the configured audience, before Anthropic does.
+ * lifetime) and refuses a token whose {@code aud} lacks the configured audience, before Anthropic does. The
+ * read is local: a failure is not retryable, and only a regular file is opened.
  */
 public final class ProjectedTokenSource implements IdentityTokenSource {
 
@@ -44,7 +45,8 @@ public final class ProjectedTokenSource implements IdentityTokenSource {
             throw new IdentityTokenException(problem);
         }
         if (described.compareAndSet(false, true)) {
-            log.log(Level.INFO, () -> "Kubernetes projected token " + path + ": " + PodEnvironment.describe(token)
+            log.log(Level.INFO, () -> "Kubernetes projected token " + PodEnvironment.shown(path) + ": "
+                    + PodEnvironment.describe(token)
                     + ". A narrow federation rule pins subject_prefix to that sub and audience to " + audience + ".");
         }
         return token;
@@ -62,21 +64,22 @@ public final class ProjectedTokenSource implements IdentityTokenSource {
         if (token.audience().contains(audience)) {
             return null;
         }
+        String shown = PodEnvironment.shown(path);
         String fix = "set `audience: " + audience + "` on the serviceAccountToken source of the projected volume "
                 + "(volumes: - projected: sources: - serviceAccountToken: audience: " + audience
                 + ", expirationSeconds: 3600, path: token)";
         if (PodEnvironment.onlyDefaultAudiences(token)) {
-            return "The token at " + path + " (" + PodEnvironment.describe(token) + ") carries only the cluster's "
+            return "The token at " + shown + " (" + PodEnvironment.describe(token) + ") carries only the cluster's "
                     + "default audience, not " + audience + ". Every pod has such tokens, so a federation rule must "
                     + "not accept them; " + fix + ".";
         }
-        return "The token at " + path + " (" + PodEnvironment.describe(token) + ") is not for " + audience + ": "
+        return "The token at " + shown + " (" + PodEnvironment.describe(token) + ") is not for " + audience + ": "
                 + fix + ", or set k8s.audience (WIF4J_K8S_AUDIENCE) to the audience the volume and the federation "
                 + "rule use.";
     }
 
     @Override
     public String toString() {
-        return "ProjectedTokenSource[" + path + ", audience=" + audience + "]";
+        return "ProjectedTokenSource[" + PodEnvironment.shown(path) + ", audience=" + audience + "]";
     }
 }

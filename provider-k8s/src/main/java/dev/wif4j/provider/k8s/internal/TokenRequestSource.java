@@ -3,6 +3,7 @@ package dev.wif4j.provider.k8s.internal;
 import dev.wif4j.spi.IdentityToken;
 import dev.wif4j.spi.IdentityTokenException;
 import dev.wif4j.spi.IdentityTokenSource;
+import dev.wif4j.spi.support.BoundedHttp;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequest;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.client.Config;
@@ -25,10 +26,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * off, so it never reads the process's environment, system properties, {@code ~/.kube/config} or the real
  * service-account mount; the API server URL, the CA bundle and the bearer token (re-read before every
  * request, as the kubelet rotates it) come from {@link PodEnvironment}.
+ *
+ * <p>A fetch is one request: Fabric8's own request retries are off, and its connection and request timeouts
+ * are the context's fetch timeout. A failure below HTTP, 408, 429 or 5xx is thrown retryable, and wif4j's
+ * exchange tries again with a new fetch.
  */
 public final class TokenRequestSource implements IdentityTokenSource {
-
-    private static final int TIMEOUT_MILLIS = 10_000;
 
     private final KubernetesClient client;
     private final String apiServer;
@@ -56,16 +59,16 @@ public final class TokenRequestSource implements IdentityTokenSource {
         this.audience = audience;
         this.expirationSeconds = expirationSeconds;
         this.log = log;
+        int timeoutMillis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, pod.fetchTimeout().toMillis()));
         ConfigBuilder config = new ConfigBuilder(Config.empty())
                 .withAutoConfigure(false)
                 .withMasterUrl(apiServer)
                 .withNamespace(namespace)
                 .withOauthTokenProvider(pod::mountedTokenText)
-                .withConnectionTimeout(TIMEOUT_MILLIS)
-                .withRequestTimeout(TIMEOUT_MILLIS)
-                // wif4j's credentials cache retries with a new request; two quick tries here are enough.
-                .withRequestRetryBackoffLimit(1)
-                .withRequestRetryBackoffInterval(250);
+                .withConnectionTimeout(timeoutMillis)
+                .withRequestTimeout(timeoutMillis)
+                // One attempt per fetch: wif4j's exchange owns retries, each with a new fetch.
+                .withRequestRetryBackoffLimit(0);
         Optional<Path> ca = pod.caCertificate();
         ca.ifPresent(path -> config.withCaCertFile(path.toString()));
         this.client = new KubernetesClientBuilder()
@@ -111,20 +114,22 @@ public final class TokenRequestSource implements IdentityTokenSource {
 
     private IdentityTokenException explain(KubernetesClientException e) {
         int code = e.getCode();
+        String ns = PodEnvironment.shown(namespace);
+        String sa = PodEnvironment.shown(serviceAccount);
         String what = "The TokenRequest for " + subject() + " (audience " + audience + ", " + expirationSeconds
                 + " s) at " + apiServer;
         if (code == 403) {
             return new IdentityTokenException(what + " was refused (HTTP 403 Forbidden): the service account may "
-                    + "not create tokens for itself. Add this rule to a Role in namespace " + namespace
+                    + "not create tokens for itself. Add this rule to a Role in namespace " + ns
                     + " and bind it to the service account with a RoleBinding:\n"
                     + "  - apiGroups: [\"\"]\n"
                     + "    resources: [\"serviceaccounts/token\"]\n"
                     + "    verbs: [\"create\"]\n"
-                    + "    resourceNames: [\"" + serviceAccount + "\"]\n"
-                    + "(kubectl create role wif4j-token-request -n " + namespace + " --verb=create "
-                    + "--resource=serviceaccounts/token --resource-name=" + serviceAccount + " && kubectl create "
-                    + "rolebinding wif4j-token-request -n " + namespace + " --role=wif4j-token-request "
-                    + "--serviceaccount=" + namespace + ":" + serviceAccount + "), or mount a projected token "
+                    + "    resourceNames: [\"" + sa + "\"]\n"
+                    + "(kubectl create role wif4j-token-request -n " + ns + " --verb=create "
+                    + "--resource=serviceaccounts/token --resource-name=" + sa + " && kubectl create "
+                    + "rolebinding wif4j-token-request -n " + ns + " --role=wif4j-token-request "
+                    + "--serviceaccount=" + ns + ":" + sa + "), or mount a projected token "
                     + "instead and set k8s.source=file.", e);
         }
         if (code == 401) {
@@ -132,12 +137,12 @@ public final class TokenRequestSource implements IdentityTokenSource {
                     + "pod's own service-account token from " + PodEnvironment.serviceAccountTokenPath() + ".", e);
         }
         if (code == 404) {
-            return new IdentityTokenException(what + " failed (HTTP 404): no service account " + serviceAccount
-                    + " in namespace " + namespace + "; check k8s.namespace and k8s.service-account.", e);
+            return new IdentityTokenException(what + " failed (HTTP 404): no service account " + sa
+                    + " in namespace " + ns + "; check k8s.namespace and k8s.service.account.", e);
         }
-        // Fabric8 reports a failure below HTTP (refused, reset, TLS) with no status: -1 or 0.
+        // Fabric8 reports a failure below HTTP (refused, reset, TLS, timeout) with no status: -1 or 0.
         boolean network = code <= 0;
-        boolean retryable = network || code == 429 || code >= 500;
+        boolean retryable = network || BoundedHttp.isTransient(code);
         String reason = network ? "could not reach the API server: " + rootMessage(e) : "failed (HTTP " + code + ")";
         return new IdentityTokenException(what + " " + reason + ".", e, retryable);
     }
@@ -147,11 +152,12 @@ public final class TokenRequestSource implements IdentityTokenSource {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
+        return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": "
+                + PodEnvironment.shown(root.getMessage()));
     }
 
     private String subject() {
-        return "system:serviceaccount:" + namespace + ":" + serviceAccount;
+        return "system:serviceaccount:" + PodEnvironment.shown(namespace) + ":" + PodEnvironment.shown(serviceAccount);
     }
 
     @Override
