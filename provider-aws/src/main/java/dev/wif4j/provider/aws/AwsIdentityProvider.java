@@ -5,11 +5,10 @@ import dev.wif4j.provider.aws.internal.StsSettings;
 import dev.wif4j.spi.Detection;
 import dev.wif4j.spi.DetectionContext;
 import dev.wif4j.spi.IdentityProvider;
-import dev.wif4j.spi.IdentityTokenException;
 import dev.wif4j.spi.IdentityTokenSource;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
+import dev.wif4j.spi.support.Dmi;
+import dev.wif4j.spi.support.SettingException;
+import dev.wif4j.spi.support.Text;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,11 +21,12 @@ import java.util.Optional;
  * whose {@code sub} is its IAM role ARN, and presents it to Anthropic. Every fetch calls STS anew.
  *
  * <p>Settings ({@code wif4j.aws.<key>} / {@code WIF4J_AWS_<KEY>}): {@code audience} (default
- * {@code https://api.anthropic.com}), {@code signing-algorithm} ({@code RS256}, the default, or
- * {@code ES384}), {@code duration-seconds} (60–3600, default 300), {@code tags} ({@code k=v,k2=v2}, added to
+ * {@code https://api.anthropic.com}), {@code signing.algorithm} ({@code RS256}, the default, or
+ * {@code ES384}), {@code duration.seconds} (60–3600, default 300), {@code tags} ({@code k=v,k2=v2}, added to
  * the token as {@code request_tags}), {@code region} (else {@code AWS_REGION}, {@code AWS_DEFAULT_REGION},
- * the SDK's region chain), {@code sts-endpoint} (else {@code AWS_ENDPOINT_URL_STS}, else the regional
- * endpoint; never the global one).
+ * the SDK's region chain), {@code sts.endpoint} (else {@code AWS_ENDPOINT_URL_STS}, {@code AWS_ENDPOINT_URL},
+ * else the regional endpoint; never the global one). Earlier releases' dashed keys
+ * ({@code signing-algorithm}) are still read.
  *
  * <p>Detection reads local signals only and never calls IMDS: {@code AWS_LAMBDA_FUNCTION_NAME},
  * {@code AWS_EXECUTION_ENV}, {@code ECS_CONTAINER_METADATA_URI_V4}, {@code AWS_CONTAINER_CREDENTIALS_*},
@@ -34,14 +34,14 @@ import java.util.Optional;
  * {@code AWS_PROFILE}, and the DMI data of an EC2 instance ({@code /sys/class/dmi/id/board_asset_tag}
  * starting with {@code i-}, or {@code sys_vendor} {@code Amazon EC2}). On an EC2 instance with
  * {@code AWS_EC2_METADATA_DISABLED=true} and no other credentials it is unavailable, since the SDK could
- * not reach the instance role.
+ * not reach the instance role. Pinned by the user ({@link DetectionContext#pinned()}) with no signal at all, it
+ * is available: the AWS SDK's own chains (system properties, {@code ~/.aws}, IMDS) may still find credentials
+ * that wif4j's view does not show, such as the default profile of {@code ~/.aws/credentials}.
  *
  * <p>Priority 0: an AWS role is the identity of last resort among the cloud providers; a Kubernetes
  * service account or a CI job on AWS hardware is the identity meant.
  */
 public final class AwsIdentityProvider implements IdentityProvider {
-
-    private static final String DMI = "/sys/class/dmi/id/";
 
     /** Creates the provider; called by {@link java.util.ServiceLoader}. */
     public AwsIdentityProvider() {
@@ -70,9 +70,9 @@ public final class AwsIdentityProvider implements IdentityProvider {
     private static Detection detectSafely(DetectionContext context) {
         List<String> evidence = new ArrayList<>();
         List<String> problems = new ArrayList<>();
-        context.env("AWS_LAMBDA_FUNCTION_NAME").ifPresent(name -> evidence.add("Lambda function " + name));
+        context.env("AWS_LAMBDA_FUNCTION_NAME").ifPresent(name -> evidence.add("Lambda function " + shown(name)));
         context.env("AWS_EXECUTION_ENV").filter(v -> !v.startsWith("AWS_Lambda") || evidence.isEmpty())
-                .ifPresent(v -> evidence.add("AWS_EXECUTION_ENV=" + v));
+                .ifPresent(v -> evidence.add("AWS_EXECUTION_ENV=" + shown(v)));
         if (context.env("ECS_CONTAINER_METADATA_URI_V4").isPresent()) {
             evidence.add("an ECS task (ECS_CONTAINER_METADATA_URI_V4)");
         }
@@ -86,9 +86,9 @@ public final class AwsIdentityProvider implements IdentityProvider {
         Optional<String> roleArn = context.env("AWS_ROLE_ARN");
         if (tokenFile.isPresent() && roleArn.isPresent()) {
             if (readable(context, tokenFile.get())) {
-                evidence.add("web identity role " + roleArn.get() + " (AWS_WEB_IDENTITY_TOKEN_FILE: EKS IRSA)");
+                evidence.add("web identity role " + shown(roleArn.get()) + " (AWS_WEB_IDENTITY_TOKEN_FILE: EKS IRSA)");
             } else {
-                problems.add("AWS_WEB_IDENTITY_TOKEN_FILE names " + tokenFile.get() + ", which cannot be read: check "
+                problems.add("AWS_WEB_IDENTITY_TOKEN_FILE names " + shown(tokenFile.get()) + ", which cannot be read: check "
                         + "the projected service-account token volume");
             }
         } else if (tokenFile.isPresent() || roleArn.isPresent()) {
@@ -105,7 +105,7 @@ public final class AwsIdentityProvider implements IdentityProvider {
             problems.add((keyId ? "AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY"
                     : "AWS_SECRET_ACCESS_KEY is set but AWS_ACCESS_KEY_ID") + " is not: set both");
         }
-        context.env("AWS_PROFILE").ifPresent(p -> evidence.add("AWS profile " + p + " (AWS_PROFILE)"));
+        context.env("AWS_PROFILE").ifPresent(p -> evidence.add("AWS profile " + shown(p) + " (AWS_PROFILE)"));
         Optional<String> ec2 = ec2Instance(context);
         boolean imdsDisabled = context.env("AWS_EC2_METADATA_DISABLED").map(v -> v.strip().equalsIgnoreCase("true"))
                 .orElse(false);
@@ -123,41 +123,48 @@ public final class AwsIdentityProvider implements IdentityProvider {
             if (!problems.isEmpty()) {
                 return Detection.unavailable(String.join("; ", problems));
             }
+            if (context.pinned()) {
+                // The user vouches for AWS: the SDK's chains see more than wif4j's view (~/.aws, system properties).
+                evidence.add("chosen by the user, with no AWS signal in the environment: the AWS SDK's own chains "
+                        + "(system properties, ~/.aws, the container endpoint, IMDS) look for the credentials");
+                return available(context, evidence, problems);
+            }
             return Detection.unavailable("no AWS signal: none of AWS_LAMBDA_FUNCTION_NAME, AWS_EXECUTION_ENV, "
                     + "ECS_CONTAINER_METADATA_URI_V4, AWS_CONTAINER_CREDENTIALS_RELATIVE_URI/FULL_URI, "
                     + "AWS_WEB_IDENTITY_TOKEN_FILE with AWS_ROLE_ARN, AWS_ACCESS_KEY_ID or AWS_PROFILE is set, and "
                     + "the DMI data (/sys/class/dmi/id) is not an EC2 instance's: run on AWS, or set AWS credentials");
         }
+        return available(context, evidence, problems);
+    }
+
+    private static Detection available(DetectionContext context, List<String> evidence, List<String> problems) {
         StsSettings settings;
         try {
             settings = StsSettings.from(context);
-        } catch (IdentityTokenException e) {
+        } catch (SettingException e) {
+            // Said with the evidence, so the report shows that only the setting stands in the way.
             return Detection.unavailable("AWS credentials are at hand (" + String.join("; ", evidence) + "), but "
                     + e.getMessage());
         }
         return Detection.available(String.join("; ", evidence) + ". Tokens come from STS GetWebIdentityToken in "
-                + settings.region().orElse("the AWS SDK's region") + " (" + settings.signingAlgorithm() + ", "
-                + settings.durationSeconds() + " s, audience " + settings.audience() + "); their sub is the IAM "
+                + settings.region().map(AwsIdentityProvider::shown).orElse("the AWS SDK's region") + " (" + settings.signingAlgorithm() + ", "
+                + settings.durationSeconds() + " s, audience " + shown(settings.audience()) + "); their sub is the IAM "
                 + "role ARN"
                 + (problems.isEmpty() ? "" : ". Also seen: " + String.join("; ", problems)));
     }
 
     /** The instance id or vendor of an EC2 instance, from DMI data, read through the context. */
     private static Optional<String> ec2Instance(DetectionContext context) {
-        Optional<String> assetTag = dmi(context, "board_asset_tag").filter(t -> t.startsWith("i-"));
+        Optional<String> assetTag = Dmi.read(context, "board_asset_tag").filter(t -> t.startsWith("i-"));
         if (assetTag.isPresent()) {
-            return Optional.of("DMI board_asset_tag " + assetTag.get());
+            return Optional.of("DMI board_asset_tag " + shown(assetTag.get()));
         }
-        return dmi(context, "sys_vendor").filter("Amazon EC2"::equals).map(v -> "DMI sys_vendor " + v);
+        return Dmi.read(context, "sys_vendor").filter("Amazon EC2"::equals).map(v -> "DMI sys_vendor " + v);
     }
 
-    private static Optional<String> dmi(DetectionContext context, String name) {
-        try (InputStream in = Files.newInputStream(context.path(DMI + name))) {
-            String value = new String(in.readNBytes(256), StandardCharsets.UTF_8).strip();
-            return value.isEmpty() ? Optional.empty() : Optional.of(value);
-        } catch (IOException | RuntimeException e) {
-            return Optional.empty(); // not Linux, not readable, or not there: not a signal
-        }
+    /** A value from the environment as a detection sentence shows it: escaped, and cut when very long. */
+    private static String shown(String value) {
+        return Text.escape(value, 200);
     }
 
     private static boolean readable(DetectionContext context, String file) {

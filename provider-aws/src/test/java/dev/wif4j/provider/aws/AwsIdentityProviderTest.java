@@ -5,13 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wif4j.DetectionReport;
+import dev.wif4j.WorkloadIdentity;
 import dev.wif4j.spi.Detection;
 import dev.wif4j.spi.IdentityProvider;
 import dev.wif4j.spi.IdentityToken;
 import dev.wif4j.spi.IdentityTokenException;
 import dev.wif4j.spi.IdentityTokenSource;
+import dev.wif4j.spi.support.SettingException;
+import dev.wif4j.testkit.AnthropicEmulator;
 import dev.wif4j.testkit.AwsStsEmulator;
 import dev.wif4j.testkit.FakeDetectionContext;
+import dev.wif4j.testkit.Fault;
 import dev.wif4j.testkit.IdentityProviderContract;
 import dev.wif4j.testkit.RecordedRequest;
 import java.time.Duration;
@@ -125,8 +130,8 @@ class AwsIdentityProviderTest extends IdentityProviderContract {
     void settingsReachTheRequest() {
         IdentityToken token = fetch(world(sts)
                 .setting("aws.audience", "https://claude.example")
-                .setting("aws.signing-algorithm", "es384")
-                .setting("aws.duration-seconds", "900")
+                .setting("aws.signing.algorithm", "es384")
+                .setting("aws.duration.seconds", "900")
                 .setting("aws.tags", "team=payments, env=prod")
                 .build());
         Map<String, String> form = sts.tokenRequests().get(sts.tokenRequests().size() - 1);
@@ -141,6 +146,18 @@ class AwsIdentityProviderTest extends IdentityProviderContract {
         assertEquals(Duration.ofSeconds(900),
                 Duration.between(token.issuedAt().orElseThrow(), token.expiresAt().orElseThrow()));
         assertEquals(Map.of("team", "payments", "env", "prod"), awsClaims(token).get("request_tags"));
+    }
+
+    @Test
+    @DisplayName("the dashed keys of earlier releases are still read, in code and as system properties")
+    void legacyDashedKeys() {
+        IdentityToken token = fetch(world(sts)
+                .setting("aws.signing-algorithm", "ES384")
+                .systemProperty("wif4j.aws.duration-seconds", "600")
+                .build());
+        assertEquals("ES384", token.algorithm().orElseThrow());
+        assertEquals(Duration.ofSeconds(600),
+                Duration.between(token.issuedAt().orElseThrow(), token.expiresAt().orElseThrow()));
     }
 
     @Test
@@ -164,9 +181,9 @@ class AwsIdentityProviderTest extends IdentityProviderContract {
     @Test
     @DisplayName("a signing algorithm other than RS256 or ES384 is refused with the allowed values")
     void unsupportedAlgorithm() {
-        try (FakeDetectionContext context = world(sts).setting("aws.signing-algorithm", "HS256").build()) {
-            IdentityTokenException e = assertThrows(IdentityTokenException.class, () -> provider().open(context));
-            assertEquals("The setting aws.signing-algorithm (WIF4J_AWS_SIGNING_ALGORITHM) is 'HS256', but STS "
+        try (FakeDetectionContext context = world(sts).setting("aws.signing.algorithm", "HS256").build()) {
+            IdentityTokenException e = assertThrows(SettingException.class, () -> provider().open(context));
+            assertEquals("the setting aws.signing.algorithm given in code is 'HS256', but STS "
                     + "GetWebIdentityToken signs with RS256 or ES384 only: set one of those, or leave it unset for "
                     + "RS256.", e.getMessage());
             Detection detection = provider().detect(context);
@@ -179,9 +196,9 @@ class AwsIdentityProviderTest extends IdentityProviderContract {
     @DisplayName("a duration outside 60–3600 s, or malformed tags, are refused naming the setting")
     void badDurationAndTags() {
         try (FakeDetectionContext context = world(sts).env("WIF4J_AWS_DURATION_SECONDS", "7200").build()) {
-            assertEquals("The setting aws.duration-seconds (WIF4J_AWS_DURATION_SECONDS) is '7200', but STS issues "
-                    + "tokens living 60 to 3600 seconds: set a whole number in that range, or leave it unset for 300.",
-                    assertThrows(IdentityTokenException.class, () -> provider().open(context)).getMessage());
+            assertEquals("WIF4J_AWS_DURATION_SECONDS is '7200', but STS issues tokens living 60 to 3600 seconds: set "
+                    + "a whole number in that range, or leave it unset for 300.",
+                    assertThrows(SettingException.class, () -> provider().open(context)).getMessage());
         }
         try (FakeDetectionContext context = world(sts).setting("aws.tags", "team=a,oops").build()) {
             assertTrue(assertThrows(IdentityTokenException.class, () -> provider().open(context)).getMessage()
@@ -237,33 +254,56 @@ class AwsIdentityProviderTest extends IdentityProviderContract {
     void sessionDurationEscalation() {
         try (AwsStsEmulator shortSession = AwsStsEmulator.builder().sessionToken("FwoGZXIvYXdzEXAMPLE")
                 .sessionExpiresIn(Duration.ofMinutes(10)).start()) {
-            IdentityTokenException e = fetchError(world(shortSession).setting("aws.duration-seconds", "3600").build());
+            IdentityTokenException e = fetchError(world(shortSession).setting("aws.duration.seconds", "3600").build());
             assertFalse(e.isRetryable());
             assertTrue(e.getMessage().startsWith("STS us-east-1 (127.0.0.1) refused a token living 3600 s: it would "
                     + "outlive the caller's AWS session"), e.getMessage());
-            assertTrue(e.getMessage().contains("Lower aws.duration-seconds (WIF4J_AWS_DURATION_SECONDS)"));
+            assertTrue(e.getMessage().contains("Lower aws.duration.seconds (WIF4J_AWS_DURATION_SECONDS)"));
             // The default five minutes fits in the session.
             assertEquals(shortSession.roleArn(), fetch(world(shortSession).build()).subject().orElseThrow());
         }
     }
 
     @Test
-    @DisplayName("throttling is retried by the SDK a bounded number of times, then reported as retryable")
-    void throttling() {
+    @DisplayName("a fetch is one STS call: throttling fails it at once, retryable, and wif4j's retry then succeeds")
+    void throttling() throws Exception {
         int before = sts.requests().size();
         sts.enqueue(AwsStsEmulator.throttling());
-        assertEquals(AwsStsEmulator.DEFAULT_ROLE_ARN, fetch(availableContext()).subject().orElseThrow());
-        assertEquals(before + 2, sts.requests().size(), "one throttled attempt, one that succeeded");
-
-        before = sts.requests().size();
-        for (int i = 0; i < 3; i++) {
-            sts.enqueue(AwsStsEmulator.throttling());
-        }
         IdentityTokenException e = fetchError(availableContext());
         assertTrue(e.isRetryable());
-        assertEquals("STS us-east-1 (127.0.0.1) throttled GetWebIdentityToken (Throttling) on 3 attempts; a later "
-                + "attempt may succeed.", e.getMessage());
-        assertEquals(before + 3, sts.requests().size());
+        assertEquals("STS us-east-1 (127.0.0.1) throttled GetWebIdentityToken (Throttling); a later attempt may "
+                + "succeed.", e.getMessage());
+        assertEquals(before + 1, sts.requests().size(), "the SDK did not retry");
+
+        try (AwsStsEmulator own = AwsStsEmulator.start(); AnthropicEmulator anthropic = AnthropicEmulator.start();
+                FakeDetectionContext context = exchanging(own, anthropic).build();
+                WorkloadIdentity identity = WorkloadIdentity.builder().context(context).build()) {
+            own.enqueue(AwsStsEmulator.throttling());
+            assertEquals(200, anthropic.callMessages(identity.credentials().token()));
+            assertEquals(2, own.requests().size(), "one throttled fetch, then wif4j's second attempt");
+            assertEquals(1, anthropic.exchangeRequests());
+        }
+    }
+
+    @Test
+    @DisplayName("STS failing with 503 every time: one token() makes 3 STS calls (wif4j's attempts) and fails in < 30 s")
+    void persistentOutageIsBounded() throws Exception {
+        try (AwsStsEmulator own = AwsStsEmulator.start(); AnthropicEmulator anthropic = AnthropicEmulator.start();
+                FakeDetectionContext context = exchanging(own, anthropic).build();
+                WorkloadIdentity identity = WorkloadIdentity.builder().context(context).build()) {
+            for (int i = 0; i < 20; i++) {
+                own.enqueue(Fault.status(503, ""));
+            }
+            long start = System.nanoTime();
+            IdentityTokenException e = assertThrows(IdentityTokenException.class, () -> identity.credentials().token());
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            assertTrue(e.isRetryable(), e.getMessage());
+            assertTrue(e.getMessage().startsWith("STS us-east-1 (127.0.0.1) answered GetWebIdentityToken with HTTP 503"),
+                    e.getMessage());
+            assertEquals(3, own.requests().size(), "one STS call per fetch, three fetches: " + own.requests());
+            assertTrue(took.compareTo(Duration.ofSeconds(30)) < 0, took.toString());
+            assertEquals(0, anthropic.exchangeRequests(), "no identity token, nothing to exchange");
+        }
     }
 
     @Test
@@ -316,7 +356,61 @@ class AwsIdentityProviderTest extends IdentityProviderContract {
         assertEquals(before, sts.requests().size(), "nothing was sent");
     }
 
+    /** A Lambda function whose STS is {@code own} and whose Anthropic trusts that STS's issuer for the role. */
+    private static FakeDetectionContext.Builder exchanging(AwsStsEmulator own, AnthropicEmulator anthropic) {
+        String ruleId = anthropic.trust(own.issuer(), own.roleArn());
+        return FakeDetectionContext.builder().env(own.lambdaEnvironment())
+                .env("ANTHROPIC_FEDERATION_RULE_ID", ruleId)
+                .env("ANTHROPIC_ORGANIZATION_ID", anthropic.organizationId())
+                .env("ANTHROPIC_BASE_URL", anthropic.baseUrl());
+    }
+
     // ---- detection -----------------------------------------------------------------------------------------
+
+    @Test
+    @DisplayName("pinned with no AWS signal: available, leaving credentials to the SDK's chains; unpinned: unavailable")
+    void pinnedWithoutSignals() {
+        try (FakeDetectionContext context = FakeDetectionContext.builder().pinned(true).networkForbidden().build()) {
+            Detection detection = provider().detect(context);
+            assertTrue(detection.isAvailable(), detection.message());
+            assertEquals("chosen by the user, with no AWS signal in the environment: the AWS SDK's own chains (system "
+                    + "properties, ~/.aws, the container endpoint, IMDS) look for the credentials. Tokens come from STS "
+                    + "GetWebIdentityToken in the AWS SDK's region (RS256, 300 s, audience https://api.anthropic.com); "
+                    + "their sub is the IAM role ARN", detection.message());
+            assertEquals(List.of(), context.httpRequests());
+        }
+        try (FakeDetectionContext context = FakeDetectionContext.builder().networkForbidden().build()) {
+            assertFalse(provider().detect(context).isAvailable());
+        }
+        // A half-set variable is still a problem to fix, pinned or not.
+        try (FakeDetectionContext context = FakeDetectionContext.builder().pinned(true)
+                .env("AWS_ROLE_ARN", "arn:aws:iam::123456789012:role/x").networkForbidden().build()) {
+            assertFalse(provider().detect(context).isAvailable());
+        }
+    }
+
+    @Test
+    @DisplayName("WIF4J_PROVIDER=aws and builder().provider(\"aws\") give the same report entry, with and without signals")
+    void pinnedByVariableOrBuilderAlike() {
+        for (Map<String, String> env : List.of(Map.<String, String>of(), sts.lambdaEnvironment(),
+                Map.of("AWS_ACCESS_KEY_ID", "AKIAEXAMPLE"))) {
+            DetectionReport.Entry byVariable;
+            try (FakeDetectionContext context = FakeDetectionContext.builder().env(env).env("WIF4J_PROVIDER", "aws")
+                    .networkForbidden().build()) {
+                byVariable = entry(WorkloadIdentity.builder().context(context).detect());
+            }
+            DetectionReport.Entry byBuilder;
+            try (FakeDetectionContext context = FakeDetectionContext.builder().env(env).networkForbidden().build()) {
+                byBuilder = entry(WorkloadIdentity.builder().context(context).provider("aws").detect());
+            }
+            assertEquals(byVariable.status(), byBuilder.status(), env.toString());
+            assertEquals(byVariable.message(), byBuilder.message(), env.toString());
+        }
+    }
+
+    private static DetectionReport.Entry entry(DetectionReport report) {
+        return report.entries().stream().filter(e -> e.id().equals("aws")).findFirst().orElseThrow();
+    }
 
     @Test
     @DisplayName("Lambda: the function name and its region are the evidence")

@@ -4,6 +4,8 @@ import dev.wif4j.spi.DetectionContext;
 import dev.wif4j.spi.IdentityToken;
 import dev.wif4j.spi.IdentityTokenException;
 import dev.wif4j.spi.IdentityTokenSource;
+import dev.wif4j.spi.support.BoundedHttp;
+import dev.wif4j.spi.support.SettingException;
 import java.io.ByteArrayInputStream;
 import java.lang.System.Logger.Level;
 import java.net.URI;
@@ -27,7 +29,6 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.profiles.ProfileFile;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
-import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.endpoints.StsEndpointProvider;
 import software.amazon.awssdk.services.sts.model.GetWebIdentityTokenRequest;
@@ -47,23 +48,21 @@ import software.amazon.awssdk.services.sts.model.Tag;
  * endpoint and IMDS: what a workload on AWS wants;</li>
  * <li>region: {@code aws.region}, {@code AWS_REGION}, {@code AWS_DEFAULT_REGION} from the context; only
  * when none is set, the SDK's {@link DefaultAwsRegionProviderChain} (real environment, profile, IMDS);</li>
- * <li>endpoint: {@code aws.sts-endpoint}, {@code AWS_ENDPOINT_URL_STS} or {@code AWS_ENDPOINT_URL} from
+ * <li>endpoint: {@code aws.sts.endpoint}, {@code AWS_ENDPOINT_URL_STS} or {@code AWS_ENDPOINT_URL} from
  * the context, else the regional endpoint the SDK's STS endpoint rules give for the region, never the
  * global {@code sts.amazonaws.com};</li>
  * <li>everything else (retries, timeouts, defaults mode, FIPS and dual-stack flags, the profile file for
  * client settings) set here, so {@code AWS_RETRY_MODE}, {@code AWS_MAX_ATTEMPTS} or a {@code ~/.aws/config}
  * cannot make a call take minutes.</li>
  * </ul>
- * A call takes at most {@link #API_CALL_TIMEOUT}: three attempts of at most {@link #ATTEMPT_TIMEOUT} each.
+ * A fetch is one HTTP attempt: the SDK's retries are off ({@link AwsRetryStrategy#doNotRetry()}), and the call
+ * as a whole is bounded by {@link DetectionContext#fetchTimeout()}. Throttling, 5xx answers and network failures
+ * are thrown retryable, so that wif4j's exchange, the one owner of retries, tries again with a new fetch.
  */
 public final class AwsIdentityTokenSource implements IdentityTokenSource {
 
-    /** The bound on one {@code GetWebIdentityToken} call, retries included. */
-    public static final Duration API_CALL_TIMEOUT = Duration.ofSeconds(10);
-    /** The bound on one attempt. */
-    public static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(4);
-    /** Attempts per call, the first included. */
-    public static final int MAX_ATTEMPTS = 3;
+    /** The longest a connection may take to open, when the fetch timeout allows that much. */
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
 
     /** The IAM policy statement the workload's role needs. */
     public static final String POLICY_STATEMENT =
@@ -71,6 +70,7 @@ public final class AwsIdentityTokenSource implements IdentityTokenSource {
 
     private final DetectionContext context;
     private final StsSettings settings;
+    private final Duration timeout;
     private final System.Logger log;
     private final AtomicBoolean described = new AtomicBoolean();
     private final Object lock = new Object();
@@ -86,6 +86,7 @@ public final class AwsIdentityTokenSource implements IdentityTokenSource {
     public AwsIdentityTokenSource(DetectionContext context, StsSettings settings) {
         this.context = context;
         this.settings = settings;
+        this.timeout = context.fetchTimeout();
         this.log = context.logger(AwsIdentityTokenSource.class.getName());
     }
 
@@ -135,7 +136,7 @@ public final class AwsIdentityTokenSource implements IdentityTokenSource {
         region = settings.region().orElseGet(this::regionFromSdkChain);
         endpoint = settings.endpoint().orElseGet(this::regionalEndpoint);
         if (StsSettings.GLOBAL_HOST.equalsIgnoreCase(endpoint.getHost())) {
-            throw new IdentityTokenException(StsSettings.globalEndpointMessage());
+            throw new SettingException(StsSettings.globalEndpointMessage());
         }
         AwsCredentialsProvider credentials = credentials();
         // An empty profile for the client's own settings: with context credentials, no ~/.aws/config may
@@ -150,22 +151,16 @@ public final class AwsIdentityTokenSource implements IdentityTokenSource {
                 .credentialsProvider(credentials)
                 .defaultsMode(DefaultsMode.STANDARD)
                 .httpClient(UrlConnectionHttpClient.builder()
-                        .connectionTimeout(Duration.ofSeconds(3))
-                        .socketTimeout(ATTEMPT_TIMEOUT)
+                        .connectionTimeout(timeout.compareTo(CONNECT_TIMEOUT) < 0 ? timeout : CONNECT_TIMEOUT)
+                        .socketTimeout(timeout)
                         .build())
                 .overrideConfiguration(o -> o
-                        .apiCallTimeout(API_CALL_TIMEOUT)
-                        .apiCallAttemptTimeout(ATTEMPT_TIMEOUT)
+                        // One attempt, bounded as a whole: wif4j's exchange owns retries.
+                        .apiCallTimeout(timeout)
+                        .apiCallAttemptTimeout(timeout)
                         .defaultProfileFile(noProfile)
                         .defaultProfileName("default")
-                        .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
-                                .maxAttempts(MAX_ATTEMPTS)
-                                .circuitBreakerEnabled(false)
-                                .backoffStrategy(BackoffStrategy.exponentialDelay(Duration.ofMillis(100),
-                                        Duration.ofSeconds(1)))
-                                .throttlingBackoffStrategy(BackoffStrategy.exponentialDelay(Duration.ofMillis(250),
-                                        Duration.ofSeconds(2)))
-                                .build()))
+                        .retryStrategy(AwsRetryStrategy.doNotRetry()))
                 .build();
     }
 
@@ -173,7 +168,7 @@ public final class AwsIdentityTokenSource implements IdentityTokenSource {
         Optional<String> keyId = context.env("AWS_ACCESS_KEY_ID");
         Optional<String> secret = context.env("AWS_SECRET_ACCESS_KEY");
         if (keyId.isPresent() != secret.isPresent()) {
-            throw new IdentityTokenException((keyId.isPresent() ? "AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY"
+            throw new SettingException((keyId.isPresent() ? "AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY"
                     : "AWS_SECRET_ACCESS_KEY is set but AWS_ACCESS_KEY_ID") + " is not: set both, or neither to let "
                     + "the AWS SDK find the workload's role credentials.");
         }
@@ -192,13 +187,13 @@ public final class AwsIdentityTokenSource implements IdentityTokenSource {
     private String regionFromSdkChain() {
         try {
             String found = new DefaultAwsRegionProviderChain().getRegion().id();
-            StsSettings.checkRegion(found);
+            StsSettings.checkRegion(found, null);
             return found;
         } catch (SdkClientException e) {
-            throw new IdentityTokenException("No AWS region is set, and GetWebIdentityToken is served only by "
+            throw new SettingException("No AWS region is set, and GetWebIdentityToken is served only by "
                     + "regional STS endpoints: set AWS_REGION (e.g. AWS_REGION=us-east-1) or the setting aws.region "
                     + "(WIF4J_AWS_REGION) to the region the workload runs in. The AWS SDK's region chain found none: "
-                    + e.getMessage(), e);
+                    + e.getMessage());
         }
     }
 
@@ -208,9 +203,9 @@ public final class AwsIdentityTokenSource implements IdentityTokenSource {
                     .useGlobalEndpoint(false).useFips(settings.fips()).useDualStack(settings.dualStack()))
                     .join().endpointUrl().toUri();
         } catch (RuntimeException e) {
-            throw new IdentityTokenException("The AWS SDK has no STS endpoint for region " + region
+            throw new SettingException("The AWS SDK has no STS endpoint for region " + region
                     + (settings.fips() ? " with FIPS" : "") + (settings.dualStack() ? " with dual-stack" : "")
-                    + ": " + e.getMessage(), e);
+                    + ": " + e.getMessage());
         }
     }
 
@@ -232,7 +227,7 @@ public final class AwsIdentityTokenSource implements IdentityTokenSource {
         if (e instanceof SessionDurationEscalationException) {
             return new IdentityTokenException(where + " refused a token living " + settings.durationSeconds()
                     + " s: it would outlive the caller's AWS session (temporary credentials cannot mint a token "
-                    + "that expires after they do). Lower aws.duration-seconds (WIF4J_AWS_DURATION_SECONDS), e.g. "
+                    + "that expires after they do). Lower aws.duration.seconds (WIF4J_AWS_DURATION_SECONDS), e.g. "
                     + "to 300, or use credentials with a longer session. STS said: " + message(e), e);
         }
         if (e instanceof AwsServiceException service) {
@@ -244,8 +239,8 @@ public final class AwsIdentityTokenSource implements IdentityTokenSource {
                         + ", and check that no SCP or permissions boundary denies it.", e);
             }
             if (service.isThrottlingException()) {
-                return new IdentityTokenException(where + " throttled GetWebIdentityToken (" + code + ") on "
-                        + MAX_ATTEMPTS + " attempts; a later attempt may succeed.", e, true);
+                return new IdentityTokenException(where + " throttled GetWebIdentityToken (" + code + "); a later "
+                        + "attempt may succeed.", e, true);
             }
             if ("ExpiredToken".equals(code) || "ExpiredTokenException".equals(code)) {
                 return new IdentityTokenException("The AWS session credentials have expired (" + where + " said: "
@@ -269,11 +264,11 @@ public final class AwsIdentityTokenSource implements IdentityTokenSource {
                         + "said: " + message(e), e);
             }
             return new IdentityTokenException(where + " answered GetWebIdentityToken with HTTP " + status
-                    + (code == null ? "" : " " + code) + ": " + message(e), e, status >= 500);
+                    + (code == null ? "" : " " + code) + ": " + message(e), e, BoundedHttp.isTransient(status));
         }
         if (e instanceof ApiCallTimeoutException || e instanceof ApiCallAttemptTimeoutException) {
             return new IdentityTokenException(where + " did not answer GetWebIdentityToken within "
-                    + API_CALL_TIMEOUT.toSeconds() + " s (" + MAX_ATTEMPTS + " attempts at most).", e, true);
+                    + seconds(timeout) + ".", e, true);
         }
         String text = String.valueOf(e.getMessage());
         if (text.contains("Unable to load credentials")) {
@@ -283,6 +278,10 @@ public final class AwsIdentityTokenSource implements IdentityTokenSource {
                     + "The AWS SDK's credentials chain tried: " + text, e);
         }
         return new IdentityTokenException("Could not call " + where + ": " + text, e, true);
+    }
+
+    private static String seconds(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }
 
     private static String message(SdkException e) {

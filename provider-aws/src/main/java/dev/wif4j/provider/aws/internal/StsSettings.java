@@ -1,8 +1,10 @@
 package dev.wif4j.provider.aws.internal;
 
 import dev.wif4j.spi.DetectionContext;
-import dev.wif4j.spi.IdentityTokenException;
-import java.net.InetAddress;
+import dev.wif4j.spi.support.ProviderSettings;
+import dev.wif4j.spi.support.Setting;
+import dev.wif4j.spi.support.SettingException;
+import dev.wif4j.spi.support.Text;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -10,16 +12,17 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * What the {@code aws} provider asks STS for and where, read once from a {@link DetectionContext}: the
- * audience, the signing algorithm, the token's lifetime, request tags, and the region and endpoint when
- * the context names them. Every problem is an {@link IdentityTokenException} that names the setting.
+ * What the {@code aws} provider asks STS for and where, read once from a {@link DetectionContext} through
+ * {@link ProviderSettings}: the audience, the signing algorithm, the token's lifetime, request tags, and the
+ * region and endpoint when the context names them. Every problem is a {@link SettingException} that names
+ * where the value came from.
  *
  * @param audience the audience ({@code aws.audience}, {@code audience}, default {@code https://api.anthropic.com})
- * @param signingAlgorithm {@code RS256} or {@code ES384} ({@code aws.signing-algorithm})
- * @param durationSeconds 60–3600 ({@code aws.duration-seconds}, default 300)
+ * @param signingAlgorithm {@code RS256} or {@code ES384} ({@code aws.signing.algorithm})
+ * @param durationSeconds 60–3600 ({@code aws.duration.seconds}, default 300)
  * @param tags request tags, in order ({@code aws.tags}: {@code k=v,k2=v2})
  * @param region the region from {@code aws.region}, {@code AWS_REGION} or {@code AWS_DEFAULT_REGION}, if any
- * @param endpoint the STS endpoint from {@code aws.sts-endpoint}, {@code AWS_ENDPOINT_URL_STS} or
+ * @param endpoint the STS endpoint from {@code aws.sts.endpoint}, {@code AWS_ENDPOINT_URL_STS} or
  *        {@code AWS_ENDPOINT_URL}, if any
  * @param fips whether {@code AWS_USE_FIPS_ENDPOINT} asks for the FIPS endpoint
  * @param dualStack whether {@code AWS_USE_DUALSTACK_ENDPOINT} asks for the dual-stack endpoint
@@ -39,44 +42,40 @@ public record StsSettings(String audience, String signingAlgorithm, int duration
      *
      * @param context the context
      * @return the settings
-     * @throws IdentityTokenException when a setting is malformed, naming it and the fix
+     * @throws SettingException when a setting is malformed, naming it and the fix
      */
     public static StsSettings from(DetectionContext context) {
-        String audience = context.audience(PROVIDER);
-        String algorithm = context.setting(PROVIDER, "signing-algorithm").map(s -> s.strip().toUpperCase(Locale.ROOT))
-                .orElse("RS256");
+        ProviderSettings settings = ProviderSettings.of(context, PROVIDER);
+        Setting algorithmSetting = settings.get("signing.algorithm");
+        String algorithm = algorithmSetting.value("RS256").toUpperCase(Locale.ROOT);
         if (!algorithm.equals("RS256") && !algorithm.equals("ES384")) {
-            throw new IdentityTokenException("The setting aws.signing-algorithm (WIF4J_AWS_SIGNING_ALGORITHM) is '"
-                    + algorithm + "', but STS GetWebIdentityToken signs with RS256 or ES384 only: set one of those, "
-                    + "or leave it unset for RS256.");
+            throw algorithmSetting.invalid("STS GetWebIdentityToken signs with RS256 or ES384 only: set one of "
+                    + "those, or leave it unset for RS256");
         }
+        Setting durationSetting = settings.get("duration.seconds");
         int duration = DEFAULT_DURATION_SECONDS;
-        Optional<String> durationText = context.setting(PROVIDER, "duration-seconds");
-        if (durationText.isPresent()) {
+        if (durationSetting.isSet()) {
             try {
-                duration = Integer.parseInt(durationText.get().strip());
+                duration = Integer.parseInt(durationSetting.value(""));
             } catch (NumberFormatException e) {
                 duration = -1;
             }
             if (duration < 60 || duration > 3600) {
-                throw new IdentityTokenException("The setting aws.duration-seconds (WIF4J_AWS_DURATION_SECONDS) is '"
-                        + durationText.get().strip() + "', but STS issues tokens living 60 to 3600 seconds: set a "
-                        + "whole number in that range, or leave it unset for " + DEFAULT_DURATION_SECONDS + ".");
+                throw durationSetting.invalid("STS issues tokens living 60 to 3600 seconds: set a whole number in "
+                        + "that range, or leave it unset for " + DEFAULT_DURATION_SECONDS);
             }
         }
-        Map<String, String> tags = tags(context.setting(PROVIDER, "tags").orElse(""));
-        Optional<String> region = context.setting(PROVIDER, "region")
-                .or(() -> context.env("AWS_REGION"))
-                .or(() -> context.env("AWS_DEFAULT_REGION"))
-                .map(String::strip);
-        if (region.isPresent()) {
-            checkRegion(region.get());
+        Map<String, String> tags = tags(settings.get("tags"));
+        Setting regionSetting = settings.get("region").orEnv("AWS_REGION", "AWS_DEFAULT_REGION");
+        Optional<String> region = regionSetting.value();
+        region.ifPresent(r -> checkRegion(r, regionSetting));
+        Optional<URI> endpoint = settings.get("sts.endpoint").orEnv("AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL")
+                .asEndpoint();
+        // The kit's rule says https or loopback; STS adds one of its own: the global endpoint cannot serve the call.
+        if (endpoint.isPresent() && GLOBAL_HOST.equalsIgnoreCase(endpoint.get().getHost())) {
+            throw new SettingException(globalEndpointMessage());
         }
-        Optional<URI> endpoint = context.setting(PROVIDER, "sts-endpoint")
-                .or(() -> context.env("AWS_ENDPOINT_URL_STS"))
-                .or(() -> context.env("AWS_ENDPOINT_URL"))
-                .map(StsSettings::endpoint);
-        return new StsSettings(audience, algorithm, duration, tags, region, endpoint,
+        return new StsSettings(settings.audience(), algorithm, duration, tags, region, endpoint,
                 isTrue(context.env("AWS_USE_FIPS_ENDPOINT")), isTrue(context.env("AWS_USE_DUALSTACK_ENDPOINT")));
     }
 
@@ -84,65 +83,39 @@ public record StsSettings(String audience, String signingAlgorithm, int duration
      * Checks a region name; {@code aws-global} is refused because it means the global endpoint.
      *
      * @param region the region
-     * @throws IdentityTokenException when it is not a region name
+     * @param setting where it came from, or {@code null} when the AWS SDK's region chain found it
+     * @throws SettingException when it is not a region name
      */
-    public static void checkRegion(String region) {
+    public static void checkRegion(String region, Setting setting) {
         if ("aws-global".equals(region)) {
-            throw new IdentityTokenException("The AWS region is aws-global, which means the global STS endpoint; "
-                    + "GetWebIdentityToken is served only by regional endpoints: set AWS_REGION to the region the "
-                    + "workload runs in, e.g. us-east-1.");
+            String why = "it means the global STS endpoint; GetWebIdentityToken is served only by regional "
+                    + "endpoints: set AWS_REGION to the region the workload runs in, e.g. us-east-1";
+            throw setting != null ? setting.invalid(why)
+                    : new SettingException("The AWS region is aws-global, but " + why + ".");
         }
         if (!region.matches("[a-z]{2,}(-[a-z0-9]+)+")) {
-            throw new IdentityTokenException("The AWS region '" + region + "' is not a region name such as "
-                    + "us-east-1: fix AWS_REGION (or the setting aws.region).");
+            String why = "it is not a region name such as us-east-1: fix AWS_REGION (or the setting aws.region)";
+            throw setting != null ? setting.invalid(why)
+                    : new SettingException("The AWS region " + Text.quote(region) + " found by the AWS SDK is not a "
+                            + "region name such as us-east-1: fix AWS_REGION (or the setting aws.region).");
         }
     }
 
-    private static Map<String, String> tags(String text) {
+    private static Map<String, String> tags(Setting setting) {
         Map<String, String> tags = new LinkedHashMap<>();
-        if (text.isBlank()) {
+        if (!setting.isSet()) {
             return tags;
         }
-        for (String pair : text.split(",")) {
+        for (String pair : setting.value("").split(",")) {
             int eq = pair.indexOf('=');
             String key = eq < 0 ? pair.strip() : pair.substring(0, eq).strip();
             if (eq < 0 || key.isEmpty()) {
-                throw new IdentityTokenException("The setting aws.tags (WIF4J_AWS_TAGS) must be key=value pairs "
-                        + "separated by commas, e.g. team=payments,env=prod; '" + pair.strip() + "' is not one.");
+                throw setting.invalid("it must be key=value pairs separated by commas, e.g. team=payments,env=prod; "
+                        + Text.quote(pair.strip()) + " is not one");
             }
             tags.put(key, pair.substring(eq + 1).strip());
         }
         return tags;
-    }
-
-    /**
-     * Parses an endpoint: https, or http on a loopback address (an emulator); never the global endpoint.
-     *
-     * @param text the value
-     * @return the endpoint
-     */
-    private static URI endpoint(String text) {
-        URI uri;
-        try {
-            uri = URI.create(text.strip());
-        } catch (IllegalArgumentException e) {
-            throw new IdentityTokenException("The STS endpoint (aws.sts-endpoint or AWS_ENDPOINT_URL_STS) is not a "
-                    + "URL: " + text.strip());
-        }
-        if (uri.getScheme() == null || uri.getHost() == null) {
-            throw new IdentityTokenException("The STS endpoint (aws.sts-endpoint or AWS_ENDPOINT_URL_STS) is not an "
-                    + "absolute URL: " + text.strip());
-        }
-        String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!"https".equals(scheme) && !("http".equals(scheme) && isLoopback(uri.getHost()))) {
-            throw new IdentityTokenException("The STS endpoint " + scheme + "://" + uri.getHost() + " is not https; "
-                    + "signed AWS requests go to https endpoints only (plain http is accepted on loopback, for "
-                    + "emulators).");
-        }
-        if (GLOBAL_HOST.equalsIgnoreCase(uri.getHost())) {
-            throw new IdentityTokenException(globalEndpointMessage());
-        }
-        return uri;
     }
 
     /** @return why the global endpoint is refused, and what to use */
@@ -152,21 +125,7 @@ public record StsSettings(String audience, String signingAlgorithm, int duration
                 + "AWS_ENDPOINT_URL_STS and set AWS_REGION.";
     }
 
-    private static boolean isLoopback(String host) {
-        if ("localhost".equalsIgnoreCase(host)) {
-            return true;
-        }
-        String literal = host.replace("[", "").replace("]", "");
-        if (!literal.matches("[0-9.]+") && !literal.contains(":")) {
-            return false; // a name: never resolved here
-        }
-        try {
-            return InetAddress.getByName(literal).isLoopbackAddress();
-        } catch (java.io.IOException e) {
-            return false;
-        }
-    }
-
+    /** The AWS SDK's own flags: only {@code true} turns them on, as in the SDK. */
     private static boolean isTrue(Optional<String> value) {
         return value.map(v -> v.strip().equalsIgnoreCase("true")).orElse(false);
     }
