@@ -27,25 +27,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** The {@code aws} provider, running the real AWS SDK against the STS emulator on 127.0.0.1. */
 class AwsIdentityProviderTest extends IdentityProviderContract {
-    static AwsStsEmulator sts;
-
-    @BeforeAll
-    static void start() {
-        sts = AwsStsEmulator.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        sts.close();
-    }
+    @AutoClose
+    static final AwsStsEmulator sts = AwsStsEmulator.start();
 
     @BeforeEach
     void reset() {

@@ -6,15 +6,13 @@ import dev.wif4j.provider.gcp.internal.ServiceAccountKey;
 import dev.wif4j.spi.Detection;
 import dev.wif4j.spi.DetectionContext;
 import dev.wif4j.spi.IdentityProvider;
-import dev.wif4j.spi.IdentityTokenException;
 import dev.wif4j.spi.IdentityTokenSource;
+import dev.wif4j.spi.support.Dmi;
+import dev.wif4j.spi.support.SettingException;
+import dev.wif4j.spi.support.Text;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,15 +43,17 @@ import java.util.Optional;
  * that probe: Google's own platform signals are then enough, but a metadata host alone is not, since nothing
  * would confirm a metadata server behind it.
  *
+ * <p>Pinned by the user ({@link DetectionContext#pinned()}), the provider is trusted: a metadata host alone is
+ * enough even with {@code NO_GCE_CHECK=true}, and with no signal at all it is available and leaves the metadata
+ * server to the fetch (a GKE Sandbox pod shows no DMI data, for one).
+ *
  * <p>Priority 10: a GitHub Actions job or a Kubernetes service-account token on Google Cloud is the more
  * specific identity.
  */
 public final class GcpIdentityProvider implements IdentityProvider {
 
-    static final String DMI_PRODUCT_NAME = "/sys/class/dmi/id/product_name";
+    static final String DMI_PRODUCT_NAME = Dmi.DIRECTORY + "product_name";
     static final String NO_GCE_CHECK = "NO_GCE_CHECK";
-    /** The longest one metadata or token request may take while fetching. */
-    private static final Duration FETCH_TIMEOUT = Duration.ofSeconds(10);
 
     /** Creates the provider; called by {@link java.util.ServiceLoader}. */
     public GcpIdentityProvider() {
@@ -73,10 +73,9 @@ public final class GcpIdentityProvider implements IdentityProvider {
     public Detection detect(DetectionContext context) {
         try {
             return detectOrThrow(context);
-        } catch (RuntimeException e) {
-            // detect never throws: a value no check foresaw still gets a reason.
-            return Detection.unavailable("Google Cloud detection failed on an unexpected value ("
-                    + e.getClass().getSimpleName() + "); check the GCP variables and WIF4J_GCP_* settings");
+        } catch (SettingException e) {
+            // What wif4j's detection does with it too; caught here so that detect() itself never throws.
+            return Detection.unavailable(e.getMessage());
         }
     }
 
@@ -84,34 +83,30 @@ public final class GcpIdentityProvider implements IdentityProvider {
         Optional<String> credentialsFile = context.env(ServiceAccountKey.VARIABLE);
         List<String> platform = platformSignals(context);
         Optional<String> hostVariable = GcpSettings.explicitHostVariable(context);
-        if (credentialsFile.isEmpty() && platform.isEmpty() && hostVariable.isEmpty()) {
+        boolean noSignal = credentialsFile.isEmpty() && platform.isEmpty() && hostVariable.isEmpty();
+        if (noSignal && !context.pinned()) {
             return Detection.unavailable("no Google Cloud signal: K_SERVICE/K_REVISION (Cloud Run), FUNCTION_TARGET "
                     + "(Cloud Functions), GAE_SERVICE (App Engine), GCE_METADATA_HOST and GOOGLE_APPLICATION_CREDENTIALS "
                     + "are unset, and " + DMI_PRODUCT_NAME + " does not start with Google (not Compute Engine or GKE)");
         }
-        GcpSettings settings;
-        try {
-            settings = GcpSettings.from(context);
-        } catch (IllegalArgumentException e) {
-            return Detection.unavailable(e.getMessage());
+        GcpSettings settings = GcpSettings.from(context);
+        if (noSignal) {
+            return Detection.available("chosen by the user, with no Google Cloud signal; metadata server "
+                    + settings.metadataHost() + " not probed (the fetch asks it)");
         }
         if (credentialsFile.isPresent()) {
             // Application Default Credentials look at this variable first; so does wif4j.
-            try {
-                ServiceAccountKey key = ServiceAccountKey.read(context, credentialsFile.get());
-                return Detection.available(ServiceAccountKey.VARIABLE + " is " + key.displayPath() + " ("
-                        + key.type() + " for " + key.account() + "); ID tokens for " + settings.audience()
-                        + " are minted through it");
-            } catch (IllegalArgumentException e) {
-                return Detection.unavailable(e.getMessage());
-            }
+            ServiceAccountKey key = ServiceAccountKey.read(context, credentialsFile.get());
+            return Detection.available(ServiceAccountKey.VARIABLE + " is " + key.displayPath() + " ("
+                    + Text.escape(key.type(), 80) + " for " + Text.escape(key.account(), 200) + "); ID tokens for "
+                    + Text.escape(settings.audience(), 200) + " are minted through it");
         }
         List<String> signals = new ArrayList<>(platform);
         hostVariable.ifPresent(v -> signals.add(v + " is " + settings.metadataHost()));
         String seen = String.join(", ", signals);
         boolean noGceCheck = context.env(NO_GCE_CHECK).map(v -> v.strip().equalsIgnoreCase("true")).orElse(false);
         if (noGceCheck) {
-            if (platform.isEmpty()) {
+            if (platform.isEmpty() && !context.pinned()) {
                 return Detection.unavailable(seen + ", but NO_GCE_CHECK=true turns off the probe that would confirm a "
                         + "metadata server there, and no Google Cloud platform signal is set: unset NO_GCE_CHECK, or "
                         + "choose the provider with WIF4J_PROVIDER=gcp");
@@ -132,28 +127,21 @@ public final class GcpIdentityProvider implements IdentityProvider {
         Optional<String> service = context.env("K_SERVICE");
         Optional<String> revision = context.env("K_REVISION");
         if (service.isPresent() || revision.isPresent()) {
-            signals.add("Cloud Run (K_SERVICE=" + service.orElse("?") + ", K_REVISION=" + revision.orElse("?") + ")");
+            signals.add("Cloud Run (K_SERVICE=" + shown(service.orElse("?")) + ", K_REVISION="
+                    + shown(revision.orElse("?")) + ")");
         }
-        context.env("FUNCTION_TARGET").ifPresent(f -> signals.add("Cloud Functions (FUNCTION_TARGET=" + f + ")"));
-        context.env("GAE_SERVICE").ifPresent(s -> signals.add("App Engine (GAE_SERVICE=" + s + ")"));
-        dmiProductName(context).filter(p -> p.startsWith("Google"))
-                .ifPresent(p -> signals.add("Compute Engine (" + DMI_PRODUCT_NAME + ": " + p + ")"));
+        context.env("FUNCTION_TARGET").ifPresent(f -> signals.add("Cloud Functions (FUNCTION_TARGET=" + shown(f) + ")"));
+        context.env("GAE_SERVICE").ifPresent(s -> signals.add("App Engine (GAE_SERVICE=" + shown(s) + ")"));
+        if (Dmi.startsWith(context, "product_name", "Google")) {
+            String product = Dmi.read(context, "product_name").orElseThrow();
+            signals.add("Compute Engine (" + DMI_PRODUCT_NAME + ": " + shown(product) + ")");
+        }
         return signals;
     }
 
-    private static Optional<String> dmiProductName(DetectionContext context) {
-        try {
-            Path path = context.path(DMI_PRODUCT_NAME);
-            if (!Files.isRegularFile(path)) {
-                return Optional.empty();
-            }
-            try (InputStream in = Files.newInputStream(path)) {
-                String text = new String(in.readNBytes(256), StandardCharsets.UTF_8);
-                return text.lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst();
-            }
-        } catch (IOException | RuntimeException e) {
-            return Optional.empty(); // unreadable (not Linux, or locked down): no signal
-        }
+    /** A value from the environment as a detection sentence shows it: escaped, and cut when very long. */
+    private static String shown(String value) {
+        return Text.escape(value, 200);
     }
 
     /** Asks the metadata root and requires the answer header only a metadata server sends. */
@@ -186,24 +174,14 @@ public final class GcpIdentityProvider implements IdentityProvider {
 
     @Override
     public IdentityTokenSource open(DetectionContext context) {
-        GcpSettings settings;
-        try {
-            settings = GcpSettings.from(context);
-        } catch (IllegalArgumentException e) {
-            throw new IdentityTokenException(e.getMessage() + ".");
-        }
+        GcpSettings settings = GcpSettings.from(context);
         System.Logger log = context.logger(GcpIdentityProvider.class.getName());
         Optional<String> credentialsFile = context.env(ServiceAccountKey.VARIABLE);
         if (credentialsFile.isPresent()) {
-            ServiceAccountKey key;
-            try {
-                key = ServiceAccountKey.read(context, credentialsFile.get());
-            } catch (IllegalArgumentException e) {
-                throw new IdentityTokenException(e.getMessage() + ".");
-            }
-            return GoogleIdTokenSource.credentialsFile(key, settings, log);
+            ServiceAccountKey key = ServiceAccountKey.read(context, credentialsFile.get());
+            return GoogleIdTokenSource.credentialsFile(key, settings, context.fetchTimeout(), log);
         }
-        return GoogleIdTokenSource.metadataServer(settings, context.httpClient(), FETCH_TIMEOUT, log);
+        return GoogleIdTokenSource.metadataServer(settings, context.httpClient(), context.fetchTimeout(), log);
     }
 
     @Override

@@ -6,15 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.wif4j.provider.gcp.internal.GcpSettings;
-import dev.wif4j.provider.gcp.internal.GoogleIdTokenSource;
+import dev.wif4j.DetectionReport;
+import dev.wif4j.WorkloadIdentity;
 import dev.wif4j.spi.Detection;
 import dev.wif4j.spi.IdentityProvider;
 import dev.wif4j.spi.IdentityToken;
 import dev.wif4j.spi.IdentityTokenException;
 import dev.wif4j.spi.IdentityTokenSource;
+import dev.wif4j.testkit.AnthropicEmulator;
 import dev.wif4j.testkit.FakeDetectionContext;
 import dev.wif4j.testkit.Fault;
+import dev.wif4j.testkit.FederationIssuer;
+import dev.wif4j.testkit.FederationRule;
 import dev.wif4j.testkit.GcpMetadataEmulator;
 import dev.wif4j.testkit.IdentityProviderContract;
 import dev.wif4j.testkit.RecordedRequest;
@@ -22,25 +25,15 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** The {@code gcp} provider against the metadata-server emulator, through fake contexts. */
 class GcpIdentityProviderTest extends IdentityProviderContract {
-    static GcpMetadataEmulator gcp;
-
-    @BeforeAll
-    static void start() {
-        gcp = GcpMetadataEmulator.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        gcp.close();
-    }
+    @AutoClose
+    static final GcpMetadataEmulator gcp = GcpMetadataEmulator.start();
 
     @AfterEach
     void reset() {
@@ -198,8 +191,8 @@ class GcpIdentityProviderTest extends IdentityProviderContract {
                 .env("GCE_METADATA_HOST", "http://" + gcp.host()).build()) {
             Detection detection = provider().detect(context);
             assertFalse(detection.isAvailable());
-            assertEquals("GCE_METADATA_HOST is 'http://" + gcp.host() + "', not host[:port]: leave out the scheme "
-                    + "(the metadata server speaks plain http)", detection.message());
+            assertEquals("GCE_METADATA_HOST is 'http://" + gcp.host() + "', but that is not host[:port]: leave out the "
+                    + "scheme (the metadata server speaks plain http).", detection.message());
         }
     }
 
@@ -247,7 +240,7 @@ class GcpIdentityProviderTest extends IdentityProviderContract {
         try (FakeDetectionContext context = cloudRun().env("WIF4J_GCP_FORMAT", "compact").networkForbidden().build()) {
             Detection detection = provider().detect(context);
             assertFalse(detection.isAvailable());
-            assertEquals("WIF4J_GCP_FORMAT (gcp.format) is 'compact': use full (the default; adds email) or standard",
+            assertEquals("WIF4J_GCP_FORMAT is 'compact', but it must be full (the default; adds email) or standard.",
                     detection.message());
             assertEquals(List.of(), context.httpRequests());
         }
@@ -306,36 +299,123 @@ class GcpIdentityProviderTest extends IdentityProviderContract {
     }
 
     @Test
-    @DisplayName("a 503 is retried and the next answer used; a persistent one gives a retryable error")
-    void serviceUnavailable() {
+    @DisplayName("a fetch is one request: a 503 fails it at once, retryable, and wif4j's retry then succeeds")
+    void serviceUnavailable() throws Exception {
         int before = requestCount();
         gcp.enqueue(Fault.status(503, ""));
-        IdentityToken token = fetch(availableContext());
-        assertEquals(gcp.serviceAccountUniqueId(), token.subject().orElseThrow());
-        assertEquals(before + 2, requestCount());
-
-        for (int i = 0; i < 3; i++) {
-            gcp.enqueue(Fault.status(503, ""));
-        }
         IdentityTokenException e = fetchError(availableContext());
         assertTrue(e.isRetryable());
         assertTrue(e.getMessage().startsWith("The metadata server at " + gcp.host() + " is unavailable"),
                 e.getMessage());
-        assertTrue(e.getMessage().endsWith("(3 attempts)"), e.getMessage());
+        assertEquals(before + 1, requestCount(), "neither the library nor the provider retried");
+
+        try (GcpMetadataEmulator own = GcpMetadataEmulator.start(); AnthropicEmulator anthropic = AnthropicEmulator.start();
+                FakeDetectionContext context = exchanging(own, anthropic).build();
+                WorkloadIdentity identity = WorkloadIdentity.builder().context(context).build()) {
+            own.enqueue(Fault.status(503, ""));
+            assertEquals(200, anthropic.callMessages(identity.credentials().token()));
+            assertEquals(2, identityRequests(own), "one failed fetch, then wif4j's second attempt");
+        }
     }
 
     @Test
-    @DisplayName("a metadata server slower than the fetch timeout is asked again")
-    void slowAnswerIsRetried() {
-        int before = requestCount();
-        gcp.enqueue(Fault.delay(Duration.ofSeconds(3)));
-        try (FakeDetectionContext context = availableContext();
-                IdentityTokenSource source = GoogleIdTokenSource.metadataServer(GcpSettings.from(context),
-                        context.httpClient(), Duration.ofMillis(300), context.logger("test"))) {
-            IdentityToken token = source.fetch();
-            assertEquals(gcp.serviceAccountEmail(), token.stringClaim("email").orElseThrow());
+    @DisplayName("a metadata server failing with 503 every time: one token() asks it 3 times and fails in < 30 s")
+    void persistentOutageIsBounded() throws Exception {
+        try (GcpMetadataEmulator own = GcpMetadataEmulator.start(); AnthropicEmulator anthropic = AnthropicEmulator.start();
+                FakeDetectionContext context = exchanging(own, anthropic).build();
+                WorkloadIdentity identity = WorkloadIdentity.builder().context(context).build()) {
+            int before = own.requests().size(); // detection's probe
+            for (int i = 0; i < 20; i++) {
+                own.enqueue(Fault.status(503, ""));
+            }
+            long start = System.nanoTime();
+            IdentityTokenException e = assertThrows(IdentityTokenException.class, () -> identity.credentials().token());
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            assertTrue(e.isRetryable(), e.getMessage());
+            assertTrue(e.getMessage().startsWith("The metadata server at " + own.host() + " is unavailable"),
+                    e.getMessage());
+            assertEquals(3, own.requests().size() - before, "one request per fetch, three fetches: " + own.requests());
+            assertTrue(took.compareTo(Duration.ofSeconds(30)) < 0, took.toString());
+            assertEquals(0, anthropic.exchangeRequests());
         }
-        assertEquals(before + 2, requestCount());
+    }
+
+    @Test
+    @DisplayName("a metadata server slower than the fetch timeout fails the fetch in time; wif4j's next attempt succeeds")
+    void slowAnswerIsBoundedByTheFetchTimeout() throws Exception {
+        gcp.enqueue(Fault.delay(Duration.ofSeconds(3)));
+        long start = System.nanoTime();
+        IdentityTokenException e = fetchError(cloudRun().fetchTimeout(Duration.ofMillis(300)).build());
+        assertTrue(e.isRetryable(), e.getMessage());
+        assertTrue(e.getMessage().startsWith("the metadata server at " + gcp.host() + " did not answer"), e.getMessage());
+        assertTrue(Duration.ofNanos(System.nanoTime() - start).compareTo(Duration.ofSeconds(2)) < 0);
+
+        try (GcpMetadataEmulator own = GcpMetadataEmulator.start(); AnthropicEmulator anthropic = AnthropicEmulator.start();
+                FakeDetectionContext context = exchanging(own, anthropic).fetchTimeout(Duration.ofMillis(300)).build();
+                WorkloadIdentity identity = WorkloadIdentity.builder().context(context).build()) {
+            own.enqueue(Fault.delay(Duration.ofSeconds(3)));
+            assertEquals(200, anthropic.callMessages(identity.credentials().token()));
+            assertEquals(2, identityRequests(own));
+        }
+    }
+
+    /** A Cloud Run service whose metadata server is {@code own} and whose Anthropic trusts its account. */
+    private static FakeDetectionContext.Builder exchanging(GcpMetadataEmulator own, AnthropicEmulator anthropic) {
+        String issuerId = anthropic.addIssuer(FederationIssuer.explicitUrl(GcpMetadataEmulator.GOOGLE_ISSUER,
+                own.issuer().jwksUri()));
+        String ruleId = anthropic.addRule(FederationRule.forIssuer(issuerId).subjectPrefix(own.serviceAccountUniqueId())
+                .audience("https://api.anthropic.com"));
+        return FakeDetectionContext.builder().env("K_SERVICE", "billing").env(own.environment())
+                .env("ANTHROPIC_FEDERATION_RULE_ID", ruleId)
+                .env("ANTHROPIC_ORGANIZATION_ID", anthropic.organizationId())
+                .env("ANTHROPIC_BASE_URL", anthropic.baseUrl());
+    }
+
+    private static long identityRequests(GcpMetadataEmulator emulator) {
+        return emulator.requests().stream().filter(r -> r.path().contains("/identity?")).count();
+    }
+
+    @Test
+    @DisplayName("pinned: a metadata host alone is enough despite NO_GCE_CHECK, and no signal at all leaves it to the fetch")
+    void pinned() {
+        try (FakeDetectionContext context = FakeDetectionContext.builder().env(gcp.environment())
+                .env("NO_GCE_CHECK", "true").pinned(true).networkForbidden().build()) {
+            Detection detection = provider().detect(context);
+            assertTrue(detection.isAvailable(), detection.message());
+            assertEquals("GCE_METADATA_HOST is " + gcp.host() + "; metadata server " + gcp.host() + " not probed "
+                    + "(NO_GCE_CHECK=true)", detection.message());
+        }
+        try (FakeDetectionContext context = FakeDetectionContext.builder().pinned(true).networkForbidden().build()) {
+            Detection detection = provider().detect(context);
+            assertTrue(detection.isAvailable(), detection.message());
+            assertEquals("chosen by the user, with no Google Cloud signal; metadata server metadata.google.internal not "
+                    + "probed (the fetch asks it)", detection.message());
+            assertEquals(List.of(), context.httpRequests());
+        }
+    }
+
+    @Test
+    @DisplayName("WIF4J_PROVIDER=gcp and builder().provider(\"gcp\") give the same report entry, with and without signals")
+    void pinnedByVariableOrBuilderAlike() {
+        for (Map<String, String> env : List.of(Map.<String, String>of(), Map.of("K_SERVICE", "billing"),
+                Map.of("GCE_METADATA_HOST", gcp.host(), "NO_GCE_CHECK", "true"),
+                Map.of("WIF4J_GCP_FORMAT", "compact", "K_SERVICE", "billing"))) {
+            DetectionReport.Entry byVariable;
+            try (FakeDetectionContext context = FakeDetectionContext.builder().env(env).env("WIF4J_PROVIDER", "gcp")
+                    .networkForbidden().build()) {
+                byVariable = entry(WorkloadIdentity.builder().context(context).detect());
+            }
+            DetectionReport.Entry byBuilder;
+            try (FakeDetectionContext context = FakeDetectionContext.builder().env(env).networkForbidden().build()) {
+                byBuilder = entry(WorkloadIdentity.builder().context(context).provider("gcp").detect());
+            }
+            assertEquals(byVariable.status(), byBuilder.status(), env.toString());
+            assertEquals(byVariable.message(), byBuilder.message(), env.toString());
+        }
+    }
+
+    private static DetectionReport.Entry entry(DetectionReport report) {
+        return report.entries().stream().filter(e -> e.id().equals("gcp")).findFirst().orElseThrow();
     }
 
     @Test
@@ -384,7 +464,7 @@ class GcpIdentityProviderTest extends IdentityProviderContract {
                 .env("GOOGLE_APPLICATION_CREDENTIALS", "/secrets/missing.json").networkForbidden().build()) {
             Detection detection = provider().detect(context);
             assertFalse(detection.isAvailable());
-            assertEquals("GOOGLE_APPLICATION_CREDENTIALS is /secrets/missing.json, but there is no such file",
+            assertEquals("GOOGLE_APPLICATION_CREDENTIALS is /secrets/missing.json, but there is no such file.",
                     detection.message());
             IdentityTokenException e = assertThrows(IdentityTokenException.class, () -> provider().open(context));
             assertEquals("GOOGLE_APPLICATION_CREDENTIALS is /secrets/missing.json, but there is no such file.",

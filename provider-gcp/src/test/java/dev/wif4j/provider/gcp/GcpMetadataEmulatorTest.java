@@ -12,26 +12,16 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** The testkit's metadata-server emulator behaves as the real one does where the provider depends on it. */
 class GcpMetadataEmulatorTest {
-    static GcpMetadataEmulator gcp;
+    @AutoClose
+    static final GcpMetadataEmulator gcp = GcpMetadataEmulator.start();
     static final HttpClient HTTP = HttpClient.newBuilder().proxy(HttpClient.Builder.NO_PROXY).build();
     static final String IDENTITY = "/computeMetadata/v1/instance/service-accounts/default/identity";
-
-    @BeforeAll
-    static void start() {
-        gcp = GcpMetadataEmulator.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        gcp.close();
-    }
 
     private static HttpResponse<String> get(String pathAndQuery, boolean flavor) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(gcp.baseUrl() + pathAndQuery));

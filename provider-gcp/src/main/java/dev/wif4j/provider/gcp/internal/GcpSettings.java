@@ -1,12 +1,17 @@
 package dev.wif4j.provider.gcp.internal;
 
 import dev.wif4j.spi.DetectionContext;
+import dev.wif4j.spi.support.ProviderSettings;
+import dev.wif4j.spi.support.Setting;
+import dev.wif4j.spi.support.SettingException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The {@code gcp} provider's settings, resolved from a {@link DetectionContext} and checked.
+ * The {@code gcp} provider's settings, read through {@link ProviderSettings} and checked; a bad value is a
+ * {@link SettingException} naming where it came from.
  *
  * @param audience the audience asked for ({@code gcp.audience}, then {@code audience})
  * @param full whether to ask for {@code format=full} ({@code gcp.format}, default {@code full})
@@ -23,55 +28,44 @@ public record GcpSettings(String audience, boolean full, boolean licenses, Strin
     public static final String DEFAULT_HOST = "metadata.google.internal";
     /** The Google libraries' own variable for the metadata host. */
     public static final String HOST_VARIABLE = "GCE_METADATA_HOST";
-    /** wif4j's variable for the metadata host, read before {@value #HOST_VARIABLE}. */
-    public static final String HOST_SETTING_VARIABLE = DetectionContext.environmentName(ID + ".metadata.host");
 
     /**
      * Resolves the settings.
      *
      * @param context the context
      * @return the settings
-     * @throws IllegalArgumentException with a sentence a user can act on, if a value is not usable
+     * @throws SettingException with a sentence a user can act on, if a value is not usable
      */
     public static GcpSettings from(DetectionContext context) {
-        String format = context.setting(ID, "format").orElse("full").strip().toLowerCase(Locale.ROOT);
+        ProviderSettings settings = ProviderSettings.of(context, ID);
+        Setting formatSetting = settings.get("format");
+        String format = formatSetting.value("full").toLowerCase(Locale.ROOT);
         if (!format.equals("full") && !format.equals("standard")) {
-            throw new IllegalArgumentException(DetectionContext.environmentName(ID + ".format") + " (gcp.format) is '"
-                    + printable(format) + "': use full (the default; adds email) or standard");
+            throw formatSetting.invalid("it must be full (the default; adds email) or standard");
         }
-        String licenses = context.setting(ID, "licenses").orElse("false").strip().toLowerCase(Locale.ROOT);
-        if (!licenses.equals("true") && !licenses.equals("false")) {
-            throw new IllegalArgumentException(DetectionContext.environmentName(ID + ".licenses")
-                    + " (gcp.licenses) is '" + printable(licenses) + "': use true or false");
-        }
-        String source = HOST_SETTING_VARIABLE;
-        Optional<String> host = context.setting(ID, "metadata.host");
-        if (host.isEmpty()) {
-            source = HOST_VARIABLE;
-            host = context.env(HOST_VARIABLE);
-        }
-        if (host.isEmpty()) {
-            source = "default";
-        }
-        String value = host.orElse(DEFAULT_HOST).strip();
+        boolean licenses = settings.get("licenses").asBoolean(false);
+        Setting host = metadataHost(context);
+        String value = host.value(DEFAULT_HOST);
         String problem = checkHost(value);
         if (problem != null) {
-            throw new IllegalArgumentException(source + " is '" + printable(value) + "', " + problem);
+            throw host.invalid(problem);
         }
-        return new GcpSettings(context.audience(ID), format.equals("full"), licenses.equals("true"), value, source);
+        return new GcpSettings(settings.audience(), format.equals("full"), licenses, value,
+                host.source().orElse("default"));
     }
 
     /**
      * Whether a metadata host is given explicitly (a local signal) rather than the default name.
      *
      * @param context the context
-     * @return the variable that names it, if any
+     * @return where it is given ({@code WIF4J_GCP_METADATA_HOST}, {@code GCE_METADATA_HOST}, ...), if anywhere
      */
     public static Optional<String> explicitHostVariable(DetectionContext context) {
-        if (context.setting(ID, "metadata.host").isPresent()) {
-            return Optional.of(HOST_SETTING_VARIABLE);
-        }
-        return context.env(HOST_VARIABLE).map(v -> HOST_VARIABLE);
+        return metadataHost(context).source();
+    }
+
+    private static Setting metadataHost(DetectionContext context) {
+        return ProviderSettings.of(context, ID).get("metadata.host").orEnv(HOST_VARIABLE);
     }
 
     /** @return the URL of the metadata root, which a probe asks */
@@ -79,32 +73,23 @@ public record GcpSettings(String audience, boolean full, boolean licenses, Strin
         return URI.create("http://" + metadataHost + "/computeMetadata/v1/");
     }
 
+    /**
+     * The metadata server speaks plain http on a link-local address by design, so its host is not an
+     * endpoint under the https rule: it is a bare {@code host[:port]}.
+     */
     private static String checkHost(String host) {
         if (host.contains("://")) {
-            return "not host[:port]: leave out the scheme (the metadata server speaks plain http)";
+            return "that is not host[:port]: leave out the scheme (the metadata server speaks plain http)";
         }
         try {
             URI uri = new URI("http://" + host + "/");
             if (uri.getHost() == null || uri.getRawUserInfo() != null || !"/".equals(uri.getRawPath())
                     || uri.getRawQuery() != null) {
-                return "not host[:port], e.g. metadata.google.internal or 127.0.0.1:8080";
+                return "that is not host[:port], e.g. metadata.google.internal or 127.0.0.1:8080";
             }
             return null;
-        } catch (java.net.URISyntaxException e) {
-            return "not host[:port], e.g. metadata.google.internal or 127.0.0.1:8080";
+        } catch (URISyntaxException e) {
+            return "that is not host[:port], e.g. metadata.google.internal or 127.0.0.1:8080";
         }
-    }
-
-    /** Shows a value with its control characters escaped, so a reason stays one readable line. */
-    static String printable(String value) {
-        StringBuilder out = new StringBuilder();
-        value.codePoints().limit(200).forEach(c -> {
-            if (Character.isISOControl(c)) {
-                out.append(String.format("\\u%04x", c));
-            } else {
-                out.appendCodePoint(c);
-            }
-        });
-        return out.toString();
     }
 }

@@ -1,22 +1,23 @@
 package dev.wif4j.provider.gcp.internal;
 
-import com.google.api.client.http.javanet.NetHttpTransport;
 import com.google.auth.Retryable;
-import com.google.auth.http.HttpTransportFactory;
 import com.google.auth.oauth2.ComputeEngineCredentials;
 import com.google.auth.oauth2.GoogleCredentials;
 import com.google.auth.oauth2.IdToken;
 import com.google.auth.oauth2.IdTokenCredentials;
 import com.google.auth.oauth2.IdTokenProvider;
+import com.google.auth.oauth2.ImpersonatedCredentials;
 import dev.wif4j.spi.IdentityToken;
 import dev.wif4j.spi.IdentityTokenException;
 import dev.wif4j.spi.IdentityTokenSource;
+import dev.wif4j.spi.support.SettingException;
+import dev.wif4j.spi.support.Text;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.lang.System.Logger.Level;
+import java.net.ProxySelector;
 import java.net.http.HttpClient;
-import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,15 +27,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Google identity tokens through the Google Auth Library's {@link IdTokenCredentials}: each {@link #fetch()}
  * refreshes them, so every call asks the upstream for a new token and nothing is cached here. The
- * {@link IdTokenProvider} is {@link ComputeEngineCredentials} (the metadata server, through a
- * {@link MetadataTransport}) or the service-account / impersonated credentials of a
- * {@code GOOGLE_APPLICATION_CREDENTIALS} file. Transient failures (a 503, a network error, a timeout) are tried
- * three times with a short backoff.
+ * {@link IdTokenProvider} is {@link ComputeEngineCredentials} (the metadata server) or the service-account /
+ * impersonated credentials of a {@code GOOGLE_APPLICATION_CREDENTIALS} file, both talking through a
+ * {@link BoundedTransport}. A fetch is one attempt, bounded by the fetch timeout: a transient failure (a 5xx,
+ * a network error, a timeout) is thrown retryable, and wif4j's exchange, the one owner of retries, tries again
+ * with a new fetch.
  */
 public final class GoogleIdTokenSource implements IdentityTokenSource {
-
-    private static final int MAX_ATTEMPTS = 3;
-    private static final Duration FIRST_BACKOFF = Duration.ofMillis(250);
 
     private final IdTokenCredentials credentials;
     private final String upstream;
@@ -57,13 +56,13 @@ public final class GoogleIdTokenSource implements IdentityTokenSource {
      *
      * @param settings the settings
      * @param client the HTTP client (no proxy)
-     * @param timeout the longest one request may take
+     * @param timeout the longest one fetch may take (the context's fetch timeout)
      * @param log the logger
      * @return the source
      */
     public static GoogleIdTokenSource metadataServer(GcpSettings settings, HttpClient client, Duration timeout,
             System.Logger log) {
-        MetadataTransport transport = new MetadataTransport(client, settings.metadataHost(), timeout);
+        BoundedTransport transport = BoundedTransport.metadata(client, settings.metadataHost(), timeout);
         ComputeEngineCredentials compute = ComputeEngineCredentials.newBuilder()
                 .setHttpTransportFactory(transport.factory())
                 .build();
@@ -80,29 +79,37 @@ public final class GoogleIdTokenSource implements IdentityTokenSource {
 
     /**
      * A source minting through the credentials of a {@code GOOGLE_APPLICATION_CREDENTIALS} file. The library
-     * calls the file's {@code token_uri} (and, for impersonation, the IAM Credentials API) over its own
-     * {@link NetHttpTransport}, which honours the JVM's proxy settings.
+     * calls the file's {@code token_uri} (and, for impersonation, the IAM Credentials API) through a
+     * {@link BoundedTransport} whose client honours the JVM's proxy settings.
      *
      * @param key the checked file
      * @param settings the settings
+     * @param timeout the longest one fetch may take (the context's fetch timeout)
      * @param log the logger
      * @return the source
      */
-    public static GoogleIdTokenSource credentialsFile(ServiceAccountKey key, GcpSettings settings,
+    public static GoogleIdTokenSource credentialsFile(ServiceAccountKey key, GcpSettings settings, Duration timeout,
             System.Logger log) {
-        NetHttpTransport transport = new NetHttpTransport();
-        HttpTransportFactory factory = () -> transport;
+        HttpClient client = HttpClient.newBuilder().proxy(ProxySelector.getDefault())
+                .followRedirects(HttpClient.Redirect.NEVER).build();
+        BoundedTransport transport = BoundedTransport.direct(client, timeout);
         GoogleCredentials google;
         try {
-            google = GoogleCredentials.fromStream(new ByteArrayInputStream(key.content()), factory);
+            google = GoogleCredentials.fromStream(new ByteArrayInputStream(key.content()), transport.factory());
         } catch (IOException | RuntimeException e) {
             // The library's message may quote the file; name the problem only.
-            throw new IdentityTokenException(ServiceAccountKey.VARIABLE + " is " + key.displayPath()
+            throw new SettingException(ServiceAccountKey.VARIABLE + " is " + key.displayPath()
                     + ", which the Google Auth Library cannot load (" + e.getClass().getSimpleName()
                     + "): download a new key with gcloud iam service-accounts keys create.");
         }
+        if (google instanceof ImpersonatedCredentials impersonated) {
+            // Its source's access-token refresh retries with backoff by default: one fetch, one try.
+            google = impersonated.toBuilder()
+                    .setSourceCredentials(impersonated.getSourceCredentials().createWithCustomRetryStrategy(false))
+                    .build();
+        }
         if (!(google instanceof IdTokenProvider provider)) {
-            throw new IdentityTokenException(ServiceAccountKey.VARIABLE + " is " + key.displayPath()
+            throw new SettingException(ServiceAccountKey.VARIABLE + " is " + key.displayPath()
                     + ", whose credentials cannot mint ID tokens.");
         }
         // Impersonated credentials leave email out unless asked; service-account keys always include it.
@@ -122,22 +129,12 @@ public final class GoogleIdTokenSource implements IdentityTokenSource {
 
     @Override
     public IdentityToken fetch() {
-        Duration backoff = FIRST_BACKOFF;
-        for (int attempt = 1; ; attempt++) {
-            try {
-                IdentityToken token = attempt();
-                describeOnce(token);
-                return token;
-            } catch (IOException e) {
-                IdentityTokenException failure = explain(e);
-                if (!failure.isRetryable() || attempt >= MAX_ATTEMPTS) {
-                    throw attempt > 1 && failure.isRetryable() ? new IdentityTokenException(failure.getMessage()
-                            + " (" + attempt + " attempts)", e, true) : failure;
-                }
-                log.log(Level.DEBUG, () -> failure.getMessage() + "; retrying");
-                sleep(backoff);
-                backoff = backoff.multipliedBy(2);
-            }
+        try {
+            IdentityToken token = attempt();
+            describeOnce(token);
+            return token;
+        } catch (IOException e) {
+            throw explain(e);
         }
     }
 
@@ -170,28 +167,27 @@ public final class GoogleIdTokenSource implements IdentityTokenSource {
     private IdentityTokenException explain(IOException e) {
         Throwable cause = e;
         while (cause != null) {
-            if (cause instanceof MetadataTransport.MissingFlavorException missing) {
+            if (cause instanceof BoundedTransport.AttemptFailedException failed) {
+                IdentityTokenException failure = failed.failure();
+                return new IdentityTokenException(failure.getMessage() + (metadata ? " Is this workload running on "
+                        + "Google Cloud, and can it reach " + settings.metadataHost() + " ("
+                        + settings.metadataHostSource() + ")?" : ""), e, failure.isRetryable());
+            }
+            if (cause instanceof BoundedTransport.MissingFlavorException missing) {
                 return new IdentityTokenException(upstream + " " + missing.getMessage() + ": whatever answered is not "
                         + "the metadata server (an HTTP proxy, a firewall or a captive portal in the way). The "
                         + "metadata server must be reached directly; check " + settings.metadataHostSource()
                         + " and the network path to " + settings.metadataHost() + ".", e);
             }
-            if (cause instanceof MetadataTransport.NoServiceAccountException) {
+            if (cause instanceof BoundedTransport.NoServiceAccountException) {
                 return new IdentityTokenException(upstream + " has no identity for this workload (HTTP 404): no "
                         + "service account is attached. Attach one (Cloud Run: --service-account; Compute Engine: "
                         + "--service-account on the instance; GKE: annotate the Kubernetes service account with "
                         + "iam.gke.io/gcp-service-account and enable Workload Identity on the node pool).", e);
             }
-            if (cause instanceof HttpTimeoutException || cause instanceof java.net.SocketTimeoutException) {
-                return new IdentityTokenException(upstream + " did not answer in time.", e, true);
-            }
             if (cause instanceof InterruptedIOException) {
                 Thread.currentThread().interrupt();
                 return new IdentityTokenException("Interrupted while asking " + upstream + ".", e);
-            }
-            if (cause instanceof java.net.ConnectException || cause instanceof java.net.UnknownHostException) {
-                return new IdentityTokenException(upstream + " could not be reached ("
-                        + cause.getClass().getSimpleName() + "); is this workload running on Google Cloud?", e, true);
             }
             if (cause instanceof Retryable retryable && retryable.isRetryable()) {
                 return new IdentityTokenException(upstream + " is unavailable (" + firstLine(cause.getMessage())
@@ -208,8 +204,7 @@ public final class GoogleIdTokenSource implements IdentityTokenSource {
         if (message == null) {
             return "no detail";
         }
-        String line = message.strip().lines().findFirst().orElse("");
-        return line.length() > 300 ? line.substring(0, 300) + "..." : line;
+        return Text.escape(message.strip().lines().findFirst().orElse(""), 300);
     }
 
     /** Says once which claims a federation rule should pin, so users can write a narrow one. */
@@ -229,15 +224,6 @@ public final class GoogleIdTokenSource implements IdentityTokenSource {
         if (email == null) {
             log.log(Level.WARNING, () -> "The Google identity token has no email claim because gcp.format is standard;"
                     + " a federation rule can then pin only sub. Set WIF4J_GCP_FORMAT=full to include email.");
-        }
-    }
-
-    private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IdentityTokenException("Interrupted while waiting to ask for a Google identity token again.", e);
         }
     }
 

@@ -3,6 +3,8 @@ package dev.wif4j.provider.gcp.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wif4j.spi.DetectionContext;
+import dev.wif4j.spi.support.SettingException;
+import dev.wif4j.spi.support.Text;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,7 +12,8 @@ import java.util.Set;
 
 /**
  * The Application Default Credentials file named by {@code GOOGLE_APPLICATION_CREDENTIALS}, read through the
- * context and checked for a type that can mint ID tokens.
+ * context and checked for a type that can mint ID tokens. A file that cannot serve is a {@link SettingException}:
+ * the variable is the setting to fix.
  *
  * @param displayPath the path as the variable names it
  * @param type the file's {@code type}
@@ -33,29 +36,29 @@ public record ServiceAccountKey(String displayPath, String type, String account,
      * @param context the context
      * @param pathValue the variable's value
      * @return the key
-     * @throws IllegalArgumentException with a sentence a user can act on
+     * @throws SettingException with a sentence a user can act on
      */
     public static ServiceAccountKey read(DetectionContext context, String pathValue) {
-        String shown = GcpSettings.printable(pathValue);
+        String shown = Text.escape(pathValue, 200);
         Path path;
         try {
             path = context.path(pathValue.strip());
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException(VARIABLE + " is '" + shown + "', which is not a usable path");
+            throw new SettingException(VARIABLE + " is " + Text.quote(pathValue) + ", which is not a usable path.");
         }
         byte[] content;
         try {
             if (!Files.isRegularFile(path)) {
-                throw new IllegalArgumentException(VARIABLE + " is " + shown + ", but there is no such file");
+                throw new SettingException(VARIABLE + " is " + shown + ", but there is no such file.");
             }
             if (Files.size(path) > MAX_SIZE) {
-                throw new IllegalArgumentException(VARIABLE + " is " + shown + ", which is larger than a credentials "
-                        + "file (" + MAX_SIZE + " bytes at most)");
+                throw new SettingException(VARIABLE + " is " + shown + ", which is larger than a credentials "
+                        + "file (" + MAX_SIZE + " bytes at most).");
             }
             content = Files.readAllBytes(path);
         } catch (IOException e) {
-            throw new IllegalArgumentException(VARIABLE + " is " + shown + ", which cannot be read ("
-                    + e.getClass().getSimpleName() + ")");
+            throw new SettingException(VARIABLE + " is " + shown + ", which cannot be read ("
+                    + e.getClass().getSimpleName() + ").");
         }
         JsonNode json;
         try {
@@ -64,7 +67,7 @@ public record ServiceAccountKey(String displayPath, String type, String account,
             json = null;
         }
         if (json == null || !json.isObject()) {
-            throw new IllegalArgumentException(VARIABLE + " is " + shown + ", which is not a JSON credentials file");
+            throw new SettingException(VARIABLE + " is " + shown + ", which is not a JSON credentials file.");
         }
         String type = json.path("type").asText("");
         if (!MINTING_TYPES.contains(type)) {
@@ -74,10 +77,10 @@ public record ServiceAccountKey(String displayPath, String type, String account,
                 case "external_account" -> "workload identity federation credentials, which cannot mint Google ID "
                         + "tokens; federate with Anthropic directly from the source identity instead";
                 case "" -> "a file without a \"type\"";
-                default -> "credentials of type " + GcpSettings.printable(type) + ", which cannot mint ID tokens";
+                default -> "credentials of type " + Text.quote(type) + ", which cannot mint ID tokens";
             };
-            throw new IllegalArgumentException(VARIABLE + " is " + shown + ": " + why + ". Use a service-account key "
-                    + "or impersonated_service_account credentials, or unset it to use the metadata server");
+            throw new SettingException(VARIABLE + " is " + shown + ": " + why + ". Use a service-account key "
+                    + "or impersonated_service_account credentials, or unset it to use the metadata server.");
         }
         String account = "service_account".equals(type) ? json.path("client_email").asText("?")
                 : json.path("service_account_impersonation_url").asText("?");

@@ -4,10 +4,12 @@ import com.google.api.client.http.HttpTransport;
 import com.google.api.client.http.LowLevelHttpRequest;
 import com.google.api.client.http.LowLevelHttpResponse;
 import com.google.auth.http.HttpTransportFactory;
+import dev.wif4j.spi.IdentityTokenException;
+import dev.wif4j.spi.support.BoundedHttp;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,39 +22,60 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The Google HTTP Client transport the library's {@code ComputeEngineCredentials} talks through, on
- * {@code java.net.http}. The library builds its metadata URLs from the process's own {@code GCE_METADATA_HOST}
- * (it has no builder option for the host), so this transport sends every request to the host wif4j resolved
- * through its {@code DetectionContext} instead, keeping the library's path and query. It also:
- * <ul>
- *   <li>never uses a proxy (the metadata server is link-local) and bounds each request by a timeout;</li>
- *   <li>refuses an answer without {@code Metadata-Flavor: Google} ({@link MissingFlavorException}): whatever
- *       answered is not the metadata server;</li>
- *   <li>turns a 404 for the identity document into {@link NoServiceAccountException}, since the library's own
- *       message blames "permission scopes".</li>
- * </ul>
+ * The Google HTTP Client transport the Google Auth Library talks through, on {@code java.net.http}: every
+ * request is ONE attempt of {@link BoundedHttp}, whose deadline (the fetch timeout) covers the whole call, body
+ * included. The library's own request retries cannot multiply calls behind it: the requests wif4j has it make
+ * (the metadata server's identity document, a service account's token endpoint) carry no retry handlers, and
+ * the impersonation source's retries are switched off by {@link GoogleIdTokenSource}.
+ *
+ * <p>For the metadata server ({@link #metadata}), the library builds its URLs from the process's own
+ * {@code GCE_METADATA_HOST} (it has no builder option for the host), so this transport sends every request to
+ * the host wif4j resolved through its {@code DetectionContext} instead, keeping the library's path and query.
+ * It also refuses an answer without {@code Metadata-Flavor: Google} ({@link MissingFlavorException}: whatever
+ * answered is not the metadata server), and turns a 404 for the identity document into
+ * {@link NoServiceAccountException}, since the library's own message blames "permission scopes".
  */
-public final class MetadataTransport extends HttpTransport {
+public final class BoundedTransport extends HttpTransport {
 
     /** Headers {@code java.net.http} sets itself and refuses from callers. */
     private static final Set<String> RESTRICTED = Set.of("connection", "content-length", "expect", "host", "upgrade");
 
     private final HttpClient client;
-    private final String host;
+    private final String metadataHost;
     private final Duration timeout;
+    private final String upstream;
 
-    /**
-     * @param client the client to send with; it must not use a proxy
-     * @param host {@code host[:port]} of the metadata server
-     * @param timeout the longest a request may take
-     */
-    public MetadataTransport(HttpClient client, String host, Duration timeout) {
+    private BoundedTransport(HttpClient client, String metadataHost, Duration timeout, String upstream) {
         this.client = client;
-        this.host = host;
+        this.metadataHost = metadataHost;
         this.timeout = timeout;
+        this.upstream = upstream;
     }
 
-    /** @return a factory handing out this transport, for {@code ComputeEngineCredentials.Builder} */
+    /**
+     * A transport to the metadata server.
+     *
+     * @param client the client to send with; it must not use a proxy (the metadata server is link-local)
+     * @param host {@code host[:port]} of the metadata server
+     * @param timeout the longest one request may take, body included
+     * @return the transport
+     */
+    public static BoundedTransport metadata(HttpClient client, String host, Duration timeout) {
+        return new BoundedTransport(client, host, timeout, "the metadata server at " + host);
+    }
+
+    /**
+     * A transport sending to the URLs the library asks for (a token endpoint, the IAM Credentials API).
+     *
+     * @param client the client to send with
+     * @param timeout the longest one request may take, body included
+     * @return the transport
+     */
+    public static BoundedTransport direct(HttpClient client, Duration timeout) {
+        return new BoundedTransport(client, null, timeout, "the Google token endpoint");
+    }
+
+    /** @return a factory handing out this transport, for the library's credentials builders */
     public HttpTransportFactory factory() {
         return () -> this;
     }
@@ -60,29 +83,24 @@ public final class MetadataTransport extends HttpTransport {
     @Override
     protected LowLevelHttpRequest buildRequest(String method, String url) {
         URI asked = URI.create(url);
+        if (metadataHost == null) {
+            return new Request(method, asked);
+        }
         String query = asked.getRawQuery() == null ? "" : "?" + asked.getRawQuery();
-        URI target = URI.create("http://" + host + asked.getRawPath() + query);
-        return new Request(method, target);
+        return new Request(method, URI.create("http://" + metadataHost + asked.getRawPath() + query));
     }
 
     @Override
     public String toString() {
-        return "MetadataTransport[" + host + "]";
+        return "BoundedTransport[" + (metadataHost == null ? "direct" : metadataHost) + ", " + timeout + "]";
     }
 
     /** The answer did not come from a metadata server. */
     public static final class MissingFlavorException extends IOException {
         private static final long serialVersionUID = 1L;
-        private final int status;
 
         MissingFlavorException(int status) {
             super("answered HTTP " + status + " without the Metadata-Flavor: Google header");
-            this.status = status;
-        }
-
-        /** @return the status of the answer */
-        public int status() {
-            return status;
         }
     }
 
@@ -92,6 +110,25 @@ public final class MetadataTransport extends HttpTransport {
 
         NoServiceAccountException() {
             super("answered HTTP 404 for the identity of the default service account");
+        }
+    }
+
+    /**
+     * The one attempt failed before an answer ({@link BoundedHttp}'s failure: network, deadline, size), carried
+     * through the library as the {@link IOException} it expects.
+     */
+    public static final class AttemptFailedException extends IOException {
+        private static final long serialVersionUID = 1L;
+        private final transient IdentityTokenException failure;
+
+        AttemptFailedException(IdentityTokenException failure) {
+            super(failure.getMessage(), failure);
+            this.failure = failure;
+        }
+
+        /** @return the failure, retryable or not */
+        public IdentityTokenException failure() {
+            return failure;
         }
     }
 
@@ -127,30 +164,29 @@ public final class MetadataTransport extends HttpTransport {
             if (getContentType() != null) {
                 request.header("Content-Type", getContentType());
             }
-            HttpResponse<InputStream> response;
+            HttpResponse<byte[]> response;
             try {
-                response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("interrupted while asking the metadata server");
+                response = BoundedHttp.send(client, request.build(), BoundedHttp.DEFAULT_MAX_BYTES, timeout, upstream);
+            } catch (IdentityTokenException e) {
+                throw new AttemptFailedException(e);
             }
-            if (!response.headers().firstValue("Metadata-Flavor").map("Google"::equalsIgnoreCase).orElse(false)) {
-                response.body().close();
-                throw new MissingFlavorException(response.statusCode());
-            }
-            if (response.statusCode() == 404 && uri.getRawPath().endsWith("/service-accounts/default/identity")) {
-                response.body().close();
-                throw new NoServiceAccountException();
+            if (metadataHost != null) {
+                if (!response.headers().firstValue("Metadata-Flavor").map("Google"::equalsIgnoreCase).orElse(false)) {
+                    throw new MissingFlavorException(response.statusCode());
+                }
+                if (response.statusCode() == 404 && uri.getRawPath().endsWith("/service-accounts/default/identity")) {
+                    throw new NoServiceAccountException();
+                }
             }
             return new Response(response);
         }
     }
 
     private static final class Response extends LowLevelHttpResponse {
-        private final HttpResponse<InputStream> response;
+        private final HttpResponse<byte[]> response;
         private final List<Map.Entry<String, String>> headers = new ArrayList<>();
 
-        Response(HttpResponse<InputStream> response) {
+        Response(HttpResponse<byte[]> response) {
             this.response = response;
             response.headers().map().forEach((name, values) -> {
                 if (!name.startsWith(":")) {
@@ -161,7 +197,7 @@ public final class MetadataTransport extends HttpTransport {
 
         @Override
         public InputStream getContent() {
-            return response.body();
+            return new ByteArrayInputStream(response.body());
         }
 
         @Override
@@ -171,7 +207,7 @@ public final class MetadataTransport extends HttpTransport {
 
         @Override
         public long getContentLength() {
-            return response.headers().firstValueAsLong("Content-Length").orElse(-1);
+            return response.body().length;
         }
 
         @Override
@@ -207,11 +243,6 @@ public final class MetadataTransport extends HttpTransport {
         @Override
         public String getHeaderValue(int index) {
             return headers.get(index).getValue();
-        }
-
-        @Override
-        public void disconnect() throws IOException {
-            response.body().close();
         }
     }
 }
