@@ -38,11 +38,12 @@ public record GcpSettings(String audience, boolean full, boolean licenses, Strin
      */
     public static GcpSettings from(DetectionContext context) {
         ProviderSettings settings = ProviderSettings.of(context, ID);
-        Setting formatSetting = settings.get("format");
-        String format = formatSetting.value("full").toLowerCase(Locale.ROOT);
-        if (!format.equals("full") && !format.equals("standard")) {
-            throw formatSetting.invalid("it must be full (the default; adds email) or standard");
-        }
+        Setting format = settings.get("format");
+        boolean full = switch (format.value("full").toLowerCase(Locale.ROOT)) {
+            case "full" -> true;
+            case "standard" -> false;
+            default -> throw format.invalid("it must be full (the default; adds email) or standard");
+        };
         boolean licenses = settings.get("licenses").asBoolean(false);
         Setting host = metadataHost(context);
         String value = host.value(DEFAULT_HOST);
@@ -50,7 +51,7 @@ public record GcpSettings(String audience, boolean full, boolean licenses, Strin
         if (problem != null) {
             throw host.invalid(problem);
         }
-        return new GcpSettings(settings.audience(), format.equals("full"), licenses, value,
+        return new GcpSettings(settings.audience(), full, licenses, value,
                 host.source().orElse("default"));
     }
 
