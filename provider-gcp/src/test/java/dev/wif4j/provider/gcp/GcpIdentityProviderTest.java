@@ -467,5 +467,11 @@ class GcpIdentityProviderTest extends IdentityProviderContract {
             assertEquals("GOOGLE_APPLICATION_CREDENTIALS is /secrets/missing.json, but there is no such file.",
                     e.getMessage());
         }
+        try (FakeDetectionContext context = FakeDetectionContext.builder()
+                .env("GOOGLE_APPLICATION_CREDENTIALS", "/secrets").file("/secrets/key.json", "{}").networkForbidden()
+                .build()) {
+            assertEquals("GOOGLE_APPLICATION_CREDENTIALS is /secrets, which is a directory, not a credentials file.",
+                    provider().detect(context).message());
+        }
     }
 }

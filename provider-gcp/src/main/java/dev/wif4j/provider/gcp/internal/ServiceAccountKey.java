@@ -4,9 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wif4j.spi.DetectionContext;
 import dev.wif4j.spi.support.SettingException;
+import dev.wif4j.spi.support.SmallFiles;
 import dev.wif4j.spi.support.Text;
 import java.io.IOException;
-import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Set;
 
@@ -48,14 +49,15 @@ public record ServiceAccountKey(String displayPath, String type, String account,
         }
         byte[] content;
         try {
-            if (!Files.isRegularFile(path)) {
-                throw new SettingException(VARIABLE + " is " + shown + ", but there is no such file.");
-            }
-            if (Files.size(path) > MAX_SIZE) {
-                throw new SettingException(VARIABLE + " is " + shown + ", which is larger than a credentials "
-                        + "file (" + MAX_SIZE + " bytes at most).");
-            }
-            content = Files.readAllBytes(path);
+            content = SmallFiles.read(path, MAX_SIZE);
+        } catch (NoSuchFileException e) {
+            throw new SettingException(VARIABLE + " is " + shown + ", but there is no such file.");
+        } catch (SmallFiles.NotRegularFileException e) {
+            throw new SettingException(VARIABLE + " is " + shown + ", which is " + (e.isDirectory() ? "a directory"
+                    : "not a regular file") + ", not a credentials file.");
+        } catch (SmallFiles.TooLargeException e) {
+            throw new SettingException(VARIABLE + " is " + shown + ", which is larger than a credentials "
+                    + "file (" + MAX_SIZE + " bytes at most).");
         } catch (IOException e) {
             throw new SettingException(VARIABLE + " is " + shown + ", which cannot be read ("
                     + e.getClass().getSimpleName() + ").");
