@@ -163,7 +163,7 @@ final class VaultSettings {
             ok = c > 0x20 && c < 0x7f;
         }
         if (!ok) {
-            throw from.invalid(problem + ": a token is one word of visible ASCII, such as hvs.CAES...");
+            throw from.invalid(problem + ": a Vault token is one word of visible ASCII, such as the hvs.* value vault login prints");
         }
         return value;
     }

@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -51,6 +52,7 @@ final class VaultEmulator implements AutoCloseable {
     private final Queue<Integer> faults = new ConcurrentLinkedQueue<>();
     private volatile int persistentStatus;
     private volatile String body;
+    private volatile Duration stall = Duration.ZERO;
 
     private VaultEmulator(OidcIssuer issuer) {
         this.issuer = Objects.requireNonNull(issuer, "issuer");
@@ -141,6 +143,15 @@ final class VaultEmulator implements AutoCloseable {
         body = text;
     }
 
+    /**
+     * Waits this long before answering each request, as an overloaded Vault does.
+     *
+     * @param duration the wait, {@link Duration#ZERO} for none
+     */
+    void stall(Duration duration) {
+        stall = duration;
+    }
+
     /** @return every request, oldest first */
     List<Request> requests() {
         return List.copyOf(requests);
@@ -158,6 +169,14 @@ final class VaultEmulator implements AutoCloseable {
             String token = exchange.getRequestHeaders().getFirst("X-Vault-Token");
             String namespace = exchange.getRequestHeaders().getFirst("X-Vault-Namespace");
             requests.add(new Request(path, token, namespace));
+            if (!stall.isZero()) {
+                try {
+                    Thread.sleep(stall.toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
             Integer fault = faults.poll();
             int status = fault != null ? fault : persistentStatus;
             if (status != 0) {
