@@ -133,10 +133,14 @@ final class VaultSettings {
         return Optional.ofNullable(tokenPath);
     }
 
-    /** @return where the Vault token comes from, for messages: a variable's name or a file's path */
+    /** @return where the Vault token comes from, for messages: a variable's name, or "the file PATH (SOURCE)" */
     String tokenOrigin() {
-        return tokenPath != null ? "the file " + tokenFile.value().orElseThrow() + " (" + tokenFile.source().orElseThrow()
-                + ")" : token.source().orElseThrow();
+        return tokenPath != null ? "the file " + tokenFileOrigin() : token.source().orElseThrow();
+    }
+
+    /** @return the token file and where it was set, e.g. {@code /run/vault/token (WIF4J_ACME_VAULT_TOKEN_FILE)} */
+    String tokenFileOrigin() {
+        return tokenFile.value().orElseThrow() + " (" + tokenFile.source().orElseThrow() + ")";
     }
 
     /** @return the Vault token given as a value; empty when it is read from a file */

@@ -5,15 +5,14 @@ import dev.wif4j.spi.IdentityToken;
 import dev.wif4j.spi.IdentityTokenException;
 import dev.wif4j.spi.IdentityTokenSource;
 import dev.wif4j.spi.support.BoundedHttp;
+import dev.wif4j.spi.support.SmallFiles;
 import dev.wif4j.spi.support.Text;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -81,23 +80,25 @@ final class VaultTokenSource implements IdentityTokenSource {
         }
         Path file = settings.tokenFile().orElseThrow();
         String content;
-        try (InputStream in = Files.newInputStream(file)) {
-            content = new String(in.readNBytes(MAX_TOKEN_FILE_BYTES + 1), StandardCharsets.UTF_8).strip();
+        try {
+            // SmallFiles opens regular files only: a FIFO or a device at the sink's path cannot hang the fetch.
+            content = new String(SmallFiles.read(file, MAX_TOKEN_FILE_BYTES), StandardCharsets.UTF_8).strip();
         } catch (NoSuchFileException e) {
             // Vault agent writes its sink once it has authenticated: soon, maybe, so worth another attempt.
-            throw new IdentityTokenException("The Vault token file " + settings.tokenOrigin() + " does not exist (yet): "
+            throw new IdentityTokenException("The Vault token file " + settings.tokenFileOrigin() + " does not exist (yet): "
                     + "is Vault agent running and its file sink pointed there?", e, true);
+        } catch (SmallFiles.TooLargeException e) {
+            throw new IdentityTokenException("The Vault token file " + settings.tokenFileOrigin() + " holds more than "
+                    + MAX_TOKEN_FILE_BYTES + " bytes: it is not a Vault token.", e);
         } catch (IOException e) {
-            throw new IdentityTokenException("Cannot read the Vault token file " + settings.tokenOrigin() + ": "
-                    + e.getClass().getSimpleName() + ".", e);
+            String why = e instanceof SmallFiles.NotRegularFileException ? "it is not a regular file"
+                    : e.getClass().getSimpleName();
+            throw new IdentityTokenException("Cannot read the Vault token file " + settings.tokenFileOrigin() + ": " + why
+                    + ".", e);
         }
         if (content.isEmpty()) {
-            throw new IdentityTokenException("The Vault token file " + settings.tokenOrigin() + " is empty: Vault "
+            throw new IdentityTokenException("The Vault token file " + settings.tokenFileOrigin() + " is empty: Vault "
                     + "agent may be rewriting it.", null, true);
-        }
-        if (content.length() > MAX_TOKEN_FILE_BYTES) {
-            throw new IdentityTokenException("The Vault token file " + settings.tokenOrigin() + " holds more than "
-                    + MAX_TOKEN_FILE_BYTES + " bytes: it is not a Vault token.");
         }
         return settings.checkFileToken(content);
     }

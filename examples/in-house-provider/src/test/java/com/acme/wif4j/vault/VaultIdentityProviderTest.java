@@ -14,6 +14,7 @@ import dev.wif4j.testkit.FakeDetectionContext;
 import dev.wif4j.testkit.OidcIssuer;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -232,6 +233,18 @@ class VaultIdentityProviderTest {
                 List<VaultEmulator.Request> seen = vault.requests().subList(before, before + 2);
                 assertEquals(TOKEN, seen.get(0).vaultToken());
                 assertEquals(renewed, seen.get(1).vaultToken());
+            }
+        }
+
+        @Test
+        @DisplayName("a token file that is a directory (or a FIFO, a device) is refused unread, not retried")
+        void tokenFileThatIsNoFile() throws IOException {
+            try (FakeDetectionContext context = online(b -> b.env("WIF4J_ACME_VAULT_TOKEN_FILE", SINK))) {
+                Files.createDirectories(context.path(SINK));
+                IdentityTokenException e = fetchFails(context);
+                assertFalse(e.isRetryable());
+                assertEquals("Cannot read the Vault token file " + SINK + " (WIF4J_ACME_VAULT_TOKEN_FILE): it is "
+                        + "not a regular file.", e.getMessage());
             }
         }
 
