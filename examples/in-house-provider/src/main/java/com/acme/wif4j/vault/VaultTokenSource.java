@@ -64,7 +64,8 @@ final class VaultTokenSource implements IdentityTokenSource {
         IdentityToken token = IdentityToken.parse(jwtOf(body));
         if (!token.audience().contains(settings.audience())) {
             throw new IdentityTokenException("Vault's role '" + settings.role() + "' issues tokens for "
-                    + token.audience() + ", but Anthropic's federation rule expects " + Text.quote(settings.audience())
+                    + Text.escape(token.audience().toString(), 200) + ", but wif4j expects the audience "
+                    + Text.quote(settings.audience())
                     + ": a Vault role's aud is its client_id, so create the role with client_id="
                     + settings.audience() + " (and list that client_id in its key's allowed_client_ids), or set "
                     + "WIF4J_ACME_VAULT_AUDIENCE to the audience your federation rule names.");

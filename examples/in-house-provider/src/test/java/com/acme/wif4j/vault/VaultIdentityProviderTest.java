@@ -322,8 +322,8 @@ class VaultIdentityProviderTest {
             vault.role("legacy", "Rm9vQmFyQmF6UXV4");
             IdentityTokenException e = fetchFails(online(b -> b.env("WIF4J_ACME_VAULT_ROLE", "legacy")));
             assertFalse(e.isRetryable());
-            assertEquals("Vault's role 'legacy' issues tokens for [Rm9vQmFyQmF6UXV4], but Anthropic's federation rule "
-                    + "expects 'https://api.anthropic.com': a Vault role's aud is its client_id, so create the role with "
+            assertEquals("Vault's role 'legacy' issues tokens for [Rm9vQmFyQmF6UXV4], but wif4j expects the audience "
+                    + "'https://api.anthropic.com': a Vault role's aud is its client_id, so create the role with "
                     + "client_id=https://api.anthropic.com (and list that client_id in its key's allowed_client_ids), or "
                     + "set WIF4J_ACME_VAULT_AUDIENCE to the audience your federation rule names.", e.getMessage());
             try (FakeDetectionContext context = online(b -> b.env("WIF4J_ACME_VAULT_ROLE", "legacy")
