@@ -28,9 +28,9 @@ import java.util.Optional;
  *       ({@code MSI_ENDPOINT}): {@code ManagedIdentityCredential}.</li>
  *   <li>VMs and VM scale sets: {@code ManagedIdentityCredential} asks IMDS; a user-assigned identity is chosen by
  *       {@code azure.client.id} (else {@code AZURE_CLIENT_ID}), {@code azure.object.id} or
- *       {@code azure.identity.resource.id}. {@code azure.imds.endpoint} (else
- *       {@code AZURE_POD_IDENTITY_AUTHORITY_HOST}) overrides IMDS's address. Requests to IMDS never go through a
- *       proxy.</li>
+ *       {@code azure.identity.resource.id}. {@code AZURE_POD_IDENTITY_AUTHORITY_HOST} overrides IMDS's address
+ *       (MSAL reads it from the process environment; {@code azure.imds.endpoint}, if set, must agree). Requests
+ *       to IMDS never go through a proxy.</li>
  * </ul>
  *
  * <p>Detection reads local signals only, in this order: the workload-identity variables; the identity endpoint
