@@ -3,7 +3,8 @@
  * VM scale set's managed identity (IMDS), the App Service / Functions / Container Apps identity endpoint, or AKS
  * Entra Workload ID (the federated client_credentials hop).
  *
- * <p>MSAL for Java is an automatic module; the name required here is its {@code Automatic-Module-Name}.
+ * <p>Only Azure Identity's and azure-core's public API is used; MSAL for Java (an automatic module) is resolved
+ * through Azure Identity's own {@code requires}.
  *
  * @provides dev.wif4j.spi.IdentityProvider the {@code azure} provider
  */
@@ -12,7 +13,6 @@ module dev.wif4j.provider.azure {
     requires com.azure.identity;
     requires com.azure.core;
     requires com.azure.core.http.jdk.httpclient;
-    requires com.microsoft.aad.msal4j;
     requires com.fasterxml.jackson.databind;
     requires java.net.http;
 

@@ -2,6 +2,7 @@ package dev.wif4j.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,6 +18,8 @@ import org.junit.jupiter.api.Test;
 class SourceRulesTest {
     private static final Pattern ENVIRONMENT = Pattern.compile("System\\s*\\.\\s*(getenv|getProperty|getProperties)\\b");
     private static final Pattern CONSOLE = Pattern.compile("System\\s*\\.\\s*(out|err)\\b");
+    /** Reaching into another library's private members, which breaks with its next release. */
+    private static final Pattern REFLECTION = Pattern.compile("\\b(setAccessible|getDeclaredField|getDeclaredMethod)\\s*\\(");
     /** The one real context. */
     private static final Set<String> MAY_READ_ENVIRONMENT = Set.of(
             "core/src/main/java/dev/wif4j/internal/env/SystemDetectionContext.java");
@@ -46,6 +49,15 @@ class SourceRulesTest {
     @Test
     void libraryCodeNeverWritesToTheConsole() {
         assertEquals(List.of(), offenders(CONSOLE, MAY_PRINT), "log through System.Logger instead");
+    }
+
+    @Test
+    void noLibraryCodeReachesIntoPrivateMembersByReflection() {
+        assertTrue(REFLECTION.matcher("field.setAccessible(true)").find(), "the pattern must find what it forbids");
+        List<String> found = offenders(REFLECTION, Set.of()).stream()
+                .filter(where -> !where.startsWith("testkit/"))
+                .toList();
+        assertEquals(List.of(), found, "use the library's public API (or say in the README why it cannot be done)");
     }
 
     @Test

@@ -8,11 +8,10 @@ import dev.wif4j.spi.DetectionContext;
 import dev.wif4j.spi.IdentityProvider;
 import dev.wif4j.spi.IdentityTokenException;
 import dev.wif4j.spi.IdentityTokenSource;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
+import dev.wif4j.spi.support.Dmi;
+import dev.wif4j.spi.support.SettingException;
+import dev.wif4j.spi.support.Text;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Optional;
 
 /**
@@ -29,16 +28,17 @@ import java.util.Optional;
  *       ({@code MSI_ENDPOINT}): {@code ManagedIdentityCredential}.</li>
  *   <li>VMs and VM scale sets: {@code ManagedIdentityCredential} asks IMDS; a user-assigned identity is chosen by
  *       {@code azure.client.id} (else {@code AZURE_CLIENT_ID}), {@code azure.object.id} or
- *       {@code azure.identity.resource.id}. {@code azure.imds.endpoint} (else
- *       {@code AZURE_POD_IDENTITY_AUTHORITY_HOST}) overrides IMDS's address. Requests to IMDS never go through a
- *       proxy.</li>
+ *       {@code azure.identity.resource.id}. {@code AZURE_POD_IDENTITY_AUTHORITY_HOST} overrides IMDS's address
+ *       (MSAL reads it from the process environment; {@code azure.imds.endpoint}, if set, must agree). Requests
+ *       to IMDS never go through a proxy.</li>
  * </ul>
  *
  * <p>Detection reads local signals only, in this order: the workload-identity variables; the identity endpoint
  * variables; the DMI data of an Azure VM ({@code /sys/class/dmi/id/sys_vendor} {@code Microsoft Corporation} and
  * {@code chassis_asset_tag} {@value #AZURE_CHASSIS_TAG}); an IMDS endpoint override. It never calls IMDS: a
  * container on an Azure VM often cannot see DMI data, so when the user pins the provider
- * ({@code WIF4J_PROVIDER=azure}) it is available without a signal and the library's bounded retries find out.
+ * ({@code WIF4J_PROVIDER=azure}, {@code builder().provider("azure")} or {@code wif4j --provider azure}, all alike:
+ * {@link DetectionContext#pinned()}) it is available without a signal and the fetch finds out.
  *
  * <p>Priority 20: a GitHub Actions job or a Kubernetes service-account token on Azure is the more specific
  * identity.
@@ -47,8 +47,8 @@ public final class AzureIdentityProvider implements IdentityProvider {
 
     /** The chassis asset tag every Azure VM reports. */
     public static final String AZURE_CHASSIS_TAG = "7783-7084-3265-9085-8269-3286-77";
-    static final String DMI_VENDOR = "/sys/class/dmi/id/sys_vendor";
-    static final String DMI_CHASSIS_TAG = "/sys/class/dmi/id/chassis_asset_tag";
+    static final String DMI_VENDOR = Dmi.DIRECTORY + "sys_vendor";
+    static final String DMI_CHASSIS_TAG = Dmi.DIRECTORY + "chassis_asset_tag";
     private static final String NO_SIGNAL = "no Azure signal";
 
     /** Creates the provider; called by {@link java.util.ServiceLoader}. */
@@ -68,28 +68,22 @@ public final class AzureIdentityProvider implements IdentityProvider {
     @Override
     public Detection detect(DetectionContext context) {
         try {
-            return detectOrThrow(context);
+            AzureSettings settings = AzureSettings.from(context);
+            Choice choice = choose(context, settings);
+            if (choice.mode() == null) {
+                return Detection.unavailable(choice.text());
+            }
+            if (settings.resource().isEmpty()) {
+                return Detection.unavailable(choice.text() + ", but " + settings.missingResource().getMessage());
+            }
+            return Detection.available(choice.text() + "; Entra tokens for " + settings.resource().get()
+                    + " come from " + describe(choice.mode(), settings));
+        } catch (SettingException e) {
+            return Detection.unavailable(e.getMessage());
         } catch (RuntimeException e) {
             return Detection.unavailable("Azure detection failed on an unexpected value (" + e.getClass().getSimpleName()
                     + "); check the AZURE_*, IDENTITY_* and WIF4J_AZURE_* variables");
         }
-    }
-
-    private static Detection detectOrThrow(DetectionContext context) {
-        AzureSettings settings = AzureSettings.from(context);
-        Choice choice = choose(context, settings);
-        if (choice.mode() == null) {
-            return Detection.unavailable(choice.text());
-        }
-        String problem = settings.problem();
-        if (problem != null) {
-            return Detection.unavailable(choice.text() + ", but " + problem);
-        }
-        if (settings.resource().isEmpty()) {
-            return Detection.unavailable(choice.text() + ", but " + AzureSettings.missingResource());
-        }
-        return Detection.available(choice.text() + "; Entra tokens for " + settings.resource().get()
-                + " come from " + describe(choice.mode(), settings));
     }
 
     private static String describe(Mode mode, AzureSettings settings) {
@@ -97,10 +91,12 @@ public final class AzureIdentityProvider implements IdentityProvider {
             case WORKLOAD_IDENTITY -> "the federated client_credentials hop to " + settings.authorityHost();
             case APP_SERVICE -> "the identity endpoint " + settings.identityEndpoint().orElse("?");
             case CLOUD_SHELL -> "the Cloud Shell endpoint " + settings.msiEndpoint().orElse("?");
-            case IMDS -> "IMDS at " + settings.imdsEndpoint().orElse("http://169.254.169.254")
-                    + settings.clientId().map(c -> " (user-assigned identity, client id " + c + ")")
-                            .or(() -> settings.objectId().map(o -> " (user-assigned identity, object id " + o + ")"))
-                            .or(() -> settings.identityResourceId().map(r -> " (user-assigned identity " + r + ")"))
+            case IMDS -> "IMDS at " + settings.imdsEndpoint().orElse(AzureSettings.IMDS_ADDRESS)
+                    + settings.clientId().map(c -> " (user-assigned identity, client id " + Text.escape(c, 80) + ")")
+                            .or(() -> settings.objectId().map(o -> " (user-assigned identity, object id "
+                                    + Text.escape(o, 80) + ")"))
+                            .or(() -> settings.identityResourceId().map(r -> " (user-assigned identity "
+                                    + Text.escape(r, 300) + ")"))
                             .orElse(" (system-assigned identity)");
         };
     }
@@ -118,13 +114,12 @@ public final class AzureIdentityProvider implements IdentityProvider {
                         + "workload-identity webhook sets all three; label the pod azure.workload.identity/use: "
                         + "\"true\" and annotate its service account with azure.workload.identity/client-id");
             }
-            Path path = context.path(file.get());
-            if (!Files.isReadable(path)) {
-                return new Choice(null, "AZURE_FEDERATED_TOKEN_FILE names " + AzureSettings.printable(file.get())
+            if (!Files.isReadable(s.federatedTokenPath().orElseThrow())) {
+                return new Choice(null, "AZURE_FEDERATED_TOKEN_FILE names " + Text.quote(file.get())
                         + ", which cannot be read: check the projected azure-identity-token volume");
             }
             return new Choice(Mode.WORKLOAD_IDENTITY, "AKS Entra Workload ID (AZURE_FEDERATED_TOKEN_FILE, client "
-                    + s.clientId().get() + ", tenant " + s.tenantId().get() + ")");
+                    + Text.escape(s.clientId().get(), 80) + ", tenant " + Text.escape(s.tenantId().get(), 80) + ")");
         }
         if (s.identityEndpoint().isPresent() || s.identityHeader().isPresent()) {
             if (s.identityEndpoint().isEmpty() || s.identityHeader().isEmpty()) {
@@ -148,15 +143,14 @@ public final class AzureIdentityProvider implements IdentityProvider {
         if (vm.isPresent()) {
             return new Choice(Mode.IMDS, "an Azure VM (" + vm.get() + ")");
         }
-        if (context.setting(AzureSettings.ID, "imds.endpoint").isPresent()
-                || context.env("AZURE_POD_IDENTITY_AUTHORITY_HOST").isPresent()) {
-            return new Choice(Mode.IMDS, "an IMDS endpoint is configured (" + s.imdsEndpoint().orElse("?") + ")");
+        if (s.imdsEndpoint().isPresent()) {
+            return new Choice(Mode.IMDS, "an IMDS endpoint is configured (" + s.imdsEndpoint().get() + ")");
         }
-        if (context.globalSetting("provider").map(p -> p.strip().equals(AzureSettings.ID)).orElse(false)) {
-            // A container on an Azure VM may not see DMI data: trust the user, probe nothing, let the
-            // library's bounded retries find IMDS (azure-sdk-for-java#46725).
-            return new Choice(Mode.IMDS, "the provider is pinned (WIF4J_PROVIDER=azure) and no Azure signal is "
-                    + "visible here; IMDS is asked at fetch time");
+        if (context.pinned()) {
+            // A container on an Azure VM may not see DMI data: trust the user, probe nothing, and let the
+            // fetch (one bounded attempt, retried by wif4j's exchange) find IMDS (azure-sdk-for-java#46725).
+            return new Choice(Mode.IMDS, "the provider is pinned to azure and no Azure signal is visible here; "
+                    + "IMDS is asked at fetch time");
         }
         return new Choice(null, NO_SIGNAL + ": AZURE_FEDERATED_TOKEN_FILE (AKS Workload ID), IDENTITY_ENDPOINT "
                 + "(App Service, Functions, Container Apps) and MSI_ENDPOINT are unset, and " + DMI_VENDOR + " / "
@@ -165,45 +159,24 @@ public final class AzureIdentityProvider implements IdentityProvider {
     }
 
     private static Optional<String> azureVm(DetectionContext context) {
-        Optional<String> vendor = dmi(context, DMI_VENDOR);
-        Optional<String> tag = dmi(context, DMI_CHASSIS_TAG);
-        if (vendor.filter("Microsoft Corporation"::equals).isPresent()
-                && tag.filter(AZURE_CHASSIS_TAG::equals).isPresent()) {
+        if (Dmi.read(context, "sys_vendor").filter("Microsoft Corporation"::equals).isPresent()
+                && Dmi.read(context, "chassis_asset_tag").filter(AZURE_CHASSIS_TAG::equals).isPresent()) {
             return Optional.of("DMI sys_vendor Microsoft Corporation, chassis_asset_tag " + AZURE_CHASSIS_TAG);
         }
         return Optional.empty();
-    }
-
-    private static Optional<String> dmi(DetectionContext context, String file) {
-        try {
-            Path path = context.path(file);
-            if (!Files.isRegularFile(path)) {
-                return Optional.empty();
-            }
-            try (InputStream in = Files.newInputStream(path)) {
-                String text = new String(in.readNBytes(256), StandardCharsets.UTF_8);
-                return text.lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst();
-            }
-        } catch (IOException | RuntimeException e) {
-            return Optional.empty(); // unreadable (not Linux, or locked down): no signal
-        }
     }
 
     @Override
     public IdentityTokenSource open(DetectionContext context) {
         AzureSettings settings = AzureSettings.from(context);
         Choice choice = choose(context, settings);
-        String problem = settings.problem();
-        if (problem != null) {
-            throw new IdentityTokenException("Azure: " + problem + ".");
-        }
         if (settings.resource().isEmpty()) {
-            throw new IdentityTokenException("Azure: " + AzureSettings.missingResource() + ".");
+            throw settings.missingResource();
         }
         if (choice.mode() == null && !choice.text().startsWith(NO_SIGNAL)) {
             throw new IdentityTokenException("Azure: " + choice.text() + ".");
         }
-        // Chosen in code with no signal at all: IMDS is the only place left to ask.
+        // Opened with no signal at all (chosen by the user): IMDS is the only place left to ask.
         Mode mode = choice.mode() != null ? choice.mode() : Mode.IMDS;
         return new AzureTokenSource(mode, settings, context);
     }

@@ -96,11 +96,46 @@ class AzureDetectionTest {
     }
 
     @Test
-    @DisplayName("pinned with WIF4J_PROVIDER=azure and no signal (a container without DMI): available, nothing probed")
+    @DisplayName("pinned and no signal (a container without DMI): available, IMDS asked at fetch time, nothing probed")
     void pinned() {
-        Detection d = detect(world().env("WIF4J_PROVIDER", "azure").probesAllowed(false).build());
+        Detection d = detect(world().pinned(true).build());
         assertTrue(d.isAvailable(), d.message());
-        assertTrue(d.message().contains("pinned"), d.message());
+        assertTrue(d.message().contains("pinned") && d.message().contains("IMDS"), d.message());
+    }
+
+    @Test
+    @DisplayName("WIF4J_PROVIDER alone is not the provider's business: the context says whether it is pinned")
+    void pinnedOnlyThroughTheContext() {
+        Detection d = detect(world().env("WIF4J_PROVIDER", "azure").build());
+        assertFalse(d.isAvailable(), d.message());
+    }
+
+    @Test
+    @DisplayName("a resource that is not one: unavailable, naming the variable and its value")
+    void badResource() {
+        Detection d = detect(FakeDetectionContext.builder().networkForbidden().pinned(true)
+                .env("WIF4J_AZURE_RESOURCE", "not a resource").build());
+        assertFalse(d.isAvailable());
+        assertTrue(d.message().contains("WIF4J_AZURE_RESOURCE is 'not a resource'"), d.message());
+    }
+
+    @Test
+    @DisplayName("an http authority host off loopback: unavailable, saying why")
+    void httpAuthority() {
+        Detection d = detect(world().pinned(true).env("AZURE_AUTHORITY_HOST", "http://login.example.com/").build());
+        assertFalse(d.isAvailable());
+        assertTrue(d.message().startsWith("AZURE_AUTHORITY_HOST is 'http://login.example.com/'"), d.message());
+    }
+
+    @Test
+    @DisplayName("an IMDS address set only as a wif4j setting: unavailable, as MSAL reads it from the process environment")
+    void imdsSettingMustBeTheVariable() {
+        Detection d = detect(world().setting("azure.imds.endpoint", "http://127.0.0.1:41999").build());
+        assertFalse(d.isAvailable());
+        assertTrue(d.message().contains("AZURE_POD_IDENTITY_AUTHORITY_HOST"), d.message());
+        Detection same = detect(world().setting("azure.imds.endpoint", "http://127.0.0.1:41999")
+                .env("AZURE_POD_IDENTITY_AUTHORITY_HOST", "http://127.0.0.1:41999").build());
+        assertTrue(same.isAvailable(), same.message());
     }
 
     @Test

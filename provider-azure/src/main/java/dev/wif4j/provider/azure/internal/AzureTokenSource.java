@@ -4,9 +4,14 @@ import com.azure.core.credential.AccessToken;
 import com.azure.core.credential.TokenCredential;
 import com.azure.core.credential.TokenRequestContext;
 import com.azure.core.http.HttpClient;
+import com.azure.core.http.HttpPipelineCallContext;
+import com.azure.core.http.HttpPipelineNextPolicy;
+import com.azure.core.http.HttpPipelineNextSyncPolicy;
 import com.azure.core.http.HttpResponse;
 import com.azure.core.http.ProxyOptions;
 import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
+import com.azure.core.http.policy.HttpPipelinePolicy;
+import com.azure.core.http.policy.RequestRetryCondition;
 import com.azure.core.http.policy.RetryPolicy;
 import com.azure.core.http.policy.RetryStrategy;
 import com.azure.core.util.Configuration;
@@ -18,6 +23,8 @@ import dev.wif4j.spi.DetectionContext;
 import dev.wif4j.spi.IdentityToken;
 import dev.wif4j.spi.IdentityTokenException;
 import dev.wif4j.spi.IdentityTokenSource;
+import dev.wif4j.spi.support.BoundedHttp;
+import dev.wif4j.spi.support.Text;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -29,23 +36,33 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import reactor.core.publisher.Mono;
 
 /**
- * Entra access tokens from Azure Identity, one new token per {@link #fetch()}.
+ * Entra access tokens from Azure Identity, through its public API only; each {@link #fetch()} is one bounded
+ * attempt.
  *
- * <p>Every library object is configured from the context's values: an azure-core {@link Configuration} holding
- * only the variables this source hands in (so azure-core reads no real environment variable), the JDK HTTP client
- * (never a proxy for the managed-identity endpoints, which are link-local or local), bounded retries, and for
- * managed identity the variables MSAL reads, installed through {@link MsalEnvironment}.
+ * <p>One attempt: every credential is built with Azure Identity's retries switched off (a retry policy of no
+ * retries; Azure Identity already switches MSAL's own retries off) and the HTTP client's timeouts set from
+ * {@link DetectionContext#fetchTimeout()}. A failure that a later attempt may not repeat (network, timeout, 408,
+ * 429, 5xx, and IMDS's 404/410 while it starts) is thrown retryable, so that wif4j's exchange tries again with
+ * backoff; the HTTP status of the attempt is recorded by a pipeline policy of this source's own.
  *
- * <p>Fresh tokens: Azure Identity keeps a {@code WorkloadIdentityCredential}'s tokens (and its client assertion)
- * inside the credential's MSAL application, so the workload-identity path builds a new credential per fetch, which
- * also re-reads the federated token file. Managed-identity tokens sit in MSAL's process-wide cache, which a new
- * credential shares, so the entries for the resource are dropped before each request. The managed-identity
- * endpoint itself may still hand back a token it cached (IMDS and App Service do, for up to 24 hours); such
- * tokens carry no {@code jti}, so Anthropic's single-use rule does not apply to them.
+ * <p>What the libraries read: the workload-identity path gets every value from the context (builder arguments and
+ * an azure-core {@link Configuration} holding only what this source hands in). The managed-identity paths run on
+ * MSAL, which reads {@code IDENTITY_ENDPOINT}, {@code IDENTITY_HEADER}, {@code MSI_ENDPOINT},
+ * {@code IMDS_ENDPOINT}, {@code AZURE_POD_IDENTITY_AUTHORITY_HOST} and the like from the process environment
+ * itself, with no public way to hand them in; in production the context's environment is the process
+ * environment, so both agree.
+ *
+ * <p>Fresh tokens: a {@code WorkloadIdentityCredential} keeps its tokens inside its own MSAL application, so the
+ * workload-identity path builds a new credential per fetch, which also re-reads the federated token file: every
+ * fetch asks Entra. Managed-identity tokens sit in MSAL's process-wide cache, which Azure Identity's public API
+ * cannot bypass: a later fetch in the same process gets the cached token until MSAL refreshes it (and IMDS and
+ * App Service cache their tokens for up to 24 hours themselves). Entra tokens carry no {@code jti}, so Anthropic
+ * accepts such a token again.
  */
 public final class AzureTokenSource implements IdentityTokenSource {
 
@@ -61,12 +78,7 @@ public final class AzureTokenSource implements IdentityTokenSource {
         IMDS
     }
 
-    /** Retries after the first try; with the delays below, about 8 s in all before giving up. */
-    static final int MAX_RETRIES = 4;
-    private static final Duration BASE_DELAY = Duration.ofMillis(400);
-    private static final Duration MAX_DELAY = Duration.ofSeconds(4);
-    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
-    private static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration MAX_CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
     private final Mode mode;
     private final AzureSettings settings;
@@ -89,16 +101,13 @@ public final class AzureTokenSource implements IdentityTokenSource {
         this.context = context;
         this.log = context.logger(AzureTokenSource.class.getName());
         this.clock = context.clock();
-        this.http = httpClient(mode, context);
-        if (mode != Mode.WORKLOAD_IDENTITY && !MsalEnvironment.available()) {
-            log.log(System.Logger.Level.WARNING, "Azure: this MSAL version has no environment hook; the managed-"
-                    + "identity variables are read from the process environment");
-        }
+        this.http = httpClient(mode, context.fetchTimeout());
     }
 
     @Override
     public IdentityToken fetch() {
-        String jwt = mode == Mode.WORKLOAD_IDENTITY ? workloadIdentity() : managedIdentity();
+        Attempt attempt = new Attempt();
+        String jwt = mode == Mode.WORKLOAD_IDENTITY ? workloadIdentity(attempt) : managedIdentity(attempt);
         IdentityToken token;
         try {
             token = IdentityToken.parse(jwt);
@@ -111,20 +120,15 @@ public final class AzureTokenSource implements IdentityTokenSource {
         return token;
     }
 
-    private String managedIdentity() {
-        Map<String, String> variables = new LinkedHashMap<>();
-        switch (mode) {
-            case APP_SERVICE -> {
-                variables.put("IDENTITY_ENDPOINT", settings.identityEndpoint().orElseThrow());
-                variables.put("IDENTITY_HEADER", settings.identityHeader().orElseThrow());
-            }
-            case CLOUD_SHELL -> variables.put("MSI_ENDPOINT", settings.msiEndpoint().orElseThrow());
-            default -> settings.imdsEndpoint().ifPresent(e -> variables.put("AZURE_POD_IDENTITY_AUTHORITY_HOST", e));
-        }
+    private String managedIdentity(Attempt attempt) {
         ManagedIdentityCredentialBuilder builder = new ManagedIdentityCredentialBuilder()
                 .httpClient(http)
+                // azure-core reads no variable (and so never turns this into the AKS path); MSAL reads the
+                // managed-identity variables from the process environment.
                 .configuration(configuration(Map.of()))
-                .retryPolicy(new RetryPolicy(new BoundedRetry(true)));
+                .maxRetry(0)
+                .retryPolicy(new RetryPolicy(NoRetries.INSTANCE))
+                .addPolicy(attempt);
         settings.clientId().ifPresent(builder::clientId);
         if (settings.clientId().isEmpty()) {
             settings.objectId().ifPresent(builder::objectId);
@@ -132,18 +136,12 @@ public final class AzureTokenSource implements IdentityTokenSource {
                 settings.identityResourceId().ifPresent(builder::resourceId);
             }
         }
-        String resource = settings.scope().substring(0, settings.scope().length() - "/.default".length());
-        synchronized (MsalEnvironment.LOCK) {
-            return MsalEnvironment.with(variables, () -> {
-                MsalEnvironment.forget(resource);
-                return request(builder.build());
-            });
-        }
+        return request(builder.build(), attempt);
     }
 
-    private String workloadIdentity() {
-        String file = settings.federatedTokenFile().orElseThrow();
-        checkFederatedTokenFile(file);
+    private String workloadIdentity(Attempt attempt) {
+        Path path = settings.federatedTokenPath().orElseThrow();
+        checkFederatedTokenFile(path);
         Map<String, String> variables = new LinkedHashMap<>();
         // The Entra hop goes to the internet: honour the proxy the context names.
         for (String name : new String[] {"HTTPS_PROXY", "HTTP_PROXY", "NO_PROXY", "https_proxy", "http_proxy",
@@ -156,57 +154,59 @@ public final class AzureTokenSource implements IdentityTokenSource {
         WorkloadIdentityCredentialBuilder builder = new WorkloadIdentityCredentialBuilder()
                 .tenantId(settings.tenantId().orElseThrow())
                 .clientId(settings.clientId().orElseThrow())
-                .tokenFilePath(context.path(file).toString())
+                .tokenFilePath(path.toString())
                 .authorityHost(settings.authorityHost())
                 .httpClient(http)
                 .configuration(configuration(variables))
-                .retryPolicy(new RetryPolicy(new BoundedRetry(false)));
+                .maxRetry(0)
+                .retryPolicy(new RetryPolicy(NoRetries.INSTANCE))
+                .addPolicy(attempt);
         if (!settings.knownAuthority()) {
             // MSAL would ask Entra's public cloud about an authority it does not know; a private or sovereign
             // authority answers for itself.
             builder.disableInstanceDiscovery();
         }
         // A new credential each time: its MSAL application holds the token cache and the file's contents.
-        return request(builder.build());
+        return request(builder.build(), attempt);
     }
 
-    private void checkFederatedTokenFile(String file) {
-        Path path = context.path(file);
+    private void checkFederatedTokenFile(Path path) {
+        String file = Text.quote(settings.federatedTokenFile().orElse(path.toString()));
         String text;
         try {
             text = Files.readString(path, StandardCharsets.UTF_8).strip();
         } catch (IOException | RuntimeException e) {
-            throw new IdentityTokenException("Azure: the federated token file " + AzureSettings.printable(file)
+            throw new IdentityTokenException("Azure: the federated token file " + file
                     + " (AZURE_FEDERATED_TOKEN_FILE) cannot be read (" + e.getClass().getSimpleName() + "): check "
                     + "that the pod has the azure.workload.identity/use: \"true\" label and its projected "
                     + "azure-identity-token volume is mounted", e);
         }
         if (text.isEmpty()) {
-            throw new IdentityTokenException("Azure: the federated token file " + AzureSettings.printable(file)
+            throw new IdentityTokenException("Azure: the federated token file " + file
                     + " is empty: the kubelet has not written the projected token yet", null, true);
         }
         Instant expiry;
         try {
             expiry = IdentityToken.parse(text).expiresAt().orElse(null);
         } catch (IdentityTokenException e) {
-            throw new IdentityTokenException("Azure: the federated token file " + AzureSettings.printable(file)
+            throw new IdentityTokenException("Azure: the federated token file " + file
                     + " does not hold a JWT (" + e.getMessage() + ")", e);
         }
         if (expiry != null && !expiry.isAfter(clock.instant())) {
             throw new IdentityTokenException("Azure: the service-account token in the federated token file "
-                    + AzureSettings.printable(file) + " expired at " + expiry + ": the kubelet refreshes the "
+                    + file + " expired at " + expiry + ": the kubelet refreshes the "
                     + "projected token well before it expires, so the file is no longer updated; check the pod's "
                     + "projected volume (and that the node's clock is right)", null, true);
         }
     }
 
-    private String request(TokenCredential credential) {
+    private String request(TokenCredential credential, Attempt attempt) {
         TokenRequestContext request = new TokenRequestContext().addScopes(settings.scope());
         AccessToken token;
         try {
             token = credential.getTokenSync(request);
         } catch (RuntimeException e) {
-            throw explain(e);
+            throw explain(e, attempt.mayPass(mode));
         }
         if (token == null || token.getToken() == null || token.getToken().isBlank()) {
             throw new IdentityTokenException("Azure: " + source() + " answered no access token", null, true);
@@ -214,8 +214,13 @@ public final class AzureTokenSource implements IdentityTokenSource {
         return token.getToken().strip();
     }
 
-    /** Turns the library's failure into a sentence a user can act on; known Entra codes get their own advice. */
-    IdentityTokenException explain(RuntimeException e) {
+    /**
+     * Turns the library's failure into a sentence a user can act on; known Entra codes get their own advice.
+     *
+     * @param e the failure
+     * @param transientFailure whether the attempt failed in a way the next one may not (network, 429, 5xx, ...)
+     */
+    IdentityTokenException explain(RuntimeException e, boolean transientFailure) {
         String text = messages(e);
         String resource = settings.resource().orElse("?");
         if (text.contains("AADSTS500011") || text.contains("AADSTS50001")) {
@@ -253,7 +258,7 @@ public final class AzureTokenSource implements IdentityTokenSource {
                     .orElse("?")) + " (" + code(text) + "): check AZURE_TENANT_ID and AZURE_CLIENT_ID", e);
         }
         return new IdentityTokenException("Azure: " + source() + " gave no token for " + resource + ": "
-                + firstLine(text), e, true);
+                + firstLine(text), e, transientFailure);
     }
 
     private String source() {
@@ -261,7 +266,7 @@ public final class AzureTokenSource implements IdentityTokenSource {
             case WORKLOAD_IDENTITY -> "Entra (" + settings.authorityHost() + ")";
             case APP_SERVICE -> "the identity endpoint " + settings.identityEndpoint().orElse("?");
             case CLOUD_SHELL -> "the Cloud Shell endpoint " + settings.msiEndpoint().orElse("?");
-            case IMDS -> "IMDS (" + settings.imdsEndpoint().orElse("http://169.254.169.254") + ")";
+            case IMDS -> "IMDS (" + settings.imdsEndpoint().orElse(AzureSettings.IMDS_ADDRESS) + ")";
         };
     }
 
@@ -294,7 +299,7 @@ public final class AzureTokenSource implements IdentityTokenSource {
 
     private static String firstLine(String text) {
         String line = text.lines().findFirst().orElse(text);
-        return AzureSettings.printable(line.length() > 500 ? line.substring(0, 500) + "..." : line);
+        return Text.escape(line, 500);
     }
 
     /** An azure-core configuration that holds exactly the given environment values and no real ones. */
@@ -304,11 +309,14 @@ public final class AzureTokenSource implements IdentityTokenSource {
         return new ConfigurationBuilder(none, none, env).build();
     }
 
-    private static HttpClient httpClient(Mode mode, DetectionContext context) {
+    private static HttpClient httpClient(Mode mode, Duration fetchTimeout) {
+        Duration connect = fetchTimeout.compareTo(MAX_CONNECT_TIMEOUT) < 0 ? fetchTimeout : MAX_CONNECT_TIMEOUT;
         JdkHttpClientBuilder builder = new JdkHttpClientBuilder(java.net.http.HttpClient.newBuilder())
                 .configuration(configuration(Map.of()))
-                .connectionTimeout(CONNECT_TIMEOUT)
-                .responseTimeout(RESPONSE_TIMEOUT);
+                .connectionTimeout(connect)
+                .writeTimeout(fetchTimeout)
+                .responseTimeout(fetchTimeout)
+                .readTimeout(fetchTimeout);
         if (mode != Mode.WORKLOAD_IDENTITY) {
             // IMDS and the identity endpoints are link-local or local: a proxy in the way would answer for them.
             // The builder replaces the JDK builder's proxy with one from the JVM's proxy properties unless given
@@ -319,40 +327,70 @@ public final class AzureTokenSource implements IdentityTokenSource {
         return builder.build();
     }
 
-    /**
-     * Retries a bounded number of times with exponential back-off and jitter: throttling, server errors and
-     * network failures, and for managed identity also IMDS's 404 and 410 while the identity or IMDS starts up.
-     */
-    static final class BoundedRetry implements RetryStrategy {
-        private final boolean managedIdentity;
-
-        BoundedRetry(boolean managedIdentity) {
-            this.managedIdentity = managedIdentity;
-        }
+    /** Azure Identity's retries, switched off: wif4j's exchange owns retries. */
+    private static final class NoRetries implements RetryStrategy {
+        static final NoRetries INSTANCE = new NoRetries();
 
         @Override
         public int getMaxRetries() {
-            return MAX_RETRIES;
+            return 0;
         }
 
         @Override
         public Duration calculateRetryDelay(int retryAttempts) {
-            long base = BASE_DELAY.toMillis() << Math.min(retryAttempts, 10);
-            long jittered = (long) (base * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble()));
-            return Duration.ofMillis(Math.min(jittered, MAX_DELAY.toMillis()));
+            return Duration.ZERO;
         }
 
         @Override
         public boolean shouldRetry(HttpResponse response) {
-            int status = response.getStatusCode();
-            return status == 408 || status == 429 || status >= 500 && status != 501 && status != 505
-                    || managedIdentity && (status == 404 || status == 410);
+            return false;
         }
 
         @Override
         public boolean shouldRetryException(Throwable throwable) {
-            return throwable instanceof IOException || throwable instanceof java.util.concurrent.TimeoutException
-                    || throwable.getCause() instanceof IOException;
+            return false;
+        }
+
+        @Override
+        public boolean shouldRetryCondition(RequestRetryCondition condition) {
+            return false;
+        }
+    }
+
+    /**
+     * One fetch's HTTP traffic, as a pipeline policy of that fetch's credential: the last status answered and
+     * whether a call failed without one, so the failure can be told transient or not.
+     */
+    private static final class Attempt implements HttpPipelinePolicy {
+        private final AtomicInteger lastStatus = new AtomicInteger();
+        private final AtomicBoolean unanswered = new AtomicBoolean();
+
+        @Override
+        public Mono<HttpResponse> process(HttpPipelineCallContext call, HttpPipelineNextPolicy next) {
+            return next.process().doOnNext(r -> lastStatus.set(r.getStatusCode()))
+                    .doOnError(e -> unanswered.set(true));
+        }
+
+        @Override
+        public HttpResponse processSync(HttpPipelineCallContext call, HttpPipelineNextSyncPolicy next) {
+            try {
+                HttpResponse response = next.processSync();
+                lastStatus.set(response.getStatusCode());
+                return response;
+            } catch (RuntimeException e) {
+                unanswered.set(true);
+                throw e;
+            }
+        }
+
+        /** Whether a later attempt may pass where this one failed. */
+        boolean mayPass(Mode mode) {
+            if (unanswered.get()) {
+                return true; // not reached, or no answer in time
+            }
+            int status = lastStatus.get();
+            // IMDS answers 404 and 410 while it (or the identity) starts up.
+            return BoundedHttp.isTransient(status) || status == 410 || mode != Mode.WORKLOAD_IDENTITY && status == 404;
         }
     }
 
