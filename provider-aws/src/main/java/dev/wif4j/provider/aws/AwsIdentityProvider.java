@@ -34,9 +34,7 @@ import java.util.Optional;
  * {@code AWS_PROFILE}, and the DMI data of an EC2 instance ({@code /sys/class/dmi/id/board_asset_tag}
  * starting with {@code i-}, or {@code sys_vendor} {@code Amazon EC2}). On an EC2 instance with
  * {@code AWS_EC2_METADATA_DISABLED=true} and no other credentials it is unavailable, since the SDK could
- * not reach the instance role. Pinned by the user ({@link DetectionContext#pinned()}) with no signal at all, it
- * is available: the AWS SDK's own chains (system properties, {@code ~/.aws}, IMDS) may still find credentials
- * that wif4j's view does not show, such as the default profile of {@code ~/.aws/credentials}.
+ * not reach the instance role. Pinned or not, with no signal at all it is unavailable and says what to set.
  *
  * <p>Priority 0: an AWS role is the identity of last resort among the cloud providers; a Kubernetes
  * service account or a CI job on AWS hardware is the identity meant.
@@ -122,12 +120,6 @@ public final class AwsIdentityProvider implements IdentityProvider {
         if (evidence.isEmpty()) {
             if (!problems.isEmpty()) {
                 return Detection.unavailable(String.join("; ", problems));
-            }
-            if (context.pinned()) {
-                // The user vouches for AWS: the SDK's chains see more than wif4j's view (~/.aws, system properties).
-                evidence.add("chosen by the user, with no AWS signal in the environment: the AWS SDK's own chains "
-                        + "(system properties, ~/.aws, the container endpoint, IMDS) look for the credentials");
-                return available(context, evidence, problems);
             }
             return Detection.unavailable("no AWS signal: none of AWS_LAMBDA_FUNCTION_NAME, AWS_EXECUTION_ENV, "
                     + "ECS_CONTAINER_METADATA_URI_V4, AWS_CONTAINER_CREDENTIALS_RELATIVE_URI/FULL_URI, "

@@ -44,8 +44,8 @@ import java.util.Optional;
  * would confirm a metadata server behind it.
  *
  * <p>Pinned by the user ({@link DetectionContext#pinned()}), the provider is trusted: a metadata host alone is
- * enough even with {@code NO_GCE_CHECK=true}, and with no signal at all it is available and leaves the metadata
- * server to the fetch (a GKE Sandbox pod shows no DMI data, for one).
+ * enough even with {@code NO_GCE_CHECK=true}. With no signal at all it stays unavailable, pinned or not, and says
+ * what to set.
  *
  * <p>Priority 10: a GitHub Actions job or a Kubernetes service-account token on Google Cloud is the more
  * specific identity.
@@ -84,16 +84,12 @@ public final class GcpIdentityProvider implements IdentityProvider {
         List<String> platform = platformSignals(context);
         Optional<String> hostVariable = GcpSettings.explicitHostVariable(context);
         boolean noSignal = credentialsFile.isEmpty() && platform.isEmpty() && hostVariable.isEmpty();
-        if (noSignal && !context.pinned()) {
+        if (noSignal) {
             return Detection.unavailable("no Google Cloud signal: K_SERVICE/K_REVISION (Cloud Run), FUNCTION_TARGET "
                     + "(Cloud Functions), GAE_SERVICE (App Engine), GCE_METADATA_HOST and GOOGLE_APPLICATION_CREDENTIALS "
                     + "are unset, and " + DMI_PRODUCT_NAME + " does not start with Google (not Compute Engine or GKE)");
         }
         GcpSettings settings = GcpSettings.from(context);
-        if (noSignal) {
-            return Detection.available("chosen by the user, with no Google Cloud signal; metadata server "
-                    + settings.metadataHost() + " not probed (the fetch asks it)");
-        }
         if (credentialsFile.isPresent()) {
             // Application Default Credentials look at this variable first; so does wif4j.
             ServiceAccountKey key = ServiceAccountKey.read(context, credentialsFile.get());

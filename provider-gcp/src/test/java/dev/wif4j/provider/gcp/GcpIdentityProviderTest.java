@@ -377,7 +377,7 @@ class GcpIdentityProviderTest extends IdentityProviderContract {
     }
 
     @Test
-    @DisplayName("pinned: a metadata host alone is enough despite NO_GCE_CHECK, and no signal at all leaves it to the fetch")
+    @DisplayName("pinned: a metadata host alone is enough despite NO_GCE_CHECK; no signal at all is still unavailable")
     void pinned() {
         try (FakeDetectionContext context = FakeDetectionContext.builder().env(gcp.environment())
                 .env("NO_GCE_CHECK", "true").pinned(true).networkForbidden().build()) {
@@ -388,9 +388,8 @@ class GcpIdentityProviderTest extends IdentityProviderContract {
         }
         try (FakeDetectionContext context = FakeDetectionContext.builder().pinned(true).networkForbidden().build()) {
             Detection detection = provider().detect(context);
-            assertTrue(detection.isAvailable(), detection.message());
-            assertEquals("chosen by the user, with no Google Cloud signal; metadata server metadata.google.internal not "
-                    + "probed (the fetch asks it)", detection.message());
+            assertFalse(detection.isAvailable(), detection.message());
+            assertTrue(detection.message().startsWith("no Google Cloud signal: "), detection.message());
             assertEquals(List.of(), context.httpRequests());
         }
     }
