@@ -10,18 +10,12 @@ import dev.wif4j.ConfigurationException;
 import dev.wif4j.TokenExchangeException;
 import dev.wif4j.WorkloadIdentity;
 import dev.wif4j.WorkloadIdentityException;
-import dev.wif4j.testkit.AnthropicEmulator;
 import dev.wif4j.testkit.FakeDetectionContext;
 import dev.wif4j.testkit.Fault;
-import dev.wif4j.testkit.OidcIssuer;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
@@ -34,46 +28,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * validated, nothing quoted from a server or a token can forge a line, a redirecting client is refused, a
  * FIFO cannot hang a read, and the base URL's password is never repeated.
  */
-class HardeningTest {
+class HardeningTest extends ExchangeScenario {
     private static final Duration HANG_GUARD = Duration.ofSeconds(20);
     private static final String TOKEN_FILE = "/var/run/secrets/anthropic.com/token";
-
-    private static OidcIssuer idp;
-    private AnthropicEmulator anthropic;
-    private String ruleId;
-    private FakeDetectionContext world;
-
-    @BeforeAll
-    static void startIssuer() {
-        idp = OidcIssuer.start();
-    }
-
-    @AfterAll
-    static void stopIssuer() {
-        idp.close();
-    }
-
-    @BeforeEach
-    void start() {
-        anthropic = AnthropicEmulator.start();
-        ruleId = anthropic.trust(idp, "workload");
-        world = FakeDetectionContext.empty();
-    }
-
-    @AfterEach
-    void stop() {
-        world.close();
-        anthropic.close();
-    }
-
-    private WorkloadIdentity.Builder builder() {
-        return WorkloadIdentity.builder().context(world)
-                .federationRuleId(ruleId)
-                .organizationId(anthropic.organizationId())
-                .baseUrl(anthropic.baseUrl())
-                .identityTokenSupplier(() -> idp.mint().sign())
-                .retries(3, Duration.ofMillis(10), Duration.ofMillis(50));
-    }
 
     private static String response(String accessToken) {
         return "{\"access_token\":\"" + accessToken + "\",\"token_type\":\"Bearer\",\"expires_in\":3600}";

@@ -10,18 +10,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wif4j.AccessToken;
 import dev.wif4j.TokenExchangeException;
 import dev.wif4j.WorkloadIdentity;
-import dev.wif4j.testkit.AnthropicEmulator;
 import dev.wif4j.testkit.FakeDetectionContext;
 import dev.wif4j.testkit.Fault;
-import dev.wif4j.testkit.OidcIssuer;
 import dev.wif4j.testkit.RecordedRequest;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -29,46 +23,9 @@ import org.junit.jupiter.api.Test;
  * The exchange against a misbehaving token endpoint: which failures are retried (each time with a new
  * identity token), which fail at once, and what the user reads.
  */
-class TokenExchangeFaultsTest {
+class TokenExchangeFaultsTest extends ExchangeScenario {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration HANG_GUARD = Duration.ofSeconds(20);
-
-    private static OidcIssuer idp;
-    private AnthropicEmulator anthropic;
-    private String ruleId;
-    private FakeDetectionContext world;
-
-    @BeforeAll
-    static void startIssuer() {
-        idp = OidcIssuer.start();
-    }
-
-    @AfterAll
-    static void stopIssuer() {
-        idp.close();
-    }
-
-    @BeforeEach
-    void start() {
-        anthropic = AnthropicEmulator.start();
-        ruleId = anthropic.trust(idp, "workload");
-        world = FakeDetectionContext.empty();
-    }
-
-    @AfterEach
-    void stop() {
-        world.close();
-        anthropic.close();
-    }
-
-    private WorkloadIdentity.Builder builder() {
-        return WorkloadIdentity.builder().context(world)
-                .federationRuleId(ruleId)
-                .organizationId(anthropic.organizationId())
-                .baseUrl(anthropic.baseUrl())
-                .identityTokenSupplier(() -> idp.mint().sign())
-                .retries(3, Duration.ofMillis(10), Duration.ofMillis(50));
-    }
 
     private AccessToken token(WorkloadIdentity.Builder builder) {
         try (WorkloadIdentity identity = builder.build()) {
