@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wif4j.AccessToken;
 import dev.wif4j.TokenExchangeException;
 import dev.wif4j.WorkloadIdentity;
-import dev.wif4j.testkit.FakeDetectionContext;
 import dev.wif4j.testkit.Fault;
 import dev.wif4j.testkit.RecordedRequest;
 import java.time.Duration;
