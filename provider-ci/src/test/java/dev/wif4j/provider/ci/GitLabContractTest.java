@@ -1,0 +1,41 @@
+package dev.wif4j.provider.ci;
+
+import dev.wif4j.spi.IdentityProvider;
+import dev.wif4j.testkit.CiEnvironments;
+import dev.wif4j.testkit.FakeDetectionContext;
+import dev.wif4j.testkit.IdentityProviderContract;
+import dev.wif4j.testkit.OidcIssuer;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/** The contract in a GitLab CI/CD job: a token read from the id_tokens variable, the same on every fetch. */
+class GitLabContractTest extends IdentityProviderContract {
+    private static OidcIssuer issuer;
+
+    @BeforeAll
+    static void start() {
+        issuer = OidcIssuer.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        issuer.close();
+    }
+
+    @Override
+    protected IdentityProvider provider() {
+        return new CiIdentityProvider();
+    }
+
+    @Override
+    protected FakeDetectionContext availableContext() {
+        return FakeDetectionContext.builder().env(CiEnvironments.gitLab(issuer)).networkForbidden().build();
+    }
+
+    /** A variable holds one token: reading it twice gives it twice. */
+    @Override
+    protected boolean mintsFreshTokens() {
+        return false;
+    }
+}
