@@ -9,6 +9,7 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollEventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollServerDomainSocketChannel;
@@ -112,7 +113,9 @@ public final class WorkloadApiEmulator implements AutoCloseable {
             builder = NettyServerBuilder.forAddress(new DomainSocketAddress(socket.toAbsolutePath().toString()))
                     .channelType(EpollServerDomainSocketChannel.class)
                     .bossEventLoopGroup(eventLoop)
-                    .workerEventLoopGroup(eventLoop);
+                    .workerEventLoopGroup(eventLoop)
+                    // gRPC asks every accepted connection for TCP keep-alive, which a Unix socket has not.
+                    .withChildOption(ChannelOption.SO_KEEPALIVE, null);
         } else {
             eventLoop = null;
             builder = NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));

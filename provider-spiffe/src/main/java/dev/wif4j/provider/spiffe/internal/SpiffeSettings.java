@@ -5,6 +5,7 @@ import dev.wif4j.spi.support.Endpoints;
 import dev.wif4j.spi.support.ProviderSettings;
 import dev.wif4j.spi.support.Setting;
 import dev.wif4j.spi.support.SettingException;
+import io.spiffe.exception.InvalidSpiffeIdException;
 import io.spiffe.spiffeid.SpiffeId;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -96,7 +97,7 @@ public final class SpiffeSettings {
         if (id.isPresent()) {
             try {
                 parsed = SpiffeId.parse(id.get());
-            } catch (IllegalArgumentException e) { // InvalidSpiffeIdException is one
+            } catch (InvalidSpiffeIdException | IllegalArgumentException e) {
                 throw spiffeIdSetting.invalid("it is not a SPIFFE ID (" + e.getMessage()
                         + "); write one such as spiffe://example.org/ns/prod/sa/billing");
             }
