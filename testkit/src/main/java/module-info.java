@@ -12,6 +12,9 @@ module dev.wif4j.testkit {
     requires jdk.httpserver;
     requires org.bouncycastle.pkix;
     requires org.bouncycastle.provider;
+    // Only WorkloadApiEmulator uses gRPC; it is an optional dependency, absent unless a test brings it.
+    requires static io.grpc;
+    requires static io.grpc.netty.shaded;
 
     exports dev.wif4j.testkit;
 
