@@ -26,8 +26,8 @@ package dev.wif4j.spi;
  * <h2>Ids and priority</h2>
  * {@link #id()} is what users type in {@code WIF4J_PROVIDER}: lower-case letters, digits and
  * dashes, starting with a letter. The built-in ids ({@code aws}, {@code azure}, {@code gcp},
- * {@code k8s}, {@code github}, {@code authentik}, {@code ci}, {@code file}, {@code literal}) are reserved for
- * wif4j's own classes; pick a prefixed id such as {@code acme-vault} for an in-house provider.
+ * {@code k8s}, {@code github}, {@code authentik}, {@code ci}, {@code spiffe}, {@code file},
+ * {@code literal}) are reserved for wif4j's own classes; pick a prefixed id such as {@code acme-vault} for an in-house provider.
  *
  * <p>When several providers are available, the <em>highest</em> {@link #priority()} wins, and
  * ties go to the id that sorts first. The built-in providers use these values, so an in-house
@@ -38,6 +38,7 @@ package dev.wif4j.spi;
  *   <tr><td>authentik</td><td>50</td><td>available only when explicitly configured</td></tr>
  *   <tr><td>ci</td><td>45</td><td>a CI job on cloud hardware also sees its cloud's identity</td></tr>
  *   <tr><td>github</td><td>40</td><td>hosted runners also look like Azure VMs</td></tr>
+ *   <tr><td>spiffe</td><td>35</td><td>a SPIFFE ID is more specific than the pod's service account</td></tr>
  *   <tr><td>k8s</td><td>30</td><td>a pod also sees its cloud's metadata server</td></tr>
  *   <tr><td>azure</td><td>20</td><td></td></tr>
  *   <tr><td>gcp</td><td>10</td><td></td></tr>

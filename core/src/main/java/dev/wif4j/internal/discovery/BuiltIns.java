@@ -8,7 +8,7 @@ public final class BuiltIns {
     /** Provided by wif4j-core itself. */
     public static final Set<String> CORE_IDS = Set.of("file", "literal");
     /** Provided by wif4j's provider artifacts, in the order messages list them. */
-    public static final List<String> PROVIDER_IDS = List.of("aws", "azure", "gcp", "k8s", "github", "authentik", "ci");
+    public static final List<String> PROVIDER_IDS = List.of("aws", "azure", "gcp", "k8s", "github", "authentik", "ci", "spiffe");
 
     private BuiltIns() {}
 
