@@ -6,12 +6,14 @@
  */
 module dev.wif4j.testkit {
     requires transitive dev.wif4j;
-    requires transitive org.junit.jupiter.api;
+    // Static: only IdentityProviderContract (JUnit) and SelfSignedTls (BouncyCastle, for https emulators) use
+    // them; a test that uses either brings the library itself.
+    requires static org.junit.jupiter.api;
     requires com.nimbusds.jose.jwt;
     requires com.fasterxml.jackson.databind;
     requires jdk.httpserver;
-    requires org.bouncycastle.pkix;
-    requires org.bouncycastle.provider;
+    requires static org.bouncycastle.pkix;
+    requires static org.bouncycastle.provider;
 
     exports dev.wif4j.testkit;
 

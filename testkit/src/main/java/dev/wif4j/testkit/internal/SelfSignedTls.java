@@ -27,11 +27,14 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 /**
  * A self-signed certificate for {@code localhost} and {@code 127.0.0.1}, made in memory, with the server-side
  * TLS context that presents it and a client-side one that trusts only it. For emulators that must speak https
- * (MSAL refuses an http authority).
+ * (MSAL refuses an http authority). The certificate is made with BouncyCastle, an optional dependency of the
+ * testkit: {@link #generate()} names it when it is missing.
  */
 public final class SelfSignedTls {
 
     private static final char[] PASSWORD = "wif4j-testkit".toCharArray();
+    /** The one BouncyCastle class looked for before any is used, so a missing jar gets a clear message. */
+    private static final String PROBE = "org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder";
 
     private final X509Certificate certificate;
     private final SSLContext serverContext;
@@ -50,8 +53,10 @@ public final class SelfSignedTls {
      * Generates a new key pair and certificate, valid for one day.
      *
      * @return the TLS material
+     * @throws IllegalStateException when BouncyCastle is not on the class path (or its module not resolved)
      */
     public static SelfSignedTls generate() {
+        requireBouncyCastle();
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
             generator.initialize(256);
@@ -87,6 +92,16 @@ public final class SelfSignedTls {
             return new SelfSignedTls(certificate, server, client, trust);
         } catch (GeneralSecurityException | java.io.IOException | OperatorCreationException e) {
             throw new IllegalStateException("cannot generate a self-signed certificate for localhost", e);
+        }
+    }
+
+    private static void requireBouncyCastle() {
+        try {
+            Class.forName(PROBE, false, SelfSignedTls.class.getClassLoader());
+        } catch (ClassNotFoundException | LinkageError e) {
+            throw new IllegalStateException("the testkit's https emulators (EntraEmulator) make their certificate "
+                    + "with BouncyCastle, an optional dependency: add org.bouncycastle:bcpkix-jdk18on to your test "
+                    + "dependencies (on the module path also --add-modules org.bouncycastle.pkix)", e);
         }
     }
 
