@@ -1,6 +1,6 @@
 /**
- * wif4j testkit: loopback-only emulators ({@link dev.wif4j.testkit.OidcIssuer},
- * {@link dev.wif4j.testkit.AnthropicEmulator}), a fake {@link dev.wif4j.spi.DetectionContext}
+ * wif4j testkit: loopback-only emulators of one shape, {@link dev.wif4j.testkit.Emulator}
+ * ({@link dev.wif4j.testkit.OidcIssuer}, {@link dev.wif4j.testkit.AnthropicEmulator} and one per cloud), a fake {@link dev.wif4j.spi.DetectionContext}
  * ({@link dev.wif4j.testkit.FakeDetectionContext}) and {@link dev.wif4j.testkit.IdentityProviderContract},
  * the abstract test every identity provider extends.
  */

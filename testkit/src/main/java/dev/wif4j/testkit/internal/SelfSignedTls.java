@@ -1,5 +1,6 @@
 package dev.wif4j.testkit.internal;
 
+import java.io.IOException;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -61,17 +62,7 @@ public final class SelfSignedTls {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
             generator.initialize(256);
             KeyPair pair = generator.generateKeyPair();
-            X500Name name = new X500Name("CN=localhost, O=wif4j testkit");
-            Instant now = Instant.now();
-            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name,
-                    new BigInteger(64, new SecureRandom()), Date.from(now.minus(Duration.ofMinutes(5))),
-                    Date.from(now.plus(Duration.ofDays(1))), name, pair.getPublic());
-            builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-                new GeneralName(GeneralName.dNSName, "localhost"),
-                new GeneralName(GeneralName.iPAddress, "127.0.0.1")}));
-            builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-            X509Certificate certificate = new JcaX509CertificateConverter().getCertificate(
-                    builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate())));
+            X509Certificate certificate = Certificates.selfSigned(pair);
 
             KeyStore keys = KeyStore.getInstance("PKCS12");
             keys.load(null, null);
@@ -90,8 +81,36 @@ public final class SelfSignedTls {
             SSLContext client = SSLContext.getInstance("TLS");
             client.init(null, trustManagers.getTrustManagers(), null);
             return new SelfSignedTls(certificate, server, client, trust);
-        } catch (GeneralSecurityException | java.io.IOException | OperatorCreationException e) {
+        } catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException("cannot generate a self-signed certificate for localhost", e);
+        }
+    }
+
+    /**
+     * The BouncyCastle part, in a class of its own: the JVM loads BouncyCastle's classes when it loads this one,
+     * so {@link SelfSignedTls} itself loads without them and can say what is missing.
+     */
+    private static final class Certificates {
+
+        private Certificates() {
+        }
+
+        static X509Certificate selfSigned(KeyPair pair) throws GeneralSecurityException, IOException {
+            X500Name name = new X500Name("CN=localhost, O=wif4j testkit");
+            Instant now = Instant.now();
+            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name,
+                    new BigInteger(64, new SecureRandom()), Date.from(now.minus(Duration.ofMinutes(5))),
+                    Date.from(now.plus(Duration.ofDays(1))), name, pair.getPublic());
+            builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
+                new GeneralName(GeneralName.dNSName, "localhost"),
+                new GeneralName(GeneralName.iPAddress, "127.0.0.1")}));
+            builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+            try {
+                return new JcaX509CertificateConverter().getCertificate(
+                        builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate())));
+            } catch (OperatorCreationException e) {
+                throw new GeneralSecurityException("cannot sign the certificate", e);
+            }
         }
     }
 
