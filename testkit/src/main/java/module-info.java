@@ -1,17 +1,19 @@
 /**
- * wif4j testkit: loopback-only emulators ({@link dev.wif4j.testkit.OidcIssuer},
- * {@link dev.wif4j.testkit.AnthropicEmulator}), a fake {@link dev.wif4j.spi.DetectionContext}
+ * wif4j testkit: loopback-only emulators of one shape, {@link dev.wif4j.testkit.Emulator}
+ * ({@link dev.wif4j.testkit.OidcIssuer}, {@link dev.wif4j.testkit.AnthropicEmulator} and one per cloud), a fake {@link dev.wif4j.spi.DetectionContext}
  * ({@link dev.wif4j.testkit.FakeDetectionContext}) and {@link dev.wif4j.testkit.IdentityProviderContract},
  * the abstract test every identity provider extends.
  */
 module dev.wif4j.testkit {
     requires transitive dev.wif4j;
-    requires transitive org.junit.jupiter.api;
+    // Static: only IdentityProviderContract (JUnit) and SelfSignedTls (BouncyCastle, for https emulators) use
+    // them; a test that uses either brings the library itself.
+    requires static org.junit.jupiter.api;
     requires com.nimbusds.jose.jwt;
     requires com.fasterxml.jackson.databind;
     requires jdk.httpserver;
-    requires org.bouncycastle.pkix;
-    requires org.bouncycastle.provider;
+    requires static org.bouncycastle.pkix;
+    requires static org.bouncycastle.provider;
     // Only WorkloadApiEmulator uses gRPC; it is an optional dependency, absent unless a test brings it.
     requires static io.grpc;
     requires static io.grpc.netty.shaded;

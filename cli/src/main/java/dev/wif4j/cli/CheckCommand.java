@@ -14,28 +14,18 @@ import java.nio.file.Path;
 import java.text.ParseException;
 import java.time.Clock;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code wif4j check}. */
 @Command(name = "check", description = "Evaluate a federation rule (and its issuer) against a token, offline, the "
         + "way Anthropic does, explaining each check. Exit 0 when Anthropic would accept the token, 1 when not.")
-final class CheckCommand implements Callable<Integer> {
+final class CheckCommand extends Subcommand {
     private static final int MAX_TOKEN_BYTES = 16 * 1024;
     private static final int MAX_JSON_BYTES = 1024 * 1024;
 
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    @ParentCommand
-    Wif4jCommand root;
-
-    @Spec
-    CommandSpec spec;
 
     @Option(names = "--rule", required = true, paramLabel = "FILE", description = "The rule JSON, as the Console or "
             + "the Admin API shows it.")
@@ -55,7 +45,7 @@ final class CheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         JsonNode ruleJson = readJson(rule, "--rule");
         JsonNode issuerJson = issuer == null ? null : readJson(issuer, "--issuer");
         JWKSet keys;

@@ -6,26 +6,16 @@ import dev.wif4j.IdentityProviderNotFoundException;
 import dev.wif4j.WorkloadIdentity;
 import dev.wif4j.WorkloadIdentityException;
 import java.io.PrintWriter;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code wif4j detect}. */
 @Command(name = "detect", description = "Show every identity provider, whether it is available and why, the one "
         + "chosen, and the federation settings in force (no secret is shown). Exit 1 when nothing can be used.")
-final class DetectCommand implements Callable<Integer> {
-
-    @ParentCommand
-    Wif4jCommand root;
-
-    @Spec
-    CommandSpec spec;
+final class DetectCommand extends Subcommand {
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         DetectionReport report = root.builder().detect();
         out.println("Identity providers:");
         report.toTable().lines().forEach(line -> out.println("  " + line));

@@ -8,25 +8,15 @@ import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code wif4j identity-token}. */
 @Command(name = "identity-token", description = "Fetch an identity token from the detected provider and print it "
         + "(a JWT). With --decode, print its header and claims instead; never the signature.")
-final class IdentityTokenCommand implements Callable<Integer> {
+final class IdentityTokenCommand extends Subcommand {
 
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
-    @ParentCommand
-    Wif4jCommand root;
-
-    @Spec
-    CommandSpec spec;
 
     @Option(names = "--decode", description = "Print the header and claims, with exp/iat/nbf as times.")
     boolean decode;
@@ -36,7 +26,7 @@ final class IdentityTokenCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         try (IdentityTokenSource source = root.builder().openIdentityTokenSource()) {
             IdentityToken token = source.fetch();
             if (!decode) {

@@ -25,20 +25,16 @@ import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code wif4j token-file}. */
 @Command(name = "token-file", description = "Keep a fresh identity token in a file, for any program that reads "
         + "ANTHROPIC_IDENTITY_TOKEN_FILE (other SDKs, Claude Code). The file is replaced atomically, mode 0600, at "
         + "each token's half-life; SIGTERM stops it cleanly.")
-final class TokenFileCommand implements Callable<Integer> {
+final class TokenFileCommand extends Subcommand {
 
     private static final Duration MIN_PAUSE = Duration.ofSeconds(1);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
@@ -48,12 +44,6 @@ final class TokenFileCommand implements Callable<Integer> {
     private static final List<String> SPECIAL = List.of("/dev", "/proc", "/sys");
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    @ParentCommand
-    Wif4jCommand root;
-
-    @Spec
-    CommandSpec spec;
-
     @Option(names = "--out", required = true, paramLabel = "PATH", description = "The token file.")
     Path out;
 
@@ -62,7 +52,7 @@ final class TokenFileCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter log = spec.commandLine().getErr();
+        PrintWriter log = err();
         Clock clock = root.context() != null ? root.context().clock() : Clock.systemUTC();
         // Every check on the target comes before a token is fetched (and its jti spent).
         Path target = checkTarget(out);

@@ -36,6 +36,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Date;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -69,7 +70,7 @@ import java.util.regex.Pattern;
  *
  * <p>Thread-safe. Discovery and JWKS fetches go to loopback addresses only.
  */
-public final class AnthropicEmulator implements AutoCloseable {
+public final class AnthropicEmulator extends LoopbackEmulator {
 
     /** The grant type of a federation exchange. */
     public static final String JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer";
@@ -88,7 +89,6 @@ public final class AnthropicEmulator implements AutoCloseable {
             JWSAlgorithm.ES384, JWSAlgorithm.ES512);
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final LoopbackServer server;
     private final Clock clock;
     private final String organizationId;
     private final Duration jwksCacheTtl;
@@ -99,8 +99,8 @@ public final class AnthropicEmulator implements AutoCloseable {
     private final Map<String, Set<String>> usedJwtIds = new ConcurrentHashMap<>();
     private final Map<String, Issued> issued = new ConcurrentHashMap<>();
     private final List<Decision> history = new CopyOnWriteArrayList<>();
-    private final RequestLog tokenLog = new RequestLog();
-    private final RequestLog messageLog = new RequestLog();
+    private final RequestLog tokenLog = log();
+    private final RequestLog messageLog = endpointLog();
     private final AtomicInteger requestCounter = new AtomicInteger();
     private final AtomicInteger tokensIssued = new AtomicInteger();
     private final AtomicInteger messagesRequests = new AtomicInteger();
@@ -132,13 +132,13 @@ public final class AnthropicEmulator implements AutoCloseable {
     }
 
     private AnthropicEmulator(Builder b) {
+        super("anthropic-emulator");
         this.clock = b.clock;
         this.organizationId = b.organizationId;
         this.jwksCacheTtl = b.jwksCacheTtl;
-        this.server = new LoopbackServer("anthropic-emulator", 0);
-        server.route("/v1/oauth/token", this::handleToken);
-        server.route("/v1/messages", this::handleMessages);
-        server.start();
+        route("/v1/oauth/token", this::handleToken);
+        route("/v1/messages", this::handleMessages);
+        serve();
     }
 
     /**
@@ -155,9 +155,18 @@ public final class AnthropicEmulator implements AutoCloseable {
         return new Builder();
     }
 
-    /** @return {@code http://127.0.0.1:<port>}, the base URL to give wif4j ({@code ANTHROPIC_BASE_URL}) */
-    public String baseUrl() {
-        return server.baseUrl();
+    /**
+     * The variables that point wif4j here: {@code ANTHROPIC_BASE_URL} and {@code ANTHROPIC_ORGANIZATION_ID}
+     * (a federation rule id comes from {@link #trust} or {@link #addRule}).
+     *
+     * @return the variables, in a new map
+     */
+    @Override
+    public Map<String, String> environment() {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("ANTHROPIC_BASE_URL", baseUrl());
+        env.put("ANTHROPIC_ORGANIZATION_ID", organizationId);
+        return env;
     }
 
     /** @return the organization id requests must carry */
@@ -216,15 +225,6 @@ public final class AnthropicEmulator implements AutoCloseable {
         String issuerId = addIssuer(FederationIssuer.of(issuer));
         return addRule(FederationRule.forIssuer(issuerId).subjectPrefix(subjectPrefix)
                 .audience(OidcIssuer.DEFAULT_AUDIENCE));
-    }
-
-    /**
-     * Queues a fault for the next token request; faults are used in order, one per request.
-     *
-     * @param fault the fault
-     */
-    public void enqueue(Fault fault) {
-        tokenLog.enqueue(fault);
     }
 
     /**
@@ -321,13 +321,8 @@ public final class AnthropicEmulator implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        server.close();
-    }
-
-    @Override
-    public String toString() {
-        return "AnthropicEmulator[" + baseUrl() + ", organization " + organizationId + "]";
+    String details() {
+        return "organization " + organizationId;
     }
 
     // ---- /v1/oauth/token ------------------------------------------------------------------------
@@ -677,21 +672,11 @@ public final class AnthropicEmulator implements AutoCloseable {
     }
 
     /** Configures an {@link AnthropicEmulator} before it starts. */
-    public static final class Builder {
-        private Clock clock = Clock.systemUTC();
+    public static final class Builder extends LoopbackEmulator.Builder<Builder, AnthropicEmulator> {
         private String organizationId = UUID.randomUUID().toString();
         private Duration jwksCacheTtl = Duration.ofMinutes(1);
 
         private Builder() {
-        }
-
-        /**
-         * @param clock the clock for JWT checks and token expiry, e.g. a {@link ManualClock}
-         * @return this builder
-         */
-        public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
-            return this;
         }
 
         /**
@@ -718,7 +703,7 @@ public final class AnthropicEmulator implements AutoCloseable {
             return this;
         }
 
-        /** @return the started emulator */
+        @Override
         public AnthropicEmulator start() {
             return new AnthropicEmulator(this);
         }

@@ -35,7 +35,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Wrong credentials get authentik's {@code 400 invalid_client}; other misbehaviour comes from
  * {@link #enqueue(Fault)}. Thread-safe.
  */
-public final class AuthentikEmulator implements AutoCloseable {
+public final class AuthentikEmulator extends LoopbackEmulator {
 
     /** The client assertion type of RFC 7523. */
     public static final String JWT_BEARER_ASSERTION = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
@@ -49,15 +49,20 @@ public final class AuthentikEmulator implements AutoCloseable {
     private final Clock clock;
     private final Map<String, String> secrets = new ConcurrentHashMap<>();
     private final Map<String, OidcIssuer> assertionIssuers = new ConcurrentHashMap<>();
-    private final RequestLog log = new RequestLog();
 
     private AuthentikEmulator(Builder b) {
+        this(b, OidcIssuer.builder().clock(b.clock).path("/application/o/" + b.slug + "/").start());
+    }
+
+    /** The token endpoint is served beside the issuer, on its host, as authentik does. */
+    private AuthentikEmulator(Builder b, OidcIssuer issuer) {
+        super(issuer);
+        this.issuer = issuer;
         this.slug = b.slug;
         this.providerName = b.providerName;
         this.validity = b.validity;
         this.clock = b.clock;
-        this.issuer = OidcIssuer.builder().clock(b.clock).path("/application/o/" + b.slug + "/").start();
-        issuer.route("/application/o/token/", this::handleToken);
+        route("/application/o/token/", this::handleToken);
     }
 
     /**
@@ -129,23 +134,10 @@ public final class AuthentikEmulator implements AutoCloseable {
         return slug;
     }
 
-    /**
-     * Queues a fault for the next token request.
-     *
-     * @param fault the fault
-     */
-    public void enqueue(Fault fault) {
-        log.enqueue(fault);
-    }
-
-    /** @return every token request, oldest first (bodies hold secrets: test data only) */
-    public List<RecordedRequest> requests() {
-        return log.requests();
-    }
-
+    /** @return {@code WIF4J_AUTHENTIK_TOKEN_URL}, the token endpoint (the client id and secret are the caller's) */
     @Override
-    public void close() {
-        issuer.close();
+    public Map<String, String> environment() {
+        return Map.of("WIF4J_AUTHENTIK_TOKEN_URL", tokenUrl());
     }
 
     @Override
@@ -154,8 +146,8 @@ public final class AuthentikEmulator implements AutoCloseable {
     }
 
     private void handleToken(HttpExchange exchange) throws IOException {
-        byte[] raw = log.receive(exchange);
-        if (log.playFault(exchange, null)) {
+        byte[] raw = log().receive(exchange);
+        if (log().playFault(exchange, null)) {
             return;
         }
         if (!"POST".equals(exchange.getRequestMethod())) {
@@ -222,11 +214,10 @@ public final class AuthentikEmulator implements AutoCloseable {
     }
 
     /** Configures an {@link AuthentikEmulator}. */
-    public static final class Builder {
+    public static final class Builder extends LoopbackEmulator.Builder<Builder, AuthentikEmulator> {
         private String slug = "claude";
         private String providerName = "anthropic-wif";
         private Duration validity = Duration.ofMinutes(10);
-        private Clock clock = Clock.systemUTC();
 
         private Builder() {
         }
@@ -263,16 +254,7 @@ public final class AuthentikEmulator implements AutoCloseable {
             return this;
         }
 
-        /**
-         * @param clock the clock for {@code iat} and {@code exp}
-         * @return this builder
-         */
-        public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock);
-            return this;
-        }
-
-        /** @return the started emulator */
+        @Override
         public AuthentikEmulator start() {
             return new AuthentikEmulator(this);
         }

@@ -54,7 +54,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  *
  * <p>Thread-safe.
  */
-public final class AwsStsEmulator implements AutoCloseable {
+public final class AwsStsEmulator extends LoopbackEmulator {
 
     /** The role the caller's credentials belong to unless the builder says otherwise. */
     public static final String DEFAULT_ROLE_ARN = "arn:aws:iam::123456789012:role/claude-workload";
@@ -65,7 +65,6 @@ public final class AwsStsEmulator implements AutoCloseable {
 
     private final OidcIssuer rs256;
     private final OidcIssuer es384;
-    private final LoopbackServer server;
     private final Clock clock;
     private final String roleArn;
     private final String region;
@@ -76,10 +75,10 @@ public final class AwsStsEmulator implements AutoCloseable {
     private final Instant sessionExpiry;
     private volatile boolean federationEnabled = true;
     private volatile boolean allowed = true;
-    private final RequestLog log = new RequestLog();
     private final List<Map<String, String>> tokenRequests = new CopyOnWriteArrayList<>();
 
     private AwsStsEmulator(Builder b) {
+        super("aws-sts-emulator");
         this.clock = b.clock;
         this.roleArn = b.roleArn;
         this.region = b.region;
@@ -88,11 +87,10 @@ public final class AwsStsEmulator implements AutoCloseable {
         this.secretAccessKey = b.secretAccessKey;
         this.sessionToken = b.sessionToken;
         this.sessionExpiry = b.sessionExpiresIn == null ? null : b.clock.instant().plus(b.sessionExpiresIn);
-        this.rs256 = OidcIssuer.builder().clock(b.clock).algorithm("RS256").start();
-        this.es384 = OidcIssuer.builder().clock(b.clock).algorithm("ES384").start();
-        this.server = new LoopbackServer("aws-sts-emulator", 0);
-        server.route("/", this::handle);
-        server.start();
+        this.rs256 = own(OidcIssuer.builder().clock(b.clock).algorithm("RS256").start());
+        this.es384 = own(OidcIssuer.builder().clock(b.clock).algorithm("ES384").start());
+        route("/", this::handle);
+        serve();
     }
 
     /**
@@ -111,7 +109,7 @@ public final class AwsStsEmulator implements AutoCloseable {
 
     /** @return the STS endpoint, {@code http://127.0.0.1:<port>}, for {@code AWS_ENDPOINT_URL_STS} */
     public String endpoint() {
-        return server.baseUrl();
+        return baseUrl();
     }
 
     /** @return the issuer of RS256 tokens (the default algorithm); register it with {@link AnthropicEmulator#addIssuer} */
@@ -175,6 +173,12 @@ public final class AwsStsEmulator implements AutoCloseable {
         return env;
     }
 
+    /** @return {@link #credentialsEnvironment()} */
+    @Override
+    public Map<String, String> environment() {
+        return credentialsEnvironment();
+    }
+
     /**
      * What a Lambda function's environment holds: {@link #credentialsEnvironment()} (Lambda sets the
      * execution role's keys and session token as variables) plus {@code AWS_EXECUTION_ENV},
@@ -213,15 +217,6 @@ public final class AwsStsEmulator implements AutoCloseable {
     }
 
     /**
-     * Queues a fault for the next request, e.g. {@link #throttling()}.
-     *
-     * @param fault the fault
-     */
-    public void enqueue(Fault fault) {
-        log.enqueue(fault);
-    }
-
-    /**
      * An STS error in the Query protocol's format.
      *
      * @param status the HTTP status
@@ -238,31 +233,19 @@ public final class AwsStsEmulator implements AutoCloseable {
         return error(400, "Throttling", "Rate exceeded");
     }
 
-    /** @return every request received, oldest first */
-    public List<RecordedRequest> requests() {
-        return log.requests();
-    }
-
     /** @return the decoded parameters of every well-signed {@code GetWebIdentityToken} request, oldest first */
     public List<Map<String, String>> tokenRequests() {
         return List.copyOf(tokenRequests);
     }
 
     @Override
-    public void close() {
-        server.close();
-        rs256.close();
-        es384.close();
-    }
-
-    @Override
-    public String toString() {
-        return "AwsStsEmulator[" + server.baseUrl() + ", " + roleArn + ", " + region + "]";
+    String details() {
+        return roleArn + ", " + region;
     }
 
     private void handle(HttpExchange exchange) throws IOException {
-        byte[] body = log.receive(exchange);
-        if (log.playFault(exchange, UUID.randomUUID().toString())) {
+        byte[] body = log().receive(exchange);
+        if (log().playFault(exchange, UUID.randomUUID().toString())) {
             return;
         }
         if (!"POST".equals(exchange.getRequestMethod())) {
@@ -427,8 +410,7 @@ public final class AwsStsEmulator implements AutoCloseable {
     }
 
     /** Configures an {@link AwsStsEmulator}. */
-    public static final class Builder {
-        private Clock clock = Clock.systemUTC();
+    public static final class Builder extends LoopbackEmulator.Builder<Builder, AwsStsEmulator> {
         private String roleArn = DEFAULT_ROLE_ARN;
         private String region = "us-east-1";
         private String orgId = "o-abc1234567";
@@ -504,16 +486,7 @@ public final class AwsStsEmulator implements AutoCloseable {
             return this;
         }
 
-        /**
-         * @param clock the clock for {@code iat}, {@code exp} and the session's end
-         * @return this builder
-         */
-        public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock);
-            return this;
-        }
-
-        /** @return the started emulator */
+        @Override
         public AwsStsEmulator start() {
             return new AwsStsEmulator(this);
         }

@@ -45,7 +45,7 @@ import java.util.UUID;
  * that is not assigned answers 400 {@code Identity not found}; a resource outside
  * {@link Builder#applications(String...)} answers 400 {@code AADSTS500011}. Thread-safe.
  */
-public final class AzureManagedIdentityEmulator implements AutoCloseable {
+public final class AzureManagedIdentityEmulator extends LoopbackEmulator {
 
     /** The IMDS token path. */
     public static final String IMDS_PATH = "/metadata/identity/oauth2/token";
@@ -60,27 +60,25 @@ public final class AzureManagedIdentityEmulator implements AutoCloseable {
 
     private final OidcIssuer issuer;
     private final Clock clock;
-    private final LoopbackServer server;
     private final String tenantId;
     private final Identity systemAssigned;
     private final List<Identity> userAssigned;
     private final Set<String> applications;
     private final int tokenVersion;
     private final String identityHeader = UUID.randomUUID().toString();
-    private final RequestLog log = new RequestLog();
 
     private AzureManagedIdentityEmulator(Builder b) {
+        super("azure-mi-emulator");
         this.clock = b.clock;
-        this.issuer = OidcIssuer.builder().clock(b.clock).start();
+        this.issuer = own(OidcIssuer.builder().clock(b.clock).start());
         this.tenantId = b.tenantId;
         this.systemAssigned = b.systemAssigned;
         this.userAssigned = List.copyOf(b.userAssigned);
         this.applications = Set.copyOf(b.applications);
         this.tokenVersion = b.tokenVersion;
-        this.server = new LoopbackServer("azure-mi-emulator", 0);
-        server.route(IMDS_PATH, exchange -> token(exchange, true));
-        server.route(APP_SERVICE_PATH, exchange -> token(exchange, false));
-        server.start();
+        route(IMDS_PATH, exchange -> token(exchange, true));
+        route(APP_SERVICE_PATH, exchange -> token(exchange, false));
+        serve();
     }
 
     /**
@@ -123,54 +121,35 @@ public final class AzureManagedIdentityEmulator implements AutoCloseable {
         return systemAssigned == null ? null : systemAssigned.clientId();
     }
 
-    /** @return {@code http://127.0.0.1:<port>}, the value for {@code AZURE_POD_IDENTITY_AUTHORITY_HOST} */
-    public String baseUrl() {
-        return server.baseUrl();
-    }
-
     /** @return the secret App Service puts in {@code IDENTITY_HEADER} */
     public String identityHeader() {
         return identityHeader;
     }
 
+    /** @return {@link #imdsEnvironment()}: a VM's managed identity, which needs no other variable */
+    @Override
+    public Map<String, String> environment() {
+        return imdsEnvironment();
+    }
+
     /** @return the variable that points Azure Identity's IMDS requests here */
     public Map<String, String> imdsEnvironment() {
-        return Map.of("AZURE_POD_IDENTITY_AUTHORITY_HOST", server.baseUrl());
+        return Map.of("AZURE_POD_IDENTITY_AUTHORITY_HOST", baseUrl());
     }
 
     /** @return the variables App Service sets: {@code IDENTITY_ENDPOINT} and {@code IDENTITY_HEADER} */
     public Map<String, String> appServiceEnvironment() {
-        return Map.of("IDENTITY_ENDPOINT", server.baseUrl() + APP_SERVICE_PATH, "IDENTITY_HEADER", identityHeader);
-    }
-
-    /**
-     * Queues a fault for the next token request (IMDS or App Service).
-     *
-     * @param fault the fault
-     */
-    public void enqueue(Fault fault) {
-        log.enqueue(fault);
-    }
-
-    /** @return every request received, oldest first */
-    public List<RecordedRequest> requests() {
-        return log.requests();
+        return Map.of("IDENTITY_ENDPOINT", baseUrl() + APP_SERVICE_PATH, "IDENTITY_HEADER", identityHeader);
     }
 
     @Override
-    public void close() {
-        server.close();
-        issuer.close();
-    }
-
-    @Override
-    public String toString() {
-        return "AzureManagedIdentityEmulator[" + server.baseUrl() + ", tenant " + tenantId + "]";
+    String details() {
+        return "tenant " + tenantId;
     }
 
     private void token(HttpExchange exchange, boolean imds) throws IOException {
-        log.receive(exchange);
-        if (log.playFault(exchange, null)) {
+        log().receive(exchange);
+        if (log().playFault(exchange, null)) {
             return;
         }
         Map<String, String> query = EntraTokens.form(exchange.getRequestURI().getRawQuery());
@@ -254,8 +233,7 @@ public final class AzureManagedIdentityEmulator implements AutoCloseable {
     }
 
     /** Configures an {@link AzureManagedIdentityEmulator}. */
-    public static final class Builder {
-        private Clock clock = Clock.systemUTC();
+    public static final class Builder extends LoopbackEmulator.Builder<Builder, AzureManagedIdentityEmulator> {
         private String tenantId = "72f988bf-86f1-41af-91ab-2d7cd011db47";
         private Identity systemAssigned = new Identity("5a1c2b3d-0000-4000-8000-00000000c11d",
                 "9f8e7d6c-1a2b-4c4d-8e6f-000000000001", "");
@@ -334,16 +312,7 @@ public final class AzureManagedIdentityEmulator implements AutoCloseable {
             return this;
         }
 
-        /**
-         * @param clock the clock for {@code iat} and {@code exp}
-         * @return this builder
-         */
-        public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock);
-            return this;
-        }
-
-        /** @return the started emulator */
+        @Override
         public AzureManagedIdentityEmulator start() {
             return new AzureManagedIdentityEmulator(this);
         }

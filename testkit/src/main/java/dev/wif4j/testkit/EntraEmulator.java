@@ -22,6 +22,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +56,7 @@ import javax.net.ssl.SSLContext;
  * self-signed for {@code localhost}; trust it with {@link #clientSslContext()} (e.g.
  * {@code SSLContext.setDefault(entra.clientSslContext())} in a test). Every request is recorded. Thread-safe.
  */
-public final class EntraEmulator implements AutoCloseable {
+public final class EntraEmulator extends LoopbackEmulator {
 
     /** The audience Entra requires of a federated client assertion. */
     public static final String TOKEN_EXCHANGE_AUDIENCE = "api://AzureADTokenExchange";
@@ -69,25 +70,28 @@ public final class EntraEmulator implements AutoCloseable {
     }
 
     private final SelfSignedTls tls;
-    private final LoopbackServer server;
     private final OidcIssuer issuer;
     private final Clock clock;
     private final String tenantId;
     private final List<FederatedCredential> credentials;
     private final Set<String> applications;
     private final List<OidcIssuer> trusted = new CopyOnWriteArrayList<>();
-    private final RequestLog log = new RequestLog();
 
     private EntraEmulator(Builder b) {
+        // The certificate first: without BouncyCastle this fails before anything is started.
+        this(b, SelfSignedTls.generate());
+    }
+
+    private EntraEmulator(Builder b, SelfSignedTls tls) {
+        super("entra-emulator", b.port, tls.serverContext());
+        this.tls = tls;
         this.clock = b.clock;
         this.tenantId = b.tenantId;
         this.credentials = List.copyOf(b.credentials);
         this.applications = Set.copyOf(b.applications);
-        this.issuer = OidcIssuer.builder().clock(b.clock).start();
-        this.tls = SelfSignedTls.generate();
-        this.server = new LoopbackServer("entra-emulator", b.port, tls.serverContext());
-        server.route("/", this::handle);
-        server.start();
+        this.issuer = own(OidcIssuer.builder().clock(b.clock).start());
+        route("/", this::handle);
+        serve();
     }
 
     /**
@@ -133,12 +137,26 @@ public final class EntraEmulator implements AutoCloseable {
 
     /** @return the port served */
     public int port() {
-        return server.port();
+        return boundPort();
     }
 
     /** @return the authority host: {@code https://localhost} on port 443, else {@code https://localhost:<port>} */
     public String authorityHost() {
-        return server.port() == 443 ? "https://localhost" : "https://localhost:" + server.port();
+        return boundPort() == 443 ? "https://localhost" : "https://localhost:" + boundPort();
+    }
+
+    /**
+     * The variables of an AKS pod with Entra Workload ID that point Azure Identity here: {@code AZURE_AUTHORITY_HOST}
+     * and {@code AZURE_TENANT_ID} (the client id and the token file are the pod's own).
+     *
+     * @return the variables, in a new map
+     */
+    @Override
+    public Map<String, String> environment() {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("AZURE_AUTHORITY_HOST", authorityHost());
+        env.put("AZURE_TENANT_ID", tenantId);
+        return env;
     }
 
     /** @return a client TLS context that trusts this emulator's certificate (and nothing else) */
@@ -146,33 +164,13 @@ public final class EntraEmulator implements AutoCloseable {
         return tls.clientContext();
     }
 
-    /**
-     * Queues a fault for the next token request.
-     *
-     * @param fault the fault
-     */
-    public void enqueue(Fault fault) {
-        log.enqueue(fault);
-    }
-
-    /** @return every request received, oldest first */
-    public List<RecordedRequest> requests() {
-        return log.requests();
-    }
-
     @Override
-    public void close() {
-        server.close();
-        issuer.close();
-    }
-
-    @Override
-    public String toString() {
-        return "EntraEmulator[" + server.baseUrl() + ", tenant " + tenantId + "]";
+    String details() {
+        return "tenant " + tenantId;
     }
 
     private void handle(HttpExchange exchange) throws IOException {
-        byte[] body = log.receive(exchange);
+        byte[] body = log().receive(exchange);
         String path = exchange.getRequestURI().getPath();
         String[] parts = path.split("/");
         // parts[0] is empty: /{tenant}/...
@@ -197,7 +195,7 @@ public final class EntraEmulator implements AutoCloseable {
     }
 
     private void token(HttpExchange exchange, String body) throws IOException {
-        if (log.playFault(exchange, null)) {
+        if (log().playFault(exchange, null)) {
             return;
         }
         if (!"POST".equals(exchange.getRequestMethod())) {
@@ -340,8 +338,7 @@ public final class EntraEmulator implements AutoCloseable {
     }
 
     /** Configures an {@link EntraEmulator}. */
-    public static final class Builder {
-        private Clock clock = Clock.systemUTC();
+    public static final class Builder extends LoopbackEmulator.Builder<Builder, EntraEmulator> {
         private String tenantId = "72f988bf-86f1-41af-91ab-2d7cd011db47";
         private int port = 443;
         private final List<FederatedCredential> credentials = new ArrayList<>();
@@ -396,16 +393,7 @@ public final class EntraEmulator implements AutoCloseable {
             return this;
         }
 
-        /**
-         * @param clock the clock for {@code iat}, {@code exp} and the assertion's expiry check
-         * @return this builder
-         */
-        public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock);
-            return this;
-        }
-
-        /** @return the started emulator */
+        @Override
         public EntraEmulator start() {
             return new EntraEmulator(this);
         }

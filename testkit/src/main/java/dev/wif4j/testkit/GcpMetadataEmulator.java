@@ -52,7 +52,7 @@ import java.util.UUID;
  * {@code Fault.disconnect()}). Register the issuer at Anthropic with
  * {@code FederationIssuer.explicitUrl(GcpMetadataEmulator.GOOGLE_ISSUER, gcp.issuer().jwksUri())}. Thread-safe.
  */
-public final class GcpMetadataEmulator implements AutoCloseable {
+public final class GcpMetadataEmulator extends LoopbackEmulator {
 
     /** The {@code iss} of every Google identity token. */
     public static final String GOOGLE_ISSUER = "https://accounts.google.com";
@@ -64,7 +64,6 @@ public final class GcpMetadataEmulator implements AutoCloseable {
     private static final String ACCOUNT = ROOT + "instance/service-accounts/default/";
 
     private final OidcIssuer issuer;
-    private final LoopbackServer server;
     private final String projectId;
     private final String projectNumber;
     private final String zone;
@@ -73,11 +72,11 @@ public final class GcpMetadataEmulator implements AutoCloseable {
     private final String email;
     private final String uniqueId;
     private volatile RSAKey serviceAccountKey;
-    private final RequestLog log = new RequestLog();
     private volatile boolean withoutFlavor;
 
     private GcpMetadataEmulator(Builder b) {
-        this.issuer = OidcIssuer.builder().clock(b.clock).start();
+        super("gcp-metadata-emulator");
+        this.issuer = own(OidcIssuer.builder().clock(b.clock).start());
         this.projectId = b.projectId;
         this.projectNumber = b.projectNumber;
         this.zone = b.zone;
@@ -85,10 +84,9 @@ public final class GcpMetadataEmulator implements AutoCloseable {
         this.instanceId = b.instanceId;
         this.email = b.email != null ? b.email : "app@" + b.projectId + ".iam.gserviceaccount.com";
         this.uniqueId = b.uniqueId;
-        this.server = new LoopbackServer("gcp-metadata-emulator", 0);
-        server.route("/computeMetadata", this::metadata);
-        server.route("/token", this::token);
-        server.start();
+        route("/computeMetadata", this::metadata);
+        route("/token", this::token);
+        serve();
     }
 
     /**
@@ -113,15 +111,11 @@ public final class GcpMetadataEmulator implements AutoCloseable {
 
     /** @return {@code 127.0.0.1:<port>}, the value for {@code GCE_METADATA_HOST} */
     public String host() {
-        return "127.0.0.1:" + server.port();
-    }
-
-    /** @return {@code http://127.0.0.1:<port>} */
-    public String baseUrl() {
-        return server.baseUrl();
+        return "127.0.0.1:" + boundPort();
     }
 
     /** @return the variables of a workload that uses this metadata server: {@code GCE_METADATA_HOST} */
+    @Override
     public Map<String, String> environment() {
         return Map.of("GCE_METADATA_HOST", host());
     }
@@ -156,7 +150,7 @@ public final class GcpMetadataEmulator implements AutoCloseable {
         key.put("client_email", email);
         key.put("client_id", uniqueId);
         key.put("auth_uri", "https://accounts.google.com/o/oauth2/auth");
-        key.put("token_uri", server.baseUrl() + "/token");
+        key.put("token_uri", baseUrl() + "/token");
         key.put("universe_domain", "googleapis.com");
         return key.toPrettyString();
     }
@@ -167,8 +161,9 @@ public final class GcpMetadataEmulator implements AutoCloseable {
      *
      * @param fault the fault
      */
+    @Override
     public void enqueue(Fault fault) {
-        log.enqueue(fault);
+        super.enqueue(fault);
     }
 
     /**
@@ -181,20 +176,9 @@ public final class GcpMetadataEmulator implements AutoCloseable {
         this.withoutFlavor = on;
     }
 
-    /** @return every request received, oldest first */
-    public List<RecordedRequest> requests() {
-        return log.requests();
-    }
-
     @Override
-    public void close() {
-        server.close();
-        issuer.close();
-    }
-
-    @Override
-    public String toString() {
-        return "GcpMetadataEmulator[" + server.baseUrl() + ", " + email + "]";
+    String details() {
+        return email;
     }
 
     /** The key is made on first use: RSA key generation is slow, and most tests never need one. */
@@ -232,7 +216,7 @@ public final class GcpMetadataEmulator implements AutoCloseable {
     }
 
     private boolean playFault(HttpExchange exchange) throws IOException {
-        Fault fault = log.nextFault();
+        Fault fault = log().nextFault();
         if (fault == null) {
             return false;
         }
@@ -243,7 +227,7 @@ public final class GcpMetadataEmulator implements AutoCloseable {
     }
 
     private void metadata(HttpExchange exchange) throws IOException {
-        log.receive(exchange);
+        log().receive(exchange);
         if (playFault(exchange)) {
             return;
         }
@@ -319,7 +303,7 @@ public final class GcpMetadataEmulator implements AutoCloseable {
     }
 
     private void token(HttpExchange exchange) throws IOException {
-        byte[] body = log.receive(exchange);
+        byte[] body = log().receive(exchange);
         if (playFault(exchange)) {
             return;
         }
@@ -374,8 +358,7 @@ public final class GcpMetadataEmulator implements AutoCloseable {
     }
 
     /** Configures a {@link GcpMetadataEmulator}. */
-    public static final class Builder {
-        private Clock clock = Clock.systemUTC();
+    public static final class Builder extends LoopbackEmulator.Builder<Builder, GcpMetadataEmulator> {
         private String projectId = "acme-prod";
         private String projectNumber = "123456789012";
         private String zone = "europe-west1-b";
@@ -428,16 +411,7 @@ public final class GcpMetadataEmulator implements AutoCloseable {
             return this;
         }
 
-        /**
-         * @param clock the clock for {@code iat} and {@code exp}
-         * @return this builder
-         */
-        public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock);
-            return this;
-        }
-
-        /** @return the started emulator */
+        @Override
         public GcpMetadataEmulator start() {
             return new GcpMetadataEmulator(this);
         }

@@ -30,32 +30,30 @@ import java.util.UUID;
  *
  * <p>Thread-safe.
  */
-public final class GitHubActionsEmulator implements AutoCloseable {
+public final class GitHubActionsEmulator extends LoopbackEmulator {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String PATH = "/00000000-0000-0000-0000-000000000000/_apis/distributedtask/hubs/Actions/plans/"
             + "7b1f1d4e/jobs/2c2a9f0d/idtoken";
 
     private final OidcIssuer issuer;
-    private final LoopbackServer server;
     private final String requestToken = "ghs_emu" + UUID.randomUUID().toString().replace("-", "");
     private final String repository;
     private final String ref;
     private final String eventName;
     private final String environment;
     private final String workflowFile;
-    private final RequestLog log = new RequestLog();
 
     private GitHubActionsEmulator(Builder b) {
-        this.issuer = OidcIssuer.builder().clock(b.clock).start();
+        super("github-actions-emulator");
+        this.issuer = own(OidcIssuer.builder().clock(b.clock).start());
         this.repository = b.repository;
         this.ref = b.ref;
         this.eventName = b.eventName;
         this.environment = b.environment;
         this.workflowFile = b.workflowFile;
-        this.server = new LoopbackServer("github-actions-emulator", 0);
-        server.route(PATH, this::handle);
-        server.start();
+        route(PATH, this::handle);
+        serve();
     }
 
     /**
@@ -84,7 +82,7 @@ public final class GitHubActionsEmulator implements AutoCloseable {
 
     /** @return the same endpoint with no query string, as some GitHub Enterprise Server versions hand out */
     public String requestUrlWithoutQuery() {
-        return server.baseUrl() + PATH;
+        return baseUrl() + PATH;
     }
 
     /** @return {@code ACTIONS_ID_TOKEN_REQUEST_TOKEN}, the bearer the service requires */
@@ -115,6 +113,12 @@ public final class GitHubActionsEmulator implements AutoCloseable {
         return env;
     }
 
+    /** @return {@link #jobEnvironment()} */
+    @Override
+    public Map<String, String> environment() {
+        return jobEnvironment();
+    }
+
     /** @return the variables of a job without {@code id-token: write}: no request URL or token */
     public Map<String, String> jobEnvironmentWithoutIdToken() {
         Map<String, String> env = new LinkedHashMap<>();
@@ -129,30 +133,9 @@ public final class GitHubActionsEmulator implements AutoCloseable {
         return env;
     }
 
-    /**
-     * Queues a fault for the next token request, e.g. {@code Fault.status(503, "")}, or
-     * {@code Fault.status(200, "{}")} for an answer without {@code value}.
-     *
-     * @param fault the fault
-     */
-    public void enqueue(Fault fault) {
-        log.enqueue(fault);
-    }
-
-    /** @return every request received, oldest first */
-    public List<RecordedRequest> requests() {
-        return log.requests();
-    }
-
     @Override
-    public void close() {
-        server.close();
-        issuer.close();
-    }
-
-    @Override
-    public String toString() {
-        return "GitHubActionsEmulator[" + server.baseUrl() + ", " + repository + "]";
+    String details() {
+        return repository;
     }
 
     private String owner() {
@@ -164,8 +147,8 @@ public final class GitHubActionsEmulator implements AutoCloseable {
     }
 
     private void handle(HttpExchange exchange) throws IOException {
-        log.receive(exchange);
-        if (log.playFault(exchange, null)) {
+        log().receive(exchange);
+        if (log().playFault(exchange, null)) {
             return;
         }
         if (!"GET".equals(exchange.getRequestMethod())) {
@@ -208,8 +191,7 @@ public final class GitHubActionsEmulator implements AutoCloseable {
     }
 
     /** Configures a {@link GitHubActionsEmulator}. */
-    public static final class Builder {
-        private Clock clock = Clock.systemUTC();
+    public static final class Builder extends LoopbackEmulator.Builder<Builder, GitHubActionsEmulator> {
         private String repository = "octo-org/octo-repo";
         private String ref = "refs/heads/main";
         private String eventName = "push";
@@ -269,16 +251,7 @@ public final class GitHubActionsEmulator implements AutoCloseable {
             return this;
         }
 
-        /**
-         * @param clock the clock for {@code iat} and {@code exp}
-         * @return this builder
-         */
-        public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock);
-            return this;
-        }
-
-        /** @return the started emulator */
+        @Override
         public GitHubActionsEmulator start() {
             return new GitHubActionsEmulator(this);
         }

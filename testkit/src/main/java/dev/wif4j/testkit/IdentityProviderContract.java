@@ -37,6 +37,9 @@ import org.junit.jupiter.api.Test;
  *
  * <p>Contexts are closed after each test.
  */
+// JUnit is a static (optional) requirement of the testkit, not a transitive one: a subclass is a JUnit test and
+// brings JUnit itself, so its annotations showing in this class's signature need no re-export.
+@SuppressWarnings("exports")
 public abstract class IdentityProviderContract {
 
     private static final Pattern ID = ProviderIds.PATTERN;

@@ -21,7 +21,9 @@ import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
+import com.sun.net.httpserver.HttpExchange;
 import dev.wif4j.testkit.internal.LoopbackServer;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -52,14 +54,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * is at {@code <issuer>/.well-known/openid-configuration} and the keys at {@code <issuer>/jwks}.
  * Thread-safe.
  */
-public final class OidcIssuer implements AutoCloseable {
+public final class OidcIssuer extends LoopbackEmulator {
 
     /** The audience minted tokens carry unless told otherwise: Anthropic's API. */
     public static final String DEFAULT_AUDIENCE = "https://api.anthropic.com";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final LoopbackServer server;
     private final String issuerUrl;
     private final JWSAlgorithm algorithm;
     private final Clock clock;
@@ -70,22 +71,30 @@ public final class OidcIssuer implements AutoCloseable {
     private volatile JWK current;
 
     private OidcIssuer(Builder b) {
+        super("oidc-issuer");
         this.algorithm = b.algorithm;
         this.clock = b.clock;
         this.current = generate();
         published.add(current);
-        this.server = new LoopbackServer("oidc-issuer", 0);
-        this.issuerUrl = server.baseUrl() + b.path;
+        this.issuerUrl = baseUrl() + b.path;
         String prefix = b.path.endsWith("/") ? b.path.substring(0, b.path.length() - 1) : b.path;
-        server.route(prefix + "/.well-known/openid-configuration", exchange -> {
+        route(prefix + "/.well-known/openid-configuration", exchange -> {
             discoveryRequests.incrementAndGet();
-            LoopbackServer.send(exchange, 200, "application/json", discoveryDocument(), Map.of());
+            answer(exchange, discoveryDocument());
         });
-        server.route(prefix + "/jwks", exchange -> {
+        route(prefix + "/jwks", exchange -> {
             jwksRequests.incrementAndGet();
-            LoopbackServer.send(exchange, 200, "application/json", jwksJson(), Map.of());
+            answer(exchange, jwksJson());
         });
-        server.start();
+        serve();
+    }
+
+    /** Records the request, plays a queued fault (an unreachable JWKS, a slow discovery), else answers. */
+    private void answer(HttpExchange exchange, String json) throws IOException {
+        log().receive(exchange);
+        if (!log().playFault(exchange, null)) {
+            LoopbackServer.send(exchange, 200, "application/json", json, Map.of());
+        }
     }
 
     /**
@@ -100,6 +109,17 @@ public final class OidcIssuer implements AutoCloseable {
     /** @return a builder for an issuer with another algorithm, clock or path */
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * Nothing points a workload at an issuer by a variable: it is registered at Anthropic (or trusted by another
+     * emulator) instead.
+     *
+     * @return an empty map
+     */
+    @Override
+    public Map<String, String> environment() {
+        return Map.of();
     }
 
     /** @return the issuer URL, the {@code iss} of every minted token, e.g. {@code http://127.0.0.1:41234} */
@@ -158,20 +178,9 @@ public final class OidcIssuer implements AutoCloseable {
         published.removeIf(k -> k.getKeyID().equals(keyId));
     }
 
-    /**
-     * Serves another path from the issuer's own host, for emulators whose token endpoint lives beside the
-     * issuer (authentik's {@code /application/o/token/}).
-     *
-     * @param path the path prefix
-     * @param handler the handler
-     */
-    void route(String path, com.sun.net.httpserver.HttpHandler handler) {
-        server.route(path, handler);
-    }
-
     /** @return {@code http://127.0.0.1:<port>}, the issuer's host without its path */
     String hostUrl() {
-        return server.baseUrl();
+        return baseUrl();
     }
 
     /** @return how many times the discovery document was fetched */
@@ -187,11 +196,6 @@ public final class OidcIssuer implements AutoCloseable {
     /** @return a builder for one token, with the defaults described on {@link TokenBuilder} */
     public TokenBuilder mint() {
         return new TokenBuilder();
-    }
-
-    @Override
-    public void close() {
-        server.close();
     }
 
     @Override
@@ -227,9 +231,8 @@ public final class OidcIssuer implements AutoCloseable {
     }
 
     /** Configures an {@link OidcIssuer} before it starts. */
-    public static final class Builder {
+    public static final class Builder extends LoopbackEmulator.Builder<Builder, OidcIssuer> {
         private JWSAlgorithm algorithm = JWSAlgorithm.RS256;
-        private Clock clock = Clock.systemUTC();
         private String path = "";
 
         private Builder() {
@@ -252,17 +255,6 @@ public final class OidcIssuer implements AutoCloseable {
         }
 
         /**
-         * Sets the clock that stamps {@code iat}, {@code nbf} and {@code exp}.
-         *
-         * @param clock the clock
-         * @return this builder
-         */
-        public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
-            return this;
-        }
-
-        /**
          * Puts the issuer below a path, e.g. {@code /id/ABC} or {@code /application/o/claude/} (a trailing
          * slash becomes part of the issuer URL, as with authentik).
          *
@@ -277,7 +269,7 @@ public final class OidcIssuer implements AutoCloseable {
             return this;
         }
 
-        /** @return the started issuer */
+        @Override
         public OidcIssuer start() {
             return new OidcIssuer(this);
         }

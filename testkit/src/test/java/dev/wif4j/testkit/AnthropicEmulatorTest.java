@@ -26,6 +26,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Drives {@link AnthropicEmulator} over plain HTTP, as PROTOCOL.md §1-3 and §6.3/§6.4 describe the service. */
 class AnthropicEmulatorTest {
@@ -162,34 +164,12 @@ class AnthropicEmulatorTest {
         assertBadRequest(exchange(body), "assertion: Field required");
     }
 
-    @Test
-    void wrongGrantTypeIsABadRequest() throws Exception {
-        ObjectNode body = request(token().sign()).put("grant_type", "client_credentials");
-        assertBadRequest(exchange(body), "grant_type");
-    }
-
-    @Test
-    void malformedRuleIdIsABadRequest() throws Exception {
-        ObjectNode body = request(token().sign()).put("federation_rule_id", "rule-123");
-        assertBadRequest(exchange(body), "federation_rule_id");
-    }
-
-    @Test
-    void organizationThatIsNotAUuidIsABadRequest() throws Exception {
-        ObjectNode body = request(token().sign()).put("organization_id", "org_123");
-        assertBadRequest(exchange(body), "organization_id");
-    }
-
-    @Test
-    void badWorkspaceIdIsABadRequest() throws Exception {
-        ObjectNode body = request(token().sign()).put("workspace_id", "ws_123");
-        assertBadRequest(exchange(body), "workspace_id");
-    }
-
-    @Test
-    void badServiceAccountIdIsABadRequest() throws Exception {
-        ObjectNode body = request(token().sign()).put("service_account_id", "sa_123");
-        assertBadRequest(exchange(body), "service_account_id");
+    @ParameterizedTest(name = "{0} = {1}")
+    @CsvSource({"grant_type, client_credentials", "federation_rule_id, rule-123", "organization_id, org_123",
+            "workspace_id, ws_123", "service_account_id, sa_123"})
+    void aMalformedFieldIsABadRequestNamingIt(String field, String value) throws Exception {
+        ObjectNode body = request(token().sign()).put(field, value);
+        assertBadRequest(exchange(body), field);
     }
 
     @Test

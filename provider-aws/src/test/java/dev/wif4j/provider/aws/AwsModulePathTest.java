@@ -34,7 +34,7 @@ class AwsModulePathTest {
             String name = entry.replace('\\', '/');
             if (name.endsWith("/test-classes")) {
                 classPath.add(entry); // modulepath.Main, in the unnamed module
-            } else if (!name.matches(".*(testkit|junit|opentest4j|apiguardian|nimbus|jcip|surefire).*")) {
+            } else if (!name.matches(".*(/testkit/|/wif4j-testkit|junit|opentest4j|apiguardian|nimbus|jcip|surefire).*")) {
                 modulePath.add(entry); // provider-aws's classes, core, Jackson, the AWS SDK and its few dependencies
             }
         }

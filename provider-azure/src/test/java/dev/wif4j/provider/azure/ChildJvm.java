@@ -87,7 +87,7 @@ final class ChildJvm {
             String name = entry.replace('\\', '/');
             if (path == Where.CLASS_PATH || name.endsWith("/test-classes")) {
                 classPath.add(entry);
-            } else if (!name.matches(".*(testkit|junit|opentest4j|apiguardian|nimbus|jcip|surefire|bcprov|bcpkix"
+            } else if (!name.matches(".*(/testkit/|/wif4j-testkit|junit|opentest4j|apiguardian|nimbus|jcip|surefire|bcprov|bcpkix"
                     + "|bcutil).*")) {
                 modulePath.add(entry); // provider-azure's classes, core, Azure Identity, MSAL and their dependencies
             }

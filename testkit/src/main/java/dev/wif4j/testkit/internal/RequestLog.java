@@ -18,6 +18,21 @@ public final class RequestLog {
 
     private final Queue<Fault> faults = new ConcurrentLinkedQueue<>();
     private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
+    private final List<RecordedRequest> everyRequest;
+
+    /** A log of its own. */
+    public RequestLog() {
+        this(new CopyOnWriteArrayList<>());
+    }
+
+    /**
+     * A log for one endpoint of an emulator with several: each request also goes to the emulator's list.
+     *
+     * @param everyRequest the emulator's list of every request, thread-safe
+     */
+    public RequestLog(List<RecordedRequest> everyRequest) {
+        this.everyRequest = Objects.requireNonNull(everyRequest, "everyRequest");
+    }
 
     /**
      * Queues a fault for the next request; faults are used in order, one per request.
@@ -47,7 +62,9 @@ public final class RequestLog {
      */
     public byte[] receive(HttpExchange exchange) throws IOException {
         byte[] body = Exchanges.readBody(exchange);
-        requests.add(Exchanges.record(exchange, body));
+        RecordedRequest request = Exchanges.record(exchange, body);
+        requests.add(request);
+        everyRequest.add(request);
         return body;
     }
 
