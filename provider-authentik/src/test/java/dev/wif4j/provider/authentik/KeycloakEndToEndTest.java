@@ -116,6 +116,16 @@ class KeycloakEndToEndTest {
         }
     }
 
+    @Test
+    @DisplayName("Keycloak listens on loopback only, its HTTP port among its sockets")
+    void listensOnLoopbackOnly() throws Exception {
+        List<String> sockets = keycloak.listeningSockets();
+        assertTrue(sockets.stream().anyMatch(s -> s.endsWith(String.format(":%04X", keycloak.port()))),
+                "the HTTP port " + keycloak.port() + " is among " + sockets + " (Linux /proc)");
+        assertEquals(List.of(), sockets.stream().filter(s -> !KeycloakServer.isLoopback(s)).toList(),
+                "every listening socket is on loopback");
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource({"client_secret_post", "client_secret_basic"})
     @DisplayName("a wrong secret: Keycloak's 401 named with the OIDC server's advice, not retried, the secret unseen")

@@ -16,9 +16,11 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -163,6 +165,66 @@ final class KeycloakServer implements AutoCloseable {
     /** @return how long start-up took, from launch to the first discovery answer */
     Duration startedIn() {
         return startedIn;
+    }
+
+    /**
+     * The TCP sockets Keycloak's processes listen on, from Linux's {@code /proc/net/tcp} and {@code tcp6} (the
+     * sockets whose inodes the processes hold open), as {@code address:port} with the address in the kernel's hex.
+     *
+     * @return e.g. {@code 0100007F:8CE7} for 127.0.0.1:36071; empty where there is no {@code /proc}
+     */
+    List<String> listeningSockets() throws IOException {
+        Set<String> inodes = new HashSet<>();
+        List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
+        tree.add(process.toHandle());
+        for (ProcessHandle p : tree) {
+            Path fds = Path.of("/proc", Long.toString(p.pid()), "fd");
+            if (!Files.isDirectory(fds)) {
+                continue;
+            }
+            try (Stream<Path> list = Files.list(fds)) {
+                for (Path fd : list.toList()) {
+                    try {
+                        String target = Files.readSymbolicLink(fd).toString();
+                        if (target.startsWith("socket:[")) {
+                            inodes.add(target.substring(8, target.length() - 1));
+                        }
+                    } catch (IOException closedMeanwhile) {
+                        // gone
+                    }
+                }
+            }
+        }
+        List<String> listening = new ArrayList<>();
+        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            Path file = Path.of(table);
+            if (!Files.isReadable(file)) {
+                continue;
+            }
+            List<String> lines = Files.readAllLines(file);
+            for (String line : lines.subList(1, lines.size())) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length > 9 && f[3].equals("0A") && inodes.contains(f[9])) { // 0A: LISTEN
+                    listening.add(f[1]);
+                }
+            }
+        }
+        return listening;
+    }
+
+    /** @return whether a {@link #listeningSockets()} entry is on loopback: 127/8, ::1 or ::ffff:127/104 */
+    static boolean isLoopback(String socket) {
+        String address = socket.substring(0, socket.indexOf(':'));
+        if (address.length() == 8) {
+            return address.endsWith("7F"); // little-endian: the first octet is last
+        }
+        return address.equals("00000000000000000000000001000000")
+                || address.startsWith("0000000000000000FFFF0000") && address.endsWith("7F");
+    }
+
+    /** @return the HTTP port */
+    int port() {
+        return port;
     }
 
     /** Stops Keycloak: kc.sh and the JVM it runs in the background, then whatever is left, forcibly. */
