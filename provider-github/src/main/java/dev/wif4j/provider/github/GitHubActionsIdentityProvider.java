@@ -111,7 +111,8 @@ public final class GitHubActionsIdentityProvider implements IdentityProvider {
         for (int i = 0; i < token.length(); i++) {
             char c = token.charAt(i);
             if (c < 0x21 || c > 0x7e) {
-                String what = c == ' ' ? "a space" : c < 0x20 || c == 0x7f ? "a control character" : "a non-ASCII character";
+                String what = c == ' ' ? "a space"
+                        : c < 0x20 || c == 0x7f ? "a control character" : "a non-ASCII character";
                 throw new SettingException(TOKEN_VARIABLE + " holds " + what + " at position " + (i + 1) + " of "
                         + token.length() + ", which cannot be sent in an HTTP header (the value is a secret and is not "
                         + "shown). The runner sets it; check that the workflow does not overwrite it.");
