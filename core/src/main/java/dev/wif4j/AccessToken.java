@@ -1,6 +1,7 @@
 package dev.wif4j;
 
 import dev.wif4j.internal.Redaction;
+import dev.wif4j.spi.support.Text;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
@@ -93,7 +94,10 @@ public final class AccessToken {
     /** The last four characters, the expiry and the scope; never the token. */
     @Override
     public String toString() {
+        // The scope is the server's text: it may echo the token itself, or hold control characters.
+        String shownScope = scope == null ? null : scope.contains(value) ? "[holds the token]"
+                : Text.escape(Redaction.scrub(scope), 200);
         return "AccessToken[" + Redaction.lastFour(value) + ", expiresAt=" + expiresAt()
-                + (scope == null ? "" : ", scope=" + scope) + "]";
+                + (shownScope == null ? "" : ", scope=" + shownScope) + "]";
     }
 }

@@ -21,8 +21,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class PinningTest {
 
-    private static final List<String> IDS = List.of("aws", "azure", "gcp", "k8s", "github", "authentik", "file",
-            "literal");
+    private static final List<String> IDS = List.of("aws", "azure", "gcp", "k8s", "github", "authentik", "ci",
+            "spiffe", "file", "literal");
 
     private static FakeDetectionContext.Builder world() {
         return FakeDetectionContext.builder().networkForbidden();
@@ -40,7 +40,7 @@ class PinningTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"aws", "azure", "gcp", "k8s", "github", "authentik", "file", "literal"})
+    @ValueSource(strings = {"aws", "azure", "gcp", "k8s", "github", "authentik", "ci", "spiffe", "file", "literal"})
     void variableBuilderAndOptionPinAlike(String id) {
         assertTrue(IDS.contains(id));
         try (FakeDetectionContext byVariable = world().env("WIF4J_PROVIDER", id).build();
