@@ -18,10 +18,15 @@ public class TokenExchangeException extends WorkloadIdentityException {
     @Serial
     private static final long serialVersionUID = 1L;
 
+    /** The HTTP status, or {@code 0} when no response arrived. */
     private final int statusCode;
+    /** The {@code request-id} response header, or {@code null}. */
     private final String requestId;
+    /** The error code from the body, or {@code null}. */
     private final String errorType;
+    /** The body reduced to its error fields, or {@code null}. */
     private final String redactedBody;
+    /** What to do about it, or {@code null}. */
     private final String hint;
 
     /**

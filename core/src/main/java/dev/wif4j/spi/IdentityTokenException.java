@@ -15,6 +15,7 @@ public class IdentityTokenException extends WorkloadIdentityException {
     @Serial
     private static final long serialVersionUID = 1L;
 
+    /** Whether another attempt may succeed. */
     private final boolean retryable;
 
     /**

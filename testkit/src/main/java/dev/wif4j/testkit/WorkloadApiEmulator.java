@@ -69,7 +69,13 @@ public final class WorkloadApiEmulator implements AutoCloseable {
      * @param securityHeader whether the call carried {@code workload.spiffe.io: true}
      */
     public record Request(List<String> audience, String spiffeId, boolean securityHeader) {
-        /** @param audience the requested audiences; copied */
+        /**
+         * Copies the audiences.
+         *
+         * @param audience the requested audiences; copied
+         * @param spiffeId the requested SPIFFE ID; empty for "every identity"
+         * @param securityHeader whether the call carried {@code workload.spiffe.io: true}
+         */
         public Request {
             audience = List.copyOf(audience);
         }

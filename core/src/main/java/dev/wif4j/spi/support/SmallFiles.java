@@ -21,6 +21,7 @@ public final class SmallFiles {
     public static final class NotRegularFileException extends IOException {
         @Serial
         private static final long serialVersionUID = 1L;
+        /** Whether the path is a directory. */
         private final boolean directory;
 
         NotRegularFileException(Path path, boolean directory) {
@@ -42,6 +43,7 @@ public final class SmallFiles {
     public static final class TooLargeException extends IOException {
         @Serial
         private static final long serialVersionUID = 1L;
+        /** The cap, in bytes. */
         private final long limit;
 
         TooLargeException(Path path, long limit) {
