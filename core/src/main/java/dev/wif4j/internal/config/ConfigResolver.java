@@ -321,7 +321,7 @@ public final class ConfigResolver {
             }
             String type = text(auth, "type", where);
             if (type != null && !type.equals("oidc_federation")) {
-                throw new ConfigurationException(where + " has authentication type '" + type + "'; wif4j reads "
+                throw new ConfigurationException(where + " has authentication type '" + shown(type) + "'; wif4j reads "
                         + "only 'oidc_federation' profiles" + (type.equals("user_oauth")
                         ? " (user_oauth is an interactive login, not a workload identity)." : "."));
             }

@@ -9,10 +9,10 @@
  *       {@code wif4j.<provider>.<key>}, then {@code WIF4J_<PROVIDER>_<KEY>}, then the cloud's own
  *       variables), with ranges, choices, durations, booleans, files and endpoints. Every value knows
  *       where it came from, so a message names the place the user must fix.</li>
- *   <li>{@link dev.wif4j.spi.support.SettingException}: the one exception a bad setting raises. Thrown
- *       from {@code detect}, wif4j reports the provider unavailable with its message; thrown from
- *       {@code open} or {@code fetch}, it is the {@link dev.wif4j.spi.IdentityTokenException} the user
- *       sees.</li>
+ *   <li>{@link dev.wif4j.spi.support.SettingException}: the one exception a bad setting raises.
+ *       {@code detect}, which never throws, catches it and reports the provider unavailable with its
+ *       message; thrown from {@code open} or {@code fetch}, it is the
+ *       {@link dev.wif4j.spi.IdentityTokenException} the user sees.</li>
  *   <li>{@link dev.wif4j.spi.support.Endpoints}: the https-or-loopback rule for any URL a token is sent
  *       to or fetched from (wif4j's own base URL uses the same rule).</li>
  *   <li>{@link dev.wif4j.spi.support.BoundedHttp}: one HTTP attempt with a deadline for the whole

@@ -16,12 +16,15 @@ import dev.wif4j.spi.support.Text;
  *
  * <p>Settings ({@code WIF4J_AUTHENTIK_*}, or {@code authentik.*} in code): {@code token.url} (or {@code host},
  * meaning {@code https://<host>/application/o/token/}), {@code client.id}, {@code client.secret.file} or
- * {@code client.secret}, or {@code client.assertion.file} (re-read on every fetch), {@code scope}
+ * {@code client.secret}, or {@code client.assertion.file} (re-read on every fetch), {@code client.auth}
+ * ({@code client_secret_post}, the default, or {@code client_secret_basic}: how a secret is sent), {@code scope}
  * (default {@code openid}), {@code token.field} ({@code id_token}, the default, or {@code access_token}),
  * {@code slug} (the application, to check {@code iss}), {@code max.lifetime.seconds} (default 3600). The
  * dashed spellings of earlier releases ({@code client-id}) are still read in code and system properties.
  *
- * <p>Each fetch makes one token request, at most.
+ * <p>Each fetch makes one token request, at most. Advice in authentik's terms (its trailing-slash issuers, its
+ * providers) is given only when the token URL or the issuer is authentik's ({@code /application/o/}) or a slug
+ * is set; for any other server it speaks of the OIDC server.
  *
  * <p>Available only when configured; priority 50, above every detected cloud: configuring it is an
  * explicit choice.

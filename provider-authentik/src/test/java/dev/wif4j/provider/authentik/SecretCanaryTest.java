@@ -13,10 +13,13 @@ import dev.wif4j.testkit.Fault;
 import dev.wif4j.testkit.FederationIssuer;
 import dev.wif4j.testkit.FederationRule;
 import dev.wif4j.testkit.RecordedRequest;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.logging.Handler;
@@ -35,7 +38,9 @@ import org.junit.jupiter.api.Test;
  * chain, the toString() of every public object) and no canary may appear whole in it.
  */
 class SecretCanaryTest {
-    static final String CLIENT_SECRET = "CANARY-client-secret-7f3a9c2e";
+    /** With characters that form- and percent-encoding change: a server echoing the form body shows those forms. */
+    static final String CLIENT_SECRET = "CANARY-client secret/7f3a+9c2e=&";
+    static final String FORM_ENCODED_SECRET = URLEncoder.encode(CLIENT_SECRET, StandardCharsets.UTF_8);
     static final String ACCESS_CANARY = "sk-ant-oat01-CANARYaccess0123456789";
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -77,6 +82,9 @@ class SecretCanaryTest {
         ruleId = anthropic.addRule(FederationRule.forIssuer(issuerId).subjectPrefix(authentik.subject())
                 .audience("claude-client"));
         canaries.add(CLIENT_SECRET);
+        canaries.add(FORM_ENCODED_SECRET);
+        canaries.add(FORM_ENCODED_SECRET.replace("+", "%20"));
+        canaries.add(FORM_ENCODED_SECRET.replace("+", "%20").toLowerCase(Locale.ROOT));
         canaries.add(ACCESS_CANARY);
     }
 
@@ -158,6 +166,16 @@ class SecretCanaryTest {
         // authentik refuses the secret, and echoes it in its error body.
         authentik.enqueue(Fault.status(401, "{\"error\":\"invalid_client\",\"error_description\":\"bad secret "
                 + CLIENT_SECRET + "\",\"client_secret\":\"" + CLIENT_SECRET + "\"}"));
+        run(SecretCanaryTest::token);
+        // authentik refuses the request and echoes the form body, the secret form-encoded (+ for a space) and
+        // percent-encoded (%20, lower-case hex digits).
+        String form = "grant_type=client_credentials&client_id=claude-client&client_secret=" + FORM_ENCODED_SECRET
+                + "&scope=openid";
+        authentik.enqueue(Fault.status(400, "{\"error\":\"invalid_request\",\"error_description\":\"cannot parse "
+                + form + "\"}"));
+        run(SecretCanaryTest::token);
+        authentik.enqueue(Fault.status(400, "{\"error\":\"invalid_request\",\"error_description\":\"cannot parse "
+                + form.replace("+", "%20").toLowerCase(Locale.ROOT) + "\"}"));
         run(SecretCanaryTest::token);
         // authentik is down.
         authentik.enqueue(Fault.status(503, "{\"error\":\"unavailable\"}"));

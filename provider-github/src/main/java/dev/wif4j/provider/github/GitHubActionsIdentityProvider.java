@@ -58,6 +58,7 @@ public final class GitHubActionsIdentityProvider implements IdentityProvider {
         }
         try {
             requestUrl(url.get());
+            requestToken(token.get());
         } catch (SettingException e) {
             return Detection.unavailable(e.getMessage()); // detect() never throws, even when called directly
         }
@@ -81,17 +82,43 @@ public final class GitHubActionsIdentityProvider implements IdentityProvider {
                 () -> new SettingException(URL_VARIABLE + " is not set: " + FIX + "."));
         String token = context.env(TOKEN_VARIABLE).orElseThrow(
                 () -> new SettingException(TOKEN_VARIABLE + " is not set: " + FIX + "."));
-        return new ActionsTokenClient(requestUrl(url), token, ProviderSettings.of(context, ID).audience(),
+        return new ActionsTokenClient(requestUrl(url), requestToken(token), ProviderSettings.of(context, ID).audience(),
                 context.fetchTimeout(), context.logger(GitHubActionsIdentityProvider.class.getName()));
     }
 
-    /** The runner's variable, not a wif4j setting: checked by the one endpoint rule (its query is kept). */
+    /**
+     * The runner's variable, not a wif4j setting: checked by the one endpoint rule (its query is kept), without the
+     * white space around it (a value pasted or echoed into the environment often ends with a newline).
+     */
     private static URI requestUrl(String value) {
         try {
-            return Endpoints.parse(value);
+            return Endpoints.parse(value.strip());
         } catch (IllegalArgumentException e) {
             throw new SettingException(URL_VARIABLE + " is " + Text.quote(value) + ", but " + e.getMessage() + ".");
         }
+    }
+
+    /**
+     * The request token becomes {@code Authorization: Bearer <token>}: white space around it is dropped, and any
+     * other character but visible ASCII is refused before a request is built. The JDK's own refusal quotes the
+     * whole header value, and the token is a secret: this message says where the character is, never the value.
+     */
+    static String requestToken(String value) {
+        String token = value.strip();
+        if (token.isEmpty()) {
+            throw new SettingException(TOKEN_VARIABLE + " is empty: " + FIX + ".");
+        }
+        for (int i = 0; i < token.length(); i++) {
+            char c = token.charAt(i);
+            if (c < 0x21 || c > 0x7e) {
+                String what = c == ' ' ? "a space"
+                        : c < 0x20 || c == 0x7f ? "a control character" : "a non-ASCII character";
+                throw new SettingException(TOKEN_VARIABLE + " holds " + what + " at position " + (i + 1) + " of "
+                        + token.length() + ", which cannot be sent in an HTTP header (the value is a secret and is not "
+                        + "shown). The runner sets it; check that the workflow does not overwrite it.");
+            }
+        }
+        return token;
     }
 
     @Override

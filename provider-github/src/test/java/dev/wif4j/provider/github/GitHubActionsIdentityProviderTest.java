@@ -198,4 +198,46 @@ class GitHubActionsIdentityProviderTest extends IdentityProviderContract {
                 message);
         assertFalse(message.contains("ghs_stale"), message);
     }
+
+    @Test
+    @DisplayName("a request token or URL with a trailing newline works: the white space around them is dropped")
+    void surroundingWhiteSpaceIsDropped() {
+        Map<String, String> env = new java.util.HashMap<>(actions.jobEnvironment());
+        env.put("ACTIONS_ID_TOKEN_REQUEST_TOKEN", actions.requestToken() + "\n");
+        env.put("ACTIONS_ID_TOKEN_REQUEST_URL", " " + actions.requestUrl() + "\r\n");
+        try (FakeDetectionContext context = FakeDetectionContext.builder().env(env).build()) {
+            assertTrue(provider().detect(context).isAvailable(), provider().detect(context).message());
+            assertEquals(actions.subject(), fetch(FakeDetectionContext.builder().env(env).build()).subject().orElseThrow());
+        }
+        assertEquals(List.of("Bearer " + actions.requestToken()), lastRequest().headers().entrySet().stream()
+                .filter(h -> h.getKey().equalsIgnoreCase("Authorization")).findFirst().orElseThrow().getValue());
+    }
+
+    @Test
+    @DisplayName("a request token with a control character, a space or non-ASCII inside is refused, never quoted")
+    void badRequestTokenIsRefusedUnquoted() {
+        int before = actions.requests().size();
+        String secret = "ghs_CANARY0123456789";
+        Map<String, String> bad = Map.of(
+                secret + "\r\nX-Injected: 1", "a control character at position 21 of 35",
+                secret.substring(0, 8) + " " + secret.substring(8), "a space at position 9 of 21",
+                secret + "\u00e9", "a non-ASCII character at position 21 of 21",
+                secret + "\u0000", "a control character at position 21 of 21");
+        for (Map.Entry<String, String> c : bad.entrySet()) {
+            Map<String, String> env = new java.util.HashMap<>(actions.jobEnvironment());
+            env.put("ACTIONS_ID_TOKEN_REQUEST_TOKEN", c.getKey());
+            String expected = "ACTIONS_ID_TOKEN_REQUEST_TOKEN holds " + c.getValue() + ", which cannot be sent in an "
+                    + "HTTP header (the value is a secret and is not shown). The runner sets it; check that the "
+                    + "workflow does not overwrite it.";
+            try (FakeDetectionContext context = FakeDetectionContext.builder().env(env).build()) {
+                Detection detection = provider().detect(context);
+                assertFalse(detection.isAvailable());
+                assertEquals(expected, detection.message());
+                IdentityTokenException e = assertThrows(IdentityTokenException.class, () -> provider().open(context));
+                assertEquals(expected, e.getMessage());
+                assertFalse(e.getMessage().contains("CANARY") || detection.message().contains("CANARY"));
+            }
+        }
+        assertEquals(before, actions.requests().size(), "nothing was sent");
+    }
 }

@@ -21,11 +21,14 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.StringJoiner;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 
 /**
  * Asks the token endpoint for a new token on every fetch with the client_credentials grant, and checks
@@ -41,6 +44,8 @@ public final class ClientCredentialsSource implements IdentityTokenSource {
     private static final String ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
     private static final int MAX_BODY = 256 * 1024;
     private static final int MAX_FILE = 64 * 1024;
+    /** A JWT or the start of one: a base64url JSON object ({@code eyJ}), with or without its other parts. */
+    private static final Pattern JWT_LIKE = Pattern.compile("eyJ[A-Za-z0-9_-]{4,}(\\.[A-Za-z0-9_-]*){0,2}");
 
     private final ClientSettings settings;
     private final DetectionContext context;
@@ -65,34 +70,43 @@ public final class ClientCredentialsSource implements IdentityTokenSource {
     public IdentityToken fetch() {
         String secret = settings.secretFile() != null ? readFile(settings.secretFile(), "client secret")
                 : settings.secret() != null ? settings.secret().value().orElseThrow() : null;
+        String assertion = secret == null ? readFile(settings.assertionFile(), "client assertion") : null;
+        String basic = secret != null && settings.basicAuth()
+                ? "Basic " + Base64.getEncoder().encodeToString((formEncode(settings.clientId()) + ":"
+                        + formEncode(secret)).getBytes(StandardCharsets.UTF_8))
+                : null;
         Map<String, String> form = new LinkedHashMap<>();
         form.put("grant_type", "client_credentials");
-        form.put("client_id", settings.clientId());
-        if (secret != null) {
+        if (basic == null) {
+            form.put("client_id", settings.clientId());
+        }
+        if (secret != null && basic == null) {
             form.put("client_secret", secret);
-        } else {
+        } else if (assertion != null) {
             form.put("client_assertion_type", ASSERTION_TYPE);
-            form.put("client_assertion", readFile(settings.assertionFile(), "client assertion"));
+            form.put("client_assertion", assertion);
         }
         if (!settings.scope().isEmpty()) {
             form.put("scope", settings.scope());
         }
         StringJoiner body = new StringJoiner("&");
-        form.forEach((k, v) -> body.add(URLEncoder.encode(k, StandardCharsets.UTF_8) + "="
-                + URLEncoder.encode(v, StandardCharsets.UTF_8)));
-        HttpRequest request = HttpRequest.newBuilder(settings.tokenUrl())
+        form.forEach((k, v) -> body.add(formEncode(k) + "=" + formEncode(v)));
+        HttpRequest.Builder builder = HttpRequest.newBuilder(settings.tokenUrl())
                 .timeout(timeout)
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
-                .build();
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
+        if (basic != null) {
+            builder.header("Authorization", basic); // Base64 of form-encoded text: always a valid header value
+        }
+        HttpRequest request = builder.build();
         HttpResponse<byte[]> response = BoundedHttp.send(http, request, MAX_BODY, timeout,
                 "the token endpoint " + settings.tokenUrl());
         int status = response.statusCode();
         byte[] answer = response.body();
         JsonNode json = parse(answer);
         if (status != 200) {
-            throw refused(status, json, secret);
+            throw refused(status, json, secret != null ? secret : assertion, basic);
         }
         if (json == null || !json.isObject()) {
             throw new IdentityTokenException("The token endpoint " + settings.tokenUrl() + " answered HTTP 200, but "
@@ -127,23 +141,53 @@ public final class ClientCredentialsSource implements IdentityTokenSource {
         return message;
     }
 
-    private IdentityTokenException refused(int status, JsonNode json, String secret) {
+    private IdentityTokenException refused(int status, JsonNode json, String credential, String basic) {
         String error = json != null && json.hasNonNull("error") ? json.get("error").asText() : null;
         String description = json != null && json.hasNonNull("error_description")
                 ? json.get("error_description").asText() : null;
         String said = error == null ? "" : " " + error + (description == null ? "" : ": " + description);
-        if (secret != null && !secret.isEmpty()) {
-            said = said.replace(secret, "****"); // a server may echo what it was sent
-        }
-        said = Text.escape(said, 300);
+        said = Text.escape(mask(said, credential, basic), 300);
         String message = "The token endpoint " + settings.tokenUrl() + " answered HTTP " + status + said + ".";
-        if ("invalid_client".equals(error) || status == 401) {
-            return new IdentityTokenException(message + " It did not accept client " + client() + " with "
-                    + settings.credentialDescription() + ": check the client id and its "
-                    + (secret != null ? "secret" : "assertion") + ", and that the provider allows the client "
-                    + "credentials grant.");
+        boolean secret = settings.usesSecret();
+        if ("invalid_client".equals(error) || "unauthorized_client".equals(error) || status == 401) {
+            String check = " It did not accept client " + client() + " with " + settings.credentialDescription()
+                    + ": check the client id and its " + (secret ? "secret" : "assertion");
+            if (settings.authentik()) {
+                check += ", and that the provider allows the client credentials grant.";
+            } else {
+                check += ", and that the OIDC server lets this client use the client credentials grant (in Keycloak: "
+                        + "Client authentication and Service account roles on)"
+                        + (secret && !settings.basicAuth() ? "; if the server takes the secret only in an "
+                                + "Authorization header, set " + ClientSettings.variable("client.auth")
+                                + "=client_secret_basic." : ".");
+            }
+            return new IdentityTokenException(message + check);
         }
         return new IdentityTokenException(message, null, BoundedHttp.isTransient(status));
+    }
+
+    /**
+     * What a server echoed, with the credential masked in every form it was sent in (as is, form-encoded with
+     * {@code +} or percent-encoded with {@code %20} for a space, in either case of hex digits, and the Basic
+     * credentials), and anything shaped like a JWT masked too: a client assertion is never quoted, not even cut.
+     */
+    static String mask(String text, String credential, String basic) {
+        String masked = text;
+        if (credential != null && !credential.isEmpty()) {
+            String formEncoded = formEncode(credential);
+            for (String form : List.of(credential, formEncoded, formEncoded.replace("+", "%20"))) {
+                masked = Pattern.compile(Pattern.quote(form), form.equals(credential) ? 0 : Pattern.CASE_INSENSITIVE)
+                        .matcher(masked).replaceAll("****");
+            }
+        }
+        if (basic != null) {
+            masked = masked.replace(basic.substring("Basic ".length()), "****");
+        }
+        return JWT_LIKE.matcher(masked).replaceAll("****");
+    }
+
+    private static String formEncode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
     /** Anthropic will refuse these; say so before it does. */
@@ -156,29 +200,48 @@ public final class ClientCredentialsSource implements IdentityTokenSource {
                 throw new IdentityTokenException("The " + settings.tokenField() + " from " + settings.tokenUrl()
                         + " lives " + lifetime + " s (exp - iat), more than the " + settings.maxLifetimeSeconds()
                         + " s the issuer accepts (" + ClientSettings.variable("max.lifetime.seconds")
-                        + ", the issuer's maximum identity token lifetime in Anthropic): lower the provider's Access "
-                        + "Token Validity, or raise the issuer's maximum.");
+                        + ", the issuer's maximum identity token lifetime in Anthropic): "
+                        + (authentik(token.issuer().orElse(null)) ? "lower the provider's Access Token Validity"
+                                : "lower the token lifetime the OIDC server gives this client (in Keycloak: Access "
+                                + "Token Lifespan)") + ", or raise the issuer's maximum.");
             }
         }
         String iss = token.issuer().orElse("");
         String shownIss = Text.escape(iss, 200);
+        boolean authentik = authentik(iss);
+        if (!authentik) {
+            // Keycloak, Okta, Auth0, Entra: issuers without a trailing slash, aud set by the server's own
+            // mappers. Anthropic compares iss and aud with the Console's values; only an aud-less token is odd.
+            if (token.audience().isEmpty()) {
+                warnOnce("it has no aud; the federation rule's audience must match aud (in Keycloak, add an Audience "
+                        + "mapper to the client)", false);
+            }
+            return;
+        }
         if (!iss.endsWith("/")) {
             warnOnce("iss " + shownIss + " does not end with '/': Anthropic compares it byte for byte with the "
-                    + "issuer URL, and authentik's issuer URLs end with a slash (https://<host>/application/o/<slug>/)");
+                    + "issuer URL, and authentik's issuer URLs end with a slash (https://<host>/application/o/<slug>/)",
+                    true);
         } else if (settings.slug() != null && !iss.endsWith("/application/o/" + settings.slug() + "/")) {
             String slug = Text.escape(settings.slug(), 100);
             warnOnce("iss " + shownIss + " is not the issuer of the application " + slug
-                    + " (expected .../application/o/" + slug + "/)");
+                    + " (expected .../application/o/" + slug + "/)", true);
         }
         if (!token.audience().contains(settings.clientId())) {
             warnOnce("aud " + Text.escape(token.audience().toString(), 200) + " does not contain the client id "
-                    + client() + "; the federation rule's audience must match aud");
+                    + client() + "; the federation rule's audience must match aud", true);
         }
     }
 
-    private void warnOnce(String problem) {
+    /** authentik's advice only for authentik: its token URL, a slug, or an issuer below {@code /application/o/}. */
+    private boolean authentik(String iss) {
+        return settings.authentik() || ClientSettings.isAuthentikUrl(iss);
+    }
+
+    private void warnOnce(String problem, boolean authentik) {
         if (warned.add(problem)) {
-            log.log(Level.WARNING, () -> "authentik token from " + settings.tokenUrl() + ": " + problem + ".");
+            String from = authentik ? "authentik token from " : "Token from the OIDC server ";
+            log.log(Level.WARNING, () -> from + settings.tokenUrl() + ": " + problem + ".");
         }
     }
 

@@ -25,12 +25,18 @@ import java.util.List;
  * @param tokenField which field of the response is the identity token
  * @param slug the application slug the issuer URL should end with, or {@code null}
  * @param maxLifetimeSeconds the longest {@code exp - iat} Anthropic's issuer accepts
+ * @param basicAuth whether the client secret goes in an {@code Authorization: Basic} header
+ *     ({@code client_secret_basic}) rather than in the form ({@code client_secret_post}, the default)
  */
 public record ClientSettings(URI tokenUrl, String clientId, Setting secretFile, Setting secret, Setting assertionFile,
-        String scope, String tokenField, String slug, long maxLifetimeSeconds) {
+        String scope, String tokenField, String slug, long maxLifetimeSeconds, boolean basicAuth) {
 
     /** The provider id, the prefix of every key. */
     public static final String PROVIDER = "authentik";
+    /** {@code client.auth}: the secret in the form. */
+    private static final String POST = "client_secret_post";
+    /** {@code client.auth}: the secret in an {@code Authorization: Basic} header (RFC 6749, 2.3.1). */
+    private static final String BASIC = "client_secret_basic";
     /** {@code max_jwt_lifetime_seconds}' upper bound in Anthropic: 49 hours. */
     private static final long MAX_LIFETIME_LIMIT = 176_400;
 
@@ -86,10 +92,43 @@ public record ClientSettings(URI tokenUrl, String clientId, Setting secretFile, 
         assertionFile.asPath();
         String field = settings.get("token.field").asChoice("id_token", "id_token", "access_token");
         long maxLifetime = settings.get("max.lifetime.seconds").asLong(3600, 1, MAX_LIFETIME_LIMIT);
+        Setting clientAuth = settings.get("client.auth");
+        boolean basic = clientAuth.asChoice(POST, POST, BASIC).equals(BASIC);
+        if (basic && !secretFile.isSet() && !secret.isSet()) {
+            throw clientAuth.invalid("the client authenticates with a client assertion ("
+                    + assertionFile.variable() + "), which is always sent in the form: unset it");
+        }
         // Both given: the file wins, as it can rotate; say nothing secret about the other.
         return new ClientSettings(url, clientId.value().orElseThrow(), ifSet(secretFile),
                 secretFile.isSet() ? null : ifSet(secret), ifSet(assertionFile), settings.get("scope").value("openid"),
-                field, settings.get("slug").value().orElse(null), maxLifetime);
+                field, settings.get("slug").value().orElse(null), maxLifetime, basic);
+    }
+
+    /**
+     * Whether a URL's path is authentik's: its token endpoint {@code /application/o/token/} and its issuers
+     * {@code /application/o/<slug>/} share the prefix {@code /application/o/}.
+     *
+     * @param url a token endpoint or issuer URL; may be {@code null} or malformed
+     * @return whether it looks like authentik's
+     */
+    public static boolean isAuthentikUrl(String url) {
+        if (url == null) {
+            return false;
+        }
+        try {
+            String path = URI.create(url).getRawPath();
+            return path != null && path.contains("/application/o/");
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /**
+     * @return whether the server is authentik, as far as the settings say (its token URL, or a slug, which only
+     *     authentik has); advice in authentik's terms is given only then, else in an OIDC server's
+     */
+    public boolean authentik() {
+        return slug != null || isAuthentikUrl(tokenUrl.toString());
     }
 
     private static Setting ifSet(Setting setting) {
@@ -118,8 +157,9 @@ public record ClientSettings(URI tokenUrl, String clientId, Setting secretFile, 
         if (!usesSecret()) {
             return "a client assertion from " + shown(assertionFile);
         }
-        return secretFile != null ? "a client secret from the file " + shown(secretFile)
-                : "a client secret from " + secret.source().orElseThrow();
+        String how = basicAuth ? " (" + BASIC + ")" : "";
+        return (secretFile != null ? "a client secret from the file " + shown(secretFile)
+                : "a client secret from " + secret.source().orElseThrow()) + how;
     }
 
     /** @return whether the client authenticates with a client secret (else with an assertion) */
