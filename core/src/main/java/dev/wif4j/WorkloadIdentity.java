@@ -17,6 +17,7 @@ import java.lang.System.Logger.Level;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -24,6 +25,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -93,6 +95,26 @@ public final class WorkloadIdentity implements AutoCloseable {
      */
     public AnthropicCredentials credentials() {
         return credentials;
+    }
+
+    /**
+     * When the cached access token expires, read without an exchange or a refresh: for health checks.
+     *
+     * @return the cached token's expiry, possibly in the past; empty before the first exchange and after a 401
+     *     dropped the token
+     */
+    public Optional<Instant> cachedTokenExpiry() {
+        return credentials.cached().map(AccessToken::expiresAt);
+    }
+
+    /**
+     * Why the latest exchange (or the identity-token fetch before it) failed, read without trying again; the
+     * next successful exchange clears it. The exception's message names the cause and holds no secret.
+     *
+     * @return the failure; empty if the latest exchange succeeded or none was tried
+     */
+    public Optional<RuntimeException> lastFailure() {
+        return credentials.lastFailure();
     }
 
     /**

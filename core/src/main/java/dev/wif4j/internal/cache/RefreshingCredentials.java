@@ -6,6 +6,7 @@ import dev.wif4j.WorkloadIdentityException;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -65,6 +66,8 @@ public final class RefreshingCredentials implements AnthropicCredentials, AutoCl
     /** The refresh in flight, if any: every caller that must wait joins this one. */
     private final AtomicReference<CompletableFuture<AccessToken>> inflight = new AtomicReference<>();
     private volatile long nextAdvisoryMillis;
+    /** The failure of the latest refresh, cleared by the next success: for health checks, which never exchange. */
+    private volatile RuntimeException lastFailure;
     private volatile ExecutorService background;
     private volatile boolean closed;
 
@@ -130,6 +133,25 @@ public final class RefreshingCredentials implements AnthropicCredentials, AutoCl
         current.set(null);
     }
 
+    /**
+     * The cached token, without refreshing: what a health check may look at.
+     *
+     * @return the cached token, possibly past its expiry; empty if none is cached
+     */
+    public Optional<AccessToken> cached() {
+        Cached cached = current.get();
+        return cached == null ? Optional.empty() : Optional.of(cached.token);
+    }
+
+    /**
+     * Why the latest refresh failed, if it did; a later success clears it.
+     *
+     * @return the failure; its message holds no secret
+     */
+    public Optional<RuntimeException> lastFailure() {
+        return Optional.ofNullable(lastFailure);
+    }
+
     private AccessToken refreshAndWait() {
         while (true) {
             CompletableFuture<AccessToken> running = inflight.get();
@@ -186,9 +208,13 @@ public final class RefreshingCredentials implements AnthropicCredentials, AutoCl
                 throw new WorkloadIdentityException("The token exchange returned no token.");
             }
             current.set(cache(token));
+            lastFailure = null;
             inflight.compareAndSet(mine, null);
             mine.complete(token);
         } catch (RuntimeException | Error e) {
+            if (e instanceof RuntimeException runtime) {
+                lastFailure = runtime;
+            }
             inflight.compareAndSet(mine, null);
             mine.completeExceptionally(e);
         }

@@ -43,6 +43,28 @@ class RefreshingCredentialsTest {
     }
 
     @Test
+    void cachedAndLastFailureAreReadWithoutAnExchange() {
+        AtomicInteger calls = new AtomicInteger();
+        RefreshingCredentials cache = new RefreshingCredentials(() -> {
+            if (calls.incrementAndGet() == 1) {
+                throw new IllegalStateException("the identity provider is down");
+            }
+            return new AccessToken("sk-ant-oat01-test-" + calls.get(), clock.instant().plusSeconds(3600), null);
+        }, clock);
+        assertTrue(cache.cached().isEmpty());
+        assertTrue(cache.lastFailure().isEmpty());
+        assertEquals(0, calls.get(), "looking exchanges nothing");
+        assertThrows(IllegalStateException.class, cache::token);
+        assertEquals("the identity provider is down", cache.lastFailure().orElseThrow().getMessage());
+        AccessToken token = cache.token();
+        assertSame(token, cache.cached().orElseThrow());
+        assertTrue(cache.lastFailure().isEmpty(), "a success clears the failure");
+        clock.advance(Duration.ofHours(2));
+        assertSame(token, cache.cached().orElseThrow(), "an expired token is still shown, not refreshed");
+        assertEquals(2, calls.get());
+    }
+
+    @Test
     void advisoryWindowServesTheCachedTokenAndRefreshesInTheBackgroundOnce() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         AtomicInteger calls = new AtomicInteger();

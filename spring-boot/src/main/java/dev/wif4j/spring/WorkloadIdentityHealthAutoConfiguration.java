@@ -1,0 +1,33 @@
+package dev.wif4j.spring;
+
+import dev.wif4j.WorkloadIdentity;
+import java.time.Clock;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.context.annotation.Bean;
+
+/** With Spring Boot's health support (Actuator): the {@code wif4j} health indicator. */
+@AutoConfiguration(after = WorkloadIdentityAutoConfiguration.class)
+@ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthIndicator")
+@ConditionalOnBean(WorkloadIdentity.class)
+@ConditionalOnEnabledHealthIndicator("wif4j")
+public class WorkloadIdentityHealthAutoConfiguration {
+
+    /** Created by Spring. */
+    public WorkloadIdentityHealthAutoConfiguration() {}
+
+    /**
+     * The indicator, shown as {@code wif4j}; it never triggers an exchange.
+     *
+     * @param identity the workload identity
+     * @return the indicator
+     */
+    @Bean
+    @ConditionalOnMissingBean(name = "wif4jHealthIndicator")
+    public WorkloadIdentityHealthIndicator wif4jHealthIndicator(WorkloadIdentity identity) {
+        return new WorkloadIdentityHealthIndicator(identity, Clock.systemUTC());
+    }
+}

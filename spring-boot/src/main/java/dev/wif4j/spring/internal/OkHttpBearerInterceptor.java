@@ -1,0 +1,93 @@
+package dev.wif4j.spring.internal;
+
+import dev.wif4j.AccessToken;
+import dev.wif4j.AnthropicCredentials;
+import java.io.IOException;
+import java.util.LinkedHashSet;
+import java.util.Objects;
+import java.util.Set;
+import okhttp3.Interceptor;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+
+/**
+ * Spring AI's hook takes an {@code okhttp3.Interceptor}, not the official client's {@code Interceptor}, so
+ * this is {@code dev.wif4j.anthropic.WorkloadIdentityInterceptor}'s behaviour at the OkHttp level: on every
+ * attempt {@code Authorization: Bearer}, the OAuth beta once, no {@code X-Api-Key}; on a 401 the token is
+ * dropped and a replayable request is sent once more. Idempotent: a request it has already authorised (it
+ * was added twice to one client) passes through untouched, so there is never more than one replay.
+ */
+public final class OkHttpBearerInterceptor implements Interceptor {
+    /** The beta that lets the Claude API accept a bearer token (the same as WorkloadIdentityInterceptor's). */
+    static final String OAUTH_BETA = "oauth-2025-04-20";
+
+    /** Marks a request this interceptor authorised. */
+    private static final class Authorized {
+        static final Authorized INSTANCE = new Authorized();
+    }
+
+    private final AnthropicCredentials credentials;
+
+    /**
+     * Creates the interceptor.
+     *
+     * @param credentials the token cache
+     */
+    public OkHttpBearerInterceptor(AnthropicCredentials credentials) {
+        this.credentials = Objects.requireNonNull(credentials, "credentials");
+    }
+
+    @Override
+    public Response intercept(Chain chain) throws IOException {
+        Request request = chain.request();
+        if (request.tag(Authorized.class) != null) {
+            return chain.proceed(request);
+        }
+        AccessToken token = token();
+        Response response = chain.proceed(authorize(request, token));
+        if (response.code() != 401 || !replayable(request)) {
+            return response;
+        }
+        response.close();
+        credentials.invalidate(token);
+        return chain.proceed(authorize(request, token()));
+    }
+
+    private AccessToken token() throws IOException {
+        try {
+            return credentials.token();
+        } catch (RuntimeException e) {
+            // OkHttp reports IOExceptions to async callers; anything else would kill its dispatcher thread.
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    static Request authorize(Request request, AccessToken token) {
+        Set<String> betas = new LinkedHashSet<>();
+        for (String value : request.headers("anthropic-beta")) {
+            for (String beta : value.split(",")) {
+                if (!beta.isBlank()) {
+                    betas.add(beta.strip());
+                }
+            }
+        }
+        betas.add(OAUTH_BETA);
+        return request.newBuilder()
+                .removeHeader("X-Api-Key")
+                .header("Authorization", token.authorizationHeaderValue())
+                .header("anthropic-beta", String.join(",", betas))
+                .tag(Authorized.class, Authorized.INSTANCE)
+                .build();
+    }
+
+    private static boolean replayable(Request request) {
+        RequestBody body = request.body();
+        return body == null || !body.isOneShot();
+    }
+
+    @Override
+    public String toString() {
+        return "OkHttpBearerInterceptor[" + credentials + "]";
+    }
+}
