@@ -7,11 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wif4j.DetectionReport;
+import dev.wif4j.WorkloadIdentity;
 import dev.wif4j.spi.Detection;
 import dev.wif4j.spi.IdentityProvider;
 import dev.wif4j.spi.IdentityToken;
 import dev.wif4j.spi.IdentityTokenSource;
 import dev.wif4j.spi.support.ProviderIds;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -180,6 +183,44 @@ public abstract class IdentityProviderContract {
                 assertTrue(dotted || legacyTwin, () -> "setting key '" + provider.id() + "." + key
                         + "' is not lower-case words joined by dots");
             }
+        }
+    }
+
+    /**
+     * Pinning is one thing however the user does it: {@code WIF4J_PROVIDER=<id>} and
+     * {@code WorkloadIdentity.builder().provider("<id>")} (and so {@code wif4j --provider}) hand the provider
+     * the same pinned context, so its report entry is the same, in the available world and in the empty one.
+     */
+    @Test
+    @DisplayName("WIF4J_PROVIDER and builder().provider() give the same report entry")
+    public void pinnedByVariableOrBuilderAlike() {
+        String id = provider().id();
+        List<Map<String, String>> worlds = new ArrayList<>();
+        try (FakeDetectionContext available = availableContext(); FakeDetectionContext empty = unavailableContext()) {
+            worlds.add(available.environment());
+            worlds.add(empty.environment());
+        }
+        for (Map<String, String> env : worlds) {
+            assertEquals(pinnedEntry(env, id, true), pinnedEntry(env, id, false), () -> "pinned in " + env.keySet());
+        }
+    }
+
+    /**
+     * The detection report's entry for a provider pinned in a world with these variables (and no network).
+     *
+     * @param environment the world's environment variables
+     * @param id the provider id to pin
+     * @param byVariable {@code true} to pin with {@code WIF4J_PROVIDER}, {@code false} with the builder
+     * @return the pinned provider's entry, which the report lists first
+     */
+    protected static DetectionReport.Entry pinnedEntry(Map<String, String> environment, String id, boolean byVariable) {
+        FakeDetectionContext.Builder world = FakeDetectionContext.builder().env(environment).networkForbidden();
+        if (byVariable) {
+            world.env("WIF4J_PROVIDER", id);
+        }
+        try (FakeDetectionContext context = world.build()) {
+            WorkloadIdentity.Builder builder = WorkloadIdentity.builder().context(context);
+            return (byVariable ? builder : builder.provider(id)).detect().entries().get(0);
         }
     }
 
