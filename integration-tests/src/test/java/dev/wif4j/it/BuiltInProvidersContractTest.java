@@ -5,23 +5,13 @@ import dev.wif4j.testkit.FakeDetectionContext;
 import dev.wif4j.testkit.IdentityProviderContract;
 import dev.wif4j.testkit.OidcIssuer;
 import java.util.ServiceLoader;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Nested;
 
 /** The built-in {@code file} and {@code literal} providers pass the contract every provider passes. */
 class BuiltInProvidersContractTest {
-    static OidcIssuer issuer;
-
-    @BeforeAll
-    static void start() {
-        issuer = OidcIssuer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        issuer.close();
-    }
+    @AutoClose
+    static final OidcIssuer issuer = OidcIssuer.start();
 
     static IdentityProvider installed(String id) {
         return ServiceLoader.load(IdentityProvider.class).stream().map(ServiceLoader.Provider::get)

@@ -12,24 +12,14 @@ import dev.wif4j.testkit.FakeDetectionContext;
 import dev.wif4j.testkit.OidcIssuer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /** The built-in file provider, through the public API, as a user configures it. */
 class FileProviderTest {
     static final String TOKEN_FILE = "/var/run/secrets/anthropic.com/token";
-    static OidcIssuer issuer;
-
-    @BeforeAll
-    static void start() {
-        issuer = OidcIssuer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        issuer.close();
-    }
+    @AutoClose
+    static final OidcIssuer issuer = OidcIssuer.start();
 
     private static WorkloadIdentity identity(FakeDetectionContext context) {
         return WorkloadIdentity.builder().context(context).build();

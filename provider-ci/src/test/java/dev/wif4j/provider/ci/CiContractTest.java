@@ -7,23 +7,13 @@ import dev.wif4j.testkit.IdentityProviderContract;
 import dev.wif4j.testkit.OidcIssuer;
 import dev.wif4j.testkit.StandInCommand;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Nested;
 
 /** The contract on each CI system the provider reads: one nested class per system, one issuer for all. */
 class CiContractTest {
-    private static OidcIssuer issuer;
-
-    @BeforeAll
-    static void start() {
-        issuer = OidcIssuer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        issuer.close();
-    }
+    @AutoClose
+    private static final OidcIssuer issuer = OidcIssuer.start();
 
     /** The provider in a job of one system; a token read from a variable is the same on every fetch. */
     abstract static class OnSystem extends IdentityProviderContract {

@@ -14,8 +14,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,17 +29,8 @@ class CiDiscoveryTest {
     @TempDir
     Path home;
 
-    private static OidcIssuer issuer;
-
-    @BeforeAll
-    static void start() {
-        issuer = OidcIssuer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        issuer.close();
-    }
+    @AutoClose
+    private static final OidcIssuer issuer = OidcIssuer.start();
 
     @Test
     @DisplayName("on the module path, a GitLab job: ServiceLoader finds dev.wif4j.provider.ci, which reads the id_tokens variable")
