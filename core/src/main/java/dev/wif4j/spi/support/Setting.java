@@ -155,6 +155,21 @@ public final class Setting {
      * @throws SettingException when set to anything but a whole number in the range
      */
     public long asLong(long defaultValue, long min, long max) {
+        return asLong(defaultValue, min, max, "it must be a whole number from " + min + " to " + max);
+    }
+
+    /**
+     * A whole number in a range, with the provider's own words for what is allowed.
+     *
+     * @param defaultValue the value when unset
+     * @param min the smallest allowed
+     * @param max the largest allowed
+     * @param why what is allowed and why, as for {@link #invalid(String)}, e.g. "STS issues tokens living 60 to
+     *     3600 seconds"
+     * @return the number
+     * @throws SettingException when set to anything but a whole number in the range
+     */
+    public long asLong(long defaultValue, long min, long max, String why) {
         if (value == null) {
             return defaultValue;
         }
@@ -162,10 +177,10 @@ public final class Setting {
         try {
             parsed = Long.parseLong(value.startsWith("+") ? value.substring(1) : value);
         } catch (NumberFormatException e) {
-            throw invalid("it must be a whole number from " + min + " to " + max);
+            throw invalid(why);
         }
         if (parsed < min || parsed > max) {
-            throw invalid("it must be a whole number from " + min + " to " + max);
+            throw invalid(why);
         }
         return parsed;
     }

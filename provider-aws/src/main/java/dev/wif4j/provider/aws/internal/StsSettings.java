@@ -52,19 +52,9 @@ public record StsSettings(String audience, String signingAlgorithm, int duration
             throw algorithmSetting.invalid("STS GetWebIdentityToken signs with RS256 or ES384 only: set one of "
                     + "those, or leave it unset for RS256");
         }
-        Setting durationSetting = settings.get("duration.seconds");
-        int duration = DEFAULT_DURATION_SECONDS;
-        if (durationSetting.isSet()) {
-            try {
-                duration = Integer.parseInt(durationSetting.value(""));
-            } catch (NumberFormatException e) {
-                duration = -1;
-            }
-            if (duration < 60 || duration > 3600) {
-                throw durationSetting.invalid("STS issues tokens living 60 to 3600 seconds: set a whole number in "
-                        + "that range, or leave it unset for " + DEFAULT_DURATION_SECONDS);
-            }
-        }
+        int duration = (int) settings.get("duration.seconds").asLong(DEFAULT_DURATION_SECONDS, 60, 3600,
+                "STS issues tokens living 60 to 3600 seconds: set a whole number in that range, or leave it unset for "
+                + DEFAULT_DURATION_SECONDS);
         Map<String, String> tags = tags(settings.get("tags"));
         Setting regionSetting = settings.get("region").orEnv("AWS_REGION", "AWS_DEFAULT_REGION");
         Optional<String> region = regionSetting.value();
