@@ -3,6 +3,7 @@ package dev.wif4j.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wif4j.testkit.GitHubActionsEmulator;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -90,6 +91,41 @@ class ShadedJarIT {
         List<String> lines = text.strip().lines().toList();
         assertTrue(lines.get(0).startsWith("1. An identity provider at http://127.0.0.1:"), text);
         assertTrue(LAST_DEMO_LINE.matcher(lines.get(lines.size() - 1)).matches(), text);
+    }
+
+    @Test
+    @DisplayName("java -jar wif4j.jar token-file stops within a second of SIGTERM and leaves the last token in place")
+    void tokenFileStopsPromptlyOnSigterm(@TempDir Path dir) throws Exception {
+        try (GitHubActionsEmulator actions = GitHubActionsEmulator.builder().repository("acme/app").start()) {
+            Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+            Path token = dir.resolve("token");
+            Path log = dir.resolve("log.txt");
+            ProcessBuilder builder = new ProcessBuilder(java.toString(), "-jar", JAR.toString(), "token-file", "--out",
+                    token.toString()).redirectErrorStream(true).redirectOutput(log.toFile());
+            builder.environment().clear(); // a job's variables and nothing of this machine's
+            builder.environment().putAll(actions.jobEnvironment());
+            builder.environment().put("AWS_EC2_METADATA_DISABLED", "true");
+            Process process = builder.start();
+            try {
+                long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (!Files.exists(token) && process.isAlive() && System.nanoTime() < until) {
+                    Thread.sleep(50);
+                }
+                assertTrue(Files.exists(token), "no token file: " + Files.readString(log));
+                long signalled = System.nanoTime();
+                process.destroy(); // SIGTERM
+                assertTrue(process.waitFor(10, TimeUnit.SECONDS), "still running 10 s after SIGTERM");
+                long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - signalled);
+                String text = Files.readString(log, StandardCharsets.UTF_8);
+                // 143 = 128 + SIGTERM. The old stop hook joined the worker for 5 s while it sat in System.exit.
+                assertEquals(143, process.exitValue(), text);
+                assertTrue(tookMillis < 2500, "took " + tookMillis + " ms to stop: " + text);
+                assertTrue(text.contains("stopped; " + token + " keeps the last token."), text);
+                assertTrue(Files.readString(token).startsWith("eyJ"), "the last token was not left in place");
+            } finally {
+                process.destroyForcibly();
+            }
+        }
     }
 
     private static List<String> entries() throws IOException {
