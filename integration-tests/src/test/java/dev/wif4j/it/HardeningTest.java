@@ -67,6 +67,21 @@ class HardeningTest extends ExchangeScenario {
     }
 
     @Test
+    @DisplayName("a profile that repeats a key is refused, naming the file")
+    void profileWithDuplicateKeysIsRefused() throws Exception {
+        Path profile = world.path("/home/app/.config/anthropic/configs/twice.json");
+        Files.createDirectories(profile.getParent());
+        Files.writeString(profile, "{\"version\":\"1.0\",\"authentication\":{\"type\":\"oidc_federation\","
+                + "\"federation_rule_id\":\"fdrl_a\",\"federation_rule_id\":\"fdrl_b\"}}");
+        try (FakeDetectionContext ctx = FakeDetectionContext.builder().root(world.root())
+                .env("ANTHROPIC_CONFIG_DIR", "/home/app/.config/anthropic").env("ANTHROPIC_PROFILE", "twice").build()) {
+            ConfigurationException e = assertThrows(ConfigurationException.class, () -> WorkloadIdentity.builder()
+                    .context(ctx).identityTokenSupplier(() -> idp.mint().sign()).build());
+            assertTrue(e.getMessage().contains("twice.json repeats a key"), e.getMessage());
+        }
+    }
+
+    @Test
     @DisplayName("a server's error message cannot forge a line or carry terminal escapes")
     void serverTextIsEscaped() {
         anthropic.enqueue(Fault.status(400, "{\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\","

@@ -70,6 +70,8 @@ public final class RefreshingCredentials implements AnthropicCredentials, AutoCl
     private volatile RuntimeException lastFailure;
     private volatile ExecutorService background;
     private volatile boolean closed;
+    /** {@link #WAIT_BOUND_SECONDS}, shorter in tests. */
+    volatile long waitBoundMillis = WAIT_BOUND_SECONDS * 1000;
 
     /**
      * Creates the cache.
@@ -226,14 +228,16 @@ public final class RefreshingCredentials implements AnthropicCredentials, AutoCl
         return new Cached(token, expiry - lead, expiry - MANDATORY_MILLIS);
     }
 
-    private static AccessToken join(CompletableFuture<AccessToken> future) {
+    private AccessToken join(CompletableFuture<AccessToken> future) {
+        long bound = waitBoundMillis;
         try {
             // The exchange ends within its own 30 s deadline; this bound holds even if it did not.
-            return future.get(WAIT_BOUND_SECONDS, TimeUnit.SECONDS);
+            return future.get(bound, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            throw new WorkloadIdentityException("No Anthropic access token within " + WAIT_BOUND_SECONDS
-                    + " s: the token refresh this call waited for has not finished (an identity source or the token "
-                    + "endpoint that does not answer?); the next call tries again.");
+            throw new WorkloadIdentityException("No Anthropic access token within "
+                    + (bound % 1000 == 0 ? bound / 1000 + " s" : bound + " ms") + ": the token refresh this call "
+                    + "waited for has not finished (an identity source or the token endpoint that does not "
+                    + "answer?); the next call tries again.");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new WorkloadIdentityException("Interrupted while waiting for the Anthropic access token.", e);

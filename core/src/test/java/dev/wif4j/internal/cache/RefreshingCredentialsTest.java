@@ -65,6 +65,39 @@ class RefreshingCredentialsTest {
     }
 
     @Test
+    @Timeout(20)
+    void aCallerWaitingOnAnotherCallersRefreshGivesUpAtTheBound() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        RefreshingCredentials cache = new RefreshingCredentials(() -> {
+            entered.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return new AccessToken("sk-ant-oat01-test-slow", clock.instant().plusSeconds(3600), null);
+        }, clock);
+        cache.waitBoundMillis = 200;
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<AccessToken> first = pool.submit(cache::token); // runs the exchange, held
+            assertTrue(entered.await(5, TimeUnit.SECONDS));
+            long start = System.nanoTime();
+            dev.wif4j.WorkloadIdentityException e = assertThrows(dev.wif4j.WorkloadIdentityException.class, cache::token);
+            long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertTrue(e.getMessage().startsWith("No Anthropic access token within 200 ms"), e.getMessage());
+            assertTrue(waited >= 150 && waited < 5000, "waited " + waited + " ms");
+            release.countDown();
+            assertEquals("sk-ant-oat01-test-slow", first.get(5, TimeUnit.SECONDS).value(), "the refresh itself goes on");
+            assertSame(first.get(), cache.token(), "and the next call gets its token");
+        } finally {
+            release.countDown();
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void advisoryWindowServesTheCachedTokenAndRefreshesInTheBackgroundOnce() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         AtomicInteger calls = new AtomicInteger();
