@@ -145,7 +145,7 @@ public final class TokenExchanger {
         }
     }
 
-    /** The bound of one exchange, every attempt included (the "30 s per failed token()"). */
+    /** The bound of one exchange, every attempt and pause included: a failed token() costs at most this. */
     public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(30);
     /** How long past its timeout a fetch is waited for, so a source that honours it reports its own error. */
     private static final Duration FETCH_GRACE = Duration.ofSeconds(1);
