@@ -29,9 +29,16 @@ final class ProjectLayout {
         }
     }
 
-    /** Every published module: those with a module descriptor. */
+    /** Every published module: those with sources whose POM does not skip the deploy step. */
     static List<Path> publishedModules() {
-        return modulesWithSources().stream().filter(d -> Files.exists(d.resolve("src/main/java/module-info.java")))
+        return modulesWithSources().stream()
+                .filter(d -> !read(d.resolve("pom.xml")).contains("<maven.deploy.skip>true</maven.deploy.skip>"))
+                .toList();
+    }
+
+    /** The published modules that are named JPMS modules: those with a module descriptor. */
+    static List<Path> namedModules() {
+        return publishedModules().stream().filter(d -> Files.exists(d.resolve("src/main/java/module-info.java")))
                 .toList();
     }
 

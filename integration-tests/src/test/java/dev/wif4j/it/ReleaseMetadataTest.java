@@ -60,7 +60,8 @@ class ReleaseMetadataTest {
             if (description == null || description.length() < 40 || !description.endsWith(".")) {
                 problems.add(module.getFileName() + ": <description> should be a sentence: " + description);
             }
-            Matcher m = exports.matcher(ProjectLayout.read(module.resolve("src/main/java/module-info.java")));
+            Path descriptor = module.resolve("src/main/java/module-info.java");
+            Matcher m = exports.matcher(Files.exists(descriptor) ? ProjectLayout.read(descriptor) : "");
             while (m.find()) {
                 Path info = module.resolve("src/main/java/" + m.group(1).replace('.', '/') + "/package-info.java");
                 if (!Files.exists(info) || !ProjectLayout.read(info).contains("/**")) {
