@@ -1,0 +1,196 @@
+package dev.wif4j.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Detection off the cloud loads no cloud SDK and no Jackson databind: a child JVM with every provider on its
+ * class path (and on the module path) runs {@code WorkloadIdentity.builder().detect()} under
+ * {@code -Xlog:class+load}, with an empty environment but {@code AWS_EC2_METADATA_DISABLED=true}, and the
+ * classes it loaded are checked. A second run points the metadata endpoints a provider may probe at a closed
+ * port on 127.0.0.1, so the probe's connect is refused, and must load no SDK class either.
+ *
+ * <p>It also prints (without asserting) whether the JDK's HTTP client implementation and its TLS classes were
+ * loaded, which detection needs only when a provider probes.
+ */
+class ColdDetectionTest {
+    /** What detection must never load off the cloud: the SDKs belong to {@code open()}, databind to no one. */
+    static final List<String> FORBIDDEN = List.of("software.amazon.", "com.azure.", "com.microsoft.aad.",
+            "com.google.auth.", "io.fabric8.");
+
+    private static final Pattern LOADED = Pattern.compile("\\[class,load\\s*\\] (\\S+) source:");
+
+    @TempDir
+    static Path work;
+
+    static List<String> classPath;
+
+    @BeforeAll
+    static void readClassPath() throws IOException {
+        Path file = Path.of("target/every-provider.classpath");
+        assertTrue(Files.isRegularFile(file), file.toAbsolutePath() + " is made by the build (dependency:build-classpath)");
+        classPath = new ArrayList<>();
+        classPath.add(Path.of("target/test-classes").toAbsolutePath().toString());
+        for (String entry : Files.readString(file).strip().split(Pattern.quote(File.pathSeparator))) {
+            classPath.add(entry);
+        }
+        for (String provider : List.of("aws", "azure", "gcp", "k8s", "github", "authentik", "ci", "spiffe")) {
+            assertTrue(classPath.stream().anyMatch(e -> e.contains("provider-" + provider)),
+                    "wif4j-provider-" + provider + " is on the child's class path: " + classPath);
+        }
+    }
+
+    @Test
+    void detectionOffTheCloudLoadsNoCloudSdkNorDatabindOnTheClassPath() throws Exception {
+        Run run = detect(false, Map.of());
+        assertNothingForbidden(run);
+    }
+
+    @Test
+    void detectionOffTheCloudLoadsNoCloudSdkNorDatabindOnTheModulePath() throws Exception {
+        Run run = detect(true, Map.of());
+        assertNothingForbidden(run);
+    }
+
+    @Test
+    void aRefusedMetadataProbeLoadsNoCloudSdkNorDatabind() throws Exception {
+        String closed = "127.0.0.1:" + closedPort();
+        Run run = detect(false, Map.of(
+                // The gcp provider probes the metadata host it is given; the connect is refused.
+                "GCE_METADATA_HOST", closed,
+                // What the AWS SDK would ask if it ever ran (it must not): IMDS, disabled and refused.
+                "AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://" + closed));
+        assertTrue(run.output().contains("the metadata server at " + closed + " did not answer"), run.output());
+        assertNothingForbidden(run);
+    }
+
+    /**
+     * Each cloud's local signal at once, so that aws, azure, gcp and k8s each find theirs and say available:
+     * detection still loads no SDK class, which only {@code open()} needs.
+     */
+    @Test
+    void detectionThatFindsEachCloudsSignalStillLoadsNoCloudSdk() throws Exception {
+        Path key = work.resolve("service-account.json");
+        Files.writeString(key, "{\"type\": \"service_account\", \"client_email\": \"bench@example.iam.gserviceaccount.com\", "
+                + "\"private_key_id\": \"k1\", \"private_key\": \"not a key\", \"client_id\": \"1\"}");
+        Path token = work.resolve("k8s-token");
+        Files.writeString(token, "header.payload.signature\n");
+        Run run = detect(false, Map.of(
+                "AWS_ACCESS_KEY_ID", "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY", "not-a-secret",
+                "IDENTITY_ENDPOINT", "http://127.0.0.1:" + closedPort() + "/msi/token", "IDENTITY_HEADER", "h",
+                "WIF4J_AZURE_RESOURCE", "api://wif4j-test",
+                "GOOGLE_APPLICATION_CREDENTIALS", key.toString(),
+                "KUBERNETES_SERVICE_HOST", "127.0.0.1", "WIF4J_K8S_TOKEN_PATH", token.toString()));
+        for (String id : List.of("aws", "azure", "gcp", "k8s")) {
+            assertTrue(run.output().matches("(?s).*\\n" + id + " +\\d+ +(available|chosen) .*"), id + " found its signal:\n"
+                    + run.output());
+        }
+        assertNothingForbidden(run, false);
+    }
+
+    private static void assertNothingForbidden(Run run) {
+        assertNothingForbidden(run, true);
+    }
+
+    private static void assertNothingForbidden(Run run, boolean offTheCloud) {
+        assertEquals(0, run.exit(), run.output());
+        if (offTheCloud) {
+            assertTrue(run.output().contains("chosen=none"), "nothing is available off the cloud:\n" + run.output());
+        }
+        Map<String, List<String>> found = new LinkedHashMap<>();
+        for (String prefix : FORBIDDEN) {
+            List<String> hits = run.classes().stream().filter(c -> c.startsWith(prefix)).toList();
+            if (!hits.isEmpty()) {
+                found.put(prefix, hits);
+            }
+        }
+        Set<String> http = run.classes().stream().filter(c -> c.startsWith("jdk.internal.net.http.")).collect(
+                Collectors.toCollection(TreeSet::new));
+        Set<String> tls = run.classes().stream().filter(c -> c.startsWith("sun.security.ssl.")).collect(
+                Collectors.toCollection(TreeSet::new));
+        long databind = run.classes().stream().filter(c -> c.startsWith("com.fasterxml.jackson.databind.")).count();
+        // Reported, not asserted: whether the JDK's HTTP client and TLS were set up at all.
+        System.out.printf("ColdDetectionTest: %d classes loaded; jdk.internal.net.http: %d; sun.security.ssl: %d; "
+                + "jackson-databind: %d%n", run.classes().size(), http.size(), tls.size(), databind);
+        assertEquals(Map.of(), found.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey,
+                e -> e.getValue().size() + " classes, first " + e.getValue().get(0))),
+                "detection off the cloud loaded classes it does not need:\n" + run.output());
+    }
+
+    private static boolean isTestLibrary(String jar) {
+        String name = Path.of(jar).getFileName().toString();
+        return name.startsWith("junit-") || name.startsWith("opentest4j-") || name.startsWith("apiguardian-")
+                || name.startsWith("wif4j-testkit-");
+    }
+
+    /** A port on 127.0.0.1 that nothing listens on: bound once, then closed. */
+    private static int closedPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private record Run(int exit, String output, List<String> classes) {}
+
+    private static Run detect(boolean modulePath, Map<String, String> env) throws Exception {
+        Path log = Files.createTempFile(work, "class-load", ".log");
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElseThrow());
+        command.add("-Xlog:class+load=info:file=" + log);
+        List<String> libraries = classPath.subList(1, classPath.size());
+        if (modulePath) {
+            // The libraries as modules (the SDKs as automatic ones), the probe itself in the unnamed module; the
+            // test libraries stay off. grpc-netty-linux splits a package with java-spiffe-core: patched into it,
+            // as the README says.
+            List<String> modules = libraries.stream().filter(j -> !isTestLibrary(j) && !j.contains("grpc-netty-linux"))
+                    .toList();
+            String nettyLinux = libraries.stream().filter(j -> j.contains("grpc-netty-linux")).findFirst().orElseThrow();
+            command.addAll(List.of("--module-path", String.join(File.pathSeparator, modules),
+                    "--patch-module", "java.spiffe.core=" + nettyLinux, "--add-modules", "ALL-MODULE-PATH",
+                    "-cp", classPath.get(0)));
+        } else {
+            String joined = String.join(File.pathSeparator, libraries);
+            command.addAll(List.of("-cp", classPath.get(0) + File.pathSeparator + joined));
+        }
+        command.add(ColdDetection.class.getName());
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().clear(); // off the cloud: no signal from this machine's own environment
+        pb.environment().put("ANTHROPIC_CONFIG_DIR", Files.createDirectories(work.resolve("config")).toString());
+        pb.environment().put("HOME", work.toString());
+        pb.environment().put("AWS_EC2_METADATA_DISABLED", "true");
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the child JVM did not finish");
+        List<String> classes = new ArrayList<>();
+        for (String line : Files.readAllLines(log)) {
+            Matcher m = LOADED.matcher(line);
+            if (m.find()) {
+                classes.add(m.group(1));
+            }
+        }
+        assertTrue(classes.size() > 100, "the class-load log is read: " + classes.size() + " classes");
+        return new Run(p.exitValue(), output, classes);
+    }
+}
