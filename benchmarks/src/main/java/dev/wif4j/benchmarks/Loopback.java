@@ -23,8 +23,18 @@ final class Loopback implements AutoCloseable {
     final FakeDetectionContext world;
 
     Loopback(Clock clock, Duration tokenLifetime) {
+        this(clock, tokenLifetime, false);
+    }
+
+    /**
+     * @param clock the emulators' clock
+     * @param tokenLifetime the access tokens' lifetime
+     * @param https whether the Anthropic emulator speaks https (a self-signed certificate)
+     */
+    Loopback(Clock clock, Duration tokenLifetime, boolean https) {
         idp = OidcIssuer.builder().clock(clock).start();
-        anthropic = AnthropicEmulator.builder().clock(clock).start();
+        AnthropicEmulator.Builder builder = AnthropicEmulator.builder().clock(clock);
+        anthropic = (https ? builder.https() : builder).start();
         String issuerId = anthropic.addIssuer(FederationIssuer.of(idp));
         ruleId = anthropic.addRule(FederationRule.forIssuer(issuerId).subjectPrefix("system:serviceaccount:bench:*")
                 .audience(OidcIssuer.DEFAULT_AUDIENCE).tokenLifetime(tokenLifetime));

@@ -17,8 +17,11 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * From JVM start to the first access token: each invocation spawns a JVM that builds wif4j from its
- * environment and exchanges one token at the emulator on 127.0.0.1, and is timed from spawn to exit.
+ * From JVM start to a first result: each invocation spawns a JVM that runs one {@link Startup.Variant} (the
+ * first access token, the detection verdict off the cloud, the first {@code /v1/messages} answer; wif4j and
+ * its peers: Google's ADC, the AWS default chain, the official client alone and with wif4j) against the
+ * emulators on 127.0.0.1, and is timed from spawn to exit. {@code ColdStartReport} runs every variant in
+ * turn, round after round, and prints medians and ratios from one run.
  * {@code cds=appcds} runs it with an application class-data archive made by a first run, which takes
  * most of class loading out: the difference is what class loading costs. {@code StartupReport} gives
  * the class-loading share from HotSpot's own counters.
@@ -30,9 +33,11 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 @State(Scope.Benchmark)
 public class StartupBenchmark {
-    /** {@code CORE} or {@code ALL_PROVIDERS}. */
-    @Param({"CORE", "ALL_PROVIDERS"})
-    public String classPath;
+    /** A {@link Startup.Variant}. */
+    @Param({"FIRST_TOKEN_CORE", "FIRST_TOKEN_ALL_PROVIDERS", "DETECT_ALL_PROVIDERS", "DETECT_ALL_PROVIDERS_NO_HOSTS",
+        "DETECT_CORE", "GOOGLE_ADC", "AWS_DEFAULT_CHAIN", "MESSAGES_CORE_HTTPS", "MESSAGES_CORE_HTTP", "OFFICIAL_HTTPS",
+        "OFFICIAL_HTTP", "OFFICIAL_WIF4J_HTTPS", "OFFICIAL_WIF4J_HTTP"})
+    public String variant;
 
     /** {@code default} or {@code appcds}. */
     @Param({"default", "appcds"})
@@ -48,16 +53,9 @@ public class StartupBenchmark {
         options = List.of();
         if (cds.equals("appcds")) {
             String archive = startup.workFile("app.jsa").toString();
-            startup.prepareIdentityToken();
-            startup.run(Startup.ClassPath.valueOf(classPath), List.of("-XX:ArchiveClassesAtExit=" + archive));
+            startup.run(Startup.Variant.valueOf(variant), List.of("-XX:ArchiveClassesAtExit=" + archive));
             options = List.of("-XX:SharedArchiveFile=" + archive);
         }
-    }
-
-    /** A new identity token for the next child. */
-    @Setup(Level.Invocation)
-    public void nextToken() {
-        startup.prepareIdentityToken();
     }
 
     /** Stops the emulators. */
@@ -73,6 +71,6 @@ public class StartupBenchmark {
      */
     @Benchmark
     public long jvmStartToFirstToken() {
-        return startup.run(Startup.ClassPath.valueOf(classPath), options);
+        return startup.run(Startup.Variant.valueOf(variant), options).nanos();
     }
 }

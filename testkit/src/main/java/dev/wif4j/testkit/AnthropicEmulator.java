@@ -21,6 +21,7 @@ import dev.wif4j.AccessToken;
 import dev.wif4j.testkit.internal.JwksFetcher;
 import dev.wif4j.testkit.internal.LoopbackServer;
 import dev.wif4j.testkit.internal.RequestLog;
+import dev.wif4j.testkit.internal.SelfSignedTls;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -29,6 +30,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
@@ -104,6 +106,7 @@ public final class AnthropicEmulator extends LoopbackEmulator {
     private final AtomicInteger requestCounter = new AtomicInteger();
     private final AtomicInteger tokensIssued = new AtomicInteger();
     private final AtomicInteger messagesRequests = new AtomicInteger();
+    private final SelfSignedTls tls;
 
     private record CachedKeys(JWKSet keys, Instant fetchedAt) {
     }
@@ -132,7 +135,12 @@ public final class AnthropicEmulator extends LoopbackEmulator {
     }
 
     private AnthropicEmulator(Builder b) {
-        super("anthropic-emulator");
+        this(b, b.https ? SelfSignedTls.generate() : null);
+    }
+
+    private AnthropicEmulator(Builder b, SelfSignedTls tls) {
+        super("anthropic-emulator", 0, tls == null ? null : tls.serverContext());
+        this.tls = tls;
         this.clock = b.clock;
         this.organizationId = b.organizationId;
         this.jwksCacheTtl = b.jwksCacheTtl;
@@ -671,12 +679,38 @@ public final class AnthropicEmulator extends LoopbackEmulator {
         return encoded.substring(0, length);
     }
 
+    /**
+     * The certificate an emulator built with {@link Builder#https()} presents, to put in a client's trust store
+     * (a JKS file given with {@code javax.net.ssl.trustStore}, say).
+     *
+     * @return the self-signed certificate for {@code localhost} and {@code 127.0.0.1}
+     * @throws IllegalStateException when this emulator speaks plain http
+     */
+    public X509Certificate certificate() {
+        if (tls == null) {
+            throw new IllegalStateException("this emulator speaks plain http: build it with https()");
+        }
+        return tls.certificate();
+    }
+
     /** Configures an {@link AnthropicEmulator} before it starts. */
     public static final class Builder extends LoopbackEmulator.Builder<Builder, AnthropicEmulator> {
         private String organizationId = UUID.randomUUID().toString();
         private Duration jwksCacheTtl = Duration.ofMinutes(1);
+        private boolean https;
 
         private Builder() {
+        }
+
+        /**
+         * Serves https on {@code https://127.0.0.1:<port>} with a self-signed certificate made for this emulator
+         * ({@link AnthropicEmulator#certificate()}); needs BouncyCastle, an optional dependency of the testkit.
+         *
+         * @return this builder
+         */
+        public Builder https() {
+            this.https = true;
+            return this;
         }
 
         /**

@@ -1,0 +1,109 @@
+package dev.wif4j.benchmarks;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The cold paths side by side in one run: every {@link Startup.Variant} (wif4j and its peers) in turn, round
+ * after round in fresh JVMs, so that the machine's noise falls on all of them alike; then one more run of each
+ * under {@code -Xlog:class+load} to count what it loaded. Prints Markdown tables: medians, the {@code detect()}
+ * call itself, the ratios issue 17 asks for, and the classes.
+ *
+ * <pre>java -cp benchmarks/target/benchmarks.jar dev.wif4j.benchmarks.ColdStartReport [rounds] [VARIANT,...]</pre>
+ */
+public final class ColdStartReport {
+    private ColdStartReport() {}
+
+    /**
+     * Runs the variants and prints the report.
+     *
+     * @param args the number of measured rounds (default 7), then optionally a comma-separated list of variants
+     */
+    public static void main(String[] args) {
+        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 7;
+        List<Startup.Variant> variants = args.length > 1
+                ? Arrays.stream(args[1].split(",")).map(String::strip).map(Startup.Variant::valueOf).toList()
+                : List.of(Startup.Variant.values());
+        Map<Startup.Variant, List<Long>> walls = new EnumMap<>(Startup.Variant.class);
+        Map<Startup.Variant, List<Long>> detects = new EnumMap<>(Startup.Variant.class);
+        Map<Startup.Variant, String> classes = new EnumMap<>(Startup.Variant.class);
+        try (Startup startup = new Startup()) {
+            for (int round = -1; round < rounds; round++) { // round -1 warms the file cache and is not counted
+                for (Startup.Variant v : variants) {
+                    Startup.Result r = startup.run(v, List.of());
+                    if (round >= 0) {
+                        walls.computeIfAbsent(v, k -> new ArrayList<>()).add(r.nanos());
+                        if (r.detectNanos() >= 0) {
+                            detects.computeIfAbsent(v, k -> new ArrayList<>()).add(r.detectNanos());
+                        }
+                    }
+                }
+                System.err.println("round " + (round + 1) + " of " + rounds + " done");
+            }
+            for (Startup.Variant v : variants) {
+                Path log = startup.workFile("class-load-" + v + ".log");
+                startup.run(v, List.of("-Xlog:class+load=info:file=" + log));
+                classes.put(v, classCounts(log));
+            }
+        }
+        System.out.printf("%d rounds; each variant once per round, in turn; ms from spawn to exit%n%n", rounds);
+        System.out.println("| variant | class path | median ms | min | max | `detect()` ms (median) | classes loaded "
+                + "(java.net.http impl / TLS / OkHttp / databind) |");
+        System.out.println("| --- | --- | --- | --- | --- | --- | --- |");
+        for (Startup.Variant v : variants) {
+            List<Long> w = walls.get(v);
+            String detect = detects.containsKey(v) ? String.format("%.1f", median(detects.get(v)) / 1e6) : "";
+            System.out.printf("| %s | %s | %.0f | %.0f | %.0f | %s | %s |%n", v, v.classPath, median(w) / 1e6,
+                    w.stream().mapToLong(Long::longValue).min().orElse(0) / 1e6,
+                    w.stream().mapToLong(Long::longValue).max().orElse(0) / 1e6, detect, classes.get(v));
+        }
+        System.out.println();
+        System.out.println("| ratio (medians, this run) | value |");
+        System.out.println("| --- | --- |");
+        ratio(walls, Startup.Variant.DETECT_ALL_PROVIDERS, Startup.Variant.GOOGLE_ADC);
+        ratio(walls, Startup.Variant.DETECT_ALL_PROVIDERS_NO_HOSTS, Startup.Variant.GOOGLE_ADC);
+        ratio(walls, Startup.Variant.DETECT_ALL_PROVIDERS, Startup.Variant.AWS_DEFAULT_CHAIN);
+        ratio(walls, Startup.Variant.DETECT_CORE, Startup.Variant.GOOGLE_ADC);
+        ratio(walls, Startup.Variant.MESSAGES_CORE_HTTPS, Startup.Variant.OFFICIAL_HTTPS);
+        ratio(walls, Startup.Variant.MESSAGES_CORE_HTTP, Startup.Variant.OFFICIAL_HTTP);
+        ratio(walls, Startup.Variant.OFFICIAL_WIF4J_HTTPS, Startup.Variant.OFFICIAL_HTTPS);
+        ratio(walls, Startup.Variant.OFFICIAL_WIF4J_HTTP, Startup.Variant.OFFICIAL_HTTP);
+    }
+
+    private static void ratio(Map<Startup.Variant, List<Long>> walls, Startup.Variant a, Startup.Variant b) {
+        if (walls.containsKey(a) && walls.containsKey(b)) {
+            System.out.printf("| %s / %s | %.2f× |%n", a, b, median(walls.get(a)) / median(walls.get(b)));
+        }
+    }
+
+    /** Counts the classes a {@code -Xlog:class+load} file names, in all and from the packages that matter here. */
+    static String classCounts(Path log) {
+        try {
+            List<String> loaded = Files.readAllLines(log).stream().filter(l -> l.contains("[class,load"))
+                    .map(l -> l.replaceFirst(".*\\[class,load\\s*\\] ", "")).toList();
+            return String.format("%,d (%d / %d / %d / %d)", loaded.size(), count(loaded, "jdk.internal.net.http."),
+                    count(loaded, "sun.security.ssl."), count(loaded, "okhttp3."),
+                    count(loaded, "com.fasterxml.jackson.databind."));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static long count(List<String> loaded, String prefix) {
+        return loaded.stream().filter(c -> c.startsWith(prefix)).count();
+    }
+
+    static double median(List<Long> values) {
+        List<Long> sorted = new ArrayList<>(values);
+        sorted.sort(null);
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2.0;
+    }
+}
