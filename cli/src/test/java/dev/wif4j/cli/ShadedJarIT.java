@@ -128,6 +128,52 @@ class ShadedJarIT {
         }
     }
 
+    @Test
+    @DisplayName("the wif4j launcher with WIF4J_CDS=1 writes a class-data archive on its first run and maps it after, "
+            + "printing what it prints without")
+    void theLauncherUsesAnApplicationClassDataArchiveWhenAsked(@TempDir Path dir) throws Exception {
+        Path launcher = JAR.toAbsolutePath().getParent().getParent().resolve("wif4j");
+        Path archive = dir.resolve("wif4j.jsa");
+        String plain = launch(launcher, dir, null, null);
+        String first = launch(launcher, dir, archive, null);
+        assertTrue(Files.isRegularFile(archive), "no archive after the first run: " + first);
+        Path classes = dir.resolve("class-load.log");
+        String second = launch(launcher, dir, archive, "-Xlog:class+load=info:file=" + classes);
+        assertEquals(plain, first, "the archive's first run prints what a plain run prints");
+        assertEquals(plain, second, "a run on the archive prints what a plain run prints");
+        // "shared objects file (top)": the class came from the application archive, layered on the JDK's.
+        assertTrue(Files.readAllLines(classes).stream().anyMatch(l -> l.contains(" dev.wif4j.cli.Main ")
+                && l.contains("shared objects file (top)")), "dev.wif4j.cli.Main was not mapped from " + archive);
+        try (var left = Files.list(dir)) {
+            assertEquals(List.of(), left.filter(f -> f.getFileName().toString().startsWith("wif4j.jsa.")).toList(),
+                    "a partial archive was left behind");
+        }
+    }
+
+    /** Runs {@code cli/wif4j detect} off the cloud, with or without WIF4J_CDS, and returns what it printed. */
+    private static String launch(Path launcher, Path dir, Path archive, String javaOptions) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder("sh", launcher.toString(), "detect").redirectErrorStream(true);
+        java.util.Map<String, String> env = builder.environment();
+        String path = env.get("PATH");
+        env.clear();
+        env.put("PATH", path);
+        env.put("JAVA_HOME", System.getProperty("java.home"));
+        env.put("AWS_EC2_METADATA_DISABLED", "true");
+        env.put("ANTHROPIC_CONFIG_DIR", dir.toString());
+        if (archive != null) {
+            env.put("WIF4J_CDS", "1");
+            env.put("WIF4J_CDS_ARCHIVE", archive.toString());
+        }
+        if (javaOptions != null) {
+            env.put("WIF4J_JAVA_OPTS", javaOptions);
+        }
+        Process process = builder.start();
+        String text = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "wif4j detect did not finish: " + text);
+        assertEquals(1, process.exitValue(), "off the cloud nothing is chosen: " + text);
+        return text;
+    }
+
     private static List<String> entries() throws IOException {
         assertTrue(Files.isRegularFile(JAR), "no jar at " + JAR + ": run after the package phase");
         try (JarFile jar = new JarFile(JAR.toFile())) {
