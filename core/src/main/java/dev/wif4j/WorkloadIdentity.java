@@ -1,5 +1,6 @@
 package dev.wif4j;
 
+import dev.wif4j.internal.Listeners;
 import dev.wif4j.internal.Version;
 import dev.wif4j.internal.cache.RefreshingCredentials;
 import dev.wif4j.internal.config.ConfigResolver;
@@ -196,6 +197,8 @@ public final class WorkloadIdentity implements AutoCloseable {
         private final Map<String, String> settings = new HashMap<>();
         private DetectionContext context;
         private HttpClient httpClient;
+        private HttpTransport transport;
+        private final List<WorkloadIdentityListener> listeners = new ArrayList<>();
         private TokenExchanger.Options exchangeOptions = TokenExchanger.Options.defaults();
         private Duration detectionDeadline = Duration.ofSeconds(2);
 
@@ -410,6 +413,34 @@ public final class WorkloadIdentity implements AutoCloseable {
          */
         public Builder httpClient(HttpClient client) {
             this.httpClient = Objects.requireNonNull(client, "client");
+            this.transport = null;
+            return this;
+        }
+
+        /**
+         * How the token exchange's request is sent, instead of wif4j's own JDK client: for an application
+         * whose HTTP stack should carry it too (one connection pool, one TLS set-up). The transport must
+         * keep {@link HttpTransport}'s contract: one attempt per call, no redirect, the timeout honoured.
+         * The last of this and {@link #httpClient(HttpClient)} wins.
+         *
+         * @param transport the transport
+         * @return this builder
+         */
+        public Builder transport(HttpTransport transport) {
+            this.transport = Objects.requireNonNull(transport, "transport");
+            this.httpClient = null;
+            return this;
+        }
+
+        /**
+         * Adds a listener, told of every identity-token fetch, token exchange and refresh (for metrics or
+         * logs); listeners are called in the order they were added.
+         *
+         * @param listener the listener
+         * @return this builder
+         */
+        public Builder listener(WorkloadIdentityListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
             return this;
         }
 
@@ -572,14 +603,15 @@ public final class WorkloadIdentity implements AutoCloseable {
                         + httpClient.followRedirects() + "); the token exchange would then send the identity token "
                         + "wherever a 3xx points. Build it with .followRedirects(HttpClient.Redirect.NEVER).");
             }
-            HttpClient client = httpClient != null ? httpClient : HttpClient.newBuilder()
-                    .connectTimeout(Duration.ofSeconds(10))
-                    .followRedirects(HttpClient.Redirect.NEVER)
-                    .build();
-            TokenExchanger exchanger = new TokenExchanger(resolved.settings(), tokenSource, client, ctx.clock(),
+            // wif4j's own client is made at the first exchange: its TLS set-up is most of a cold start.
+            HttpTransport sender = transport != null ? transport
+                    : httpClient != null ? HttpTransport.of(httpClient) : HttpTransport.jdk();
+            Listeners observers = listeners.isEmpty() ? Listeners.NONE : new Listeners(listeners);
+            TokenExchanger exchanger = new TokenExchanger(resolved.settings(), tokenSource, sender, ctx.clock(),
                     exchangeOptions.withFetchTimeout(ctx.fetchTimeout()), Version.userAgent(chosenId),
-                    ctx.globalSetting("audience").orElse(DetectionContext.DEFAULT_AUDIENCE));
-            RefreshingCredentials credentials = new RefreshingCredentials(exchanger::exchange, ctx.clock());
+                    ctx.globalSetting("audience").orElse(DetectionContext.DEFAULT_AUDIENCE), chosenId, observers);
+            RefreshingCredentials credentials = new RefreshingCredentials(exchanger::exchange, ctx.clock(),
+                    observers);
             LOG.log(Level.DEBUG, () -> "wif4j: identity provider '" + chosenId + "', " + resolved.settings()
                     + System.lineSeparator() + report.toTable());
             return new WorkloadIdentity(resolved.settings(), report, chosenId, tokenSource, exchanger, credentials);
