@@ -243,4 +243,23 @@ class WorkloadIdentityInterceptorTest {
         assertEquals("gzip", anthropic.tokenRequests().get(0).header("Accept-Encoding").orElse(null),
                 "the client still open carries the exchange");
     }
+
+    @Test
+    @DisplayName("over the official client a redirect is not followed: the identity token goes nowhere else")
+    void redirectsAreNotFollowed() {
+        try (AnthropicEmulator elsewhere = AnthropicEmulator.start()) {
+            anthropic.enqueue(Fault.status(307, "").withHeader("Location", elsewhere.baseUrl() + "/v1/oauth/token"));
+            AnthropicClient shared = AnthropicOkHttpClient.builder().baseUrl(anthropic.baseUrl()).maxRetries(0)
+                    .addInterceptor(WorkloadIdentityInterceptor.from(sharedBuilder())).build();
+            try {
+                dev.wif4j.TokenExchangeException e = assertThrows(dev.wif4j.TokenExchangeException.class,
+                        () -> shared.messages().create(HELLO));
+                assertEquals(307, e.statusCode());
+                assertTrue(e.getMessage().contains("never follows a redirect"), e.getMessage());
+            } finally {
+                shared.close();
+            }
+            assertEquals(0, elsewhere.tokenRequests().size(), "nothing reached the redirect's target");
+        }
+    }
 }
