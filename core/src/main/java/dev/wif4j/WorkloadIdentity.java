@@ -50,8 +50,6 @@ import java.util.stream.Collectors;
  * background refresh thread.
  */
 public final class WorkloadIdentity implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(WorkloadIdentity.class.getName());
-
     private final FederationSettings settings;
     private final DetectionReport report;
     private final String providerId;
@@ -570,9 +568,12 @@ public final class WorkloadIdentity implements AutoCloseable {
             ConfigResolver.Resolved resolved = ConfigResolver.resolve(base, new ConfigResolver.Explicit(
                     federationRuleId, organizationId, serviceAccountId, workspaceId, baseUrl, profile,
                     configDirectory));
-            // Through the context's logger, so that tests (and embedders) see what the user would.
-            System.Logger warn = base.logger(WorkloadIdentity.class.getName());
-            resolved.warnings().forEach(w -> warn.log(Level.WARNING, w));
+            // Through the context's logger, so that tests (and embedders) see what the user would; looked up
+            // only when there is something to say, since the logging back end is slow to start.
+            if (!resolved.warnings().isEmpty()) {
+                System.Logger warn = base.logger(WorkloadIdentity.class.getName());
+                resolved.warnings().forEach(w -> warn.log(Level.WARNING, w));
+            }
             // A profile's identity_token is as explicit as ANTHROPIC_IDENTITY_TOKEN_FILE; code still wins.
             Map<String, String> fromProfile = new HashMap<>(resolved.providerSettings());
             fromProfile.keySet().removeAll(settings.keySet());
@@ -612,8 +613,6 @@ public final class WorkloadIdentity implements AutoCloseable {
                     ctx.globalSetting("audience").orElse(DetectionContext.DEFAULT_AUDIENCE), chosenId, observers);
             RefreshingCredentials credentials = new RefreshingCredentials(exchanger::exchange, ctx.clock(),
                     observers);
-            LOG.log(Level.DEBUG, () -> "wif4j: identity provider '" + chosenId + "', " + resolved.settings()
-                    + System.lineSeparator() + report.toTable());
             return new WorkloadIdentity(resolved.settings(), report, chosenId, tokenSource, exchanger, credentials);
         }
     }

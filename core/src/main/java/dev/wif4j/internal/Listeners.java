@@ -10,7 +10,10 @@ import java.util.function.Consumer;
  * beyond its own running time: an exception a listener throws is logged and ignored.
  */
 public final class Listeners {
-    private static final System.Logger LOG = System.getLogger(Listeners.class.getName());
+    /** Looked up when something is logged: the logging back end costs a cold JVM tens of milliseconds. */
+    private static System.Logger log() {
+        return System.getLogger(Listeners.class.getName());
+    }
     /** No listener: the common case costs one empty check. */
     public static final Listeners NONE = new Listeners(List.of());
 
@@ -67,7 +70,7 @@ public final class Listeners {
                 call.accept(listener);
             } catch (RuntimeException e) {
                 // An observer must never break the token it observes.
-                LOG.log(Level.WARNING, () -> "The wif4j listener " + listener.getClass().getName() + " threw from "
+                log().log(Level.WARNING, () -> "The wif4j listener " + listener.getClass().getName() + " threw from "
                         + method + "; ignored: " + e);
             }
         }

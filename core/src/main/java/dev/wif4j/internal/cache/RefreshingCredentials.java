@@ -58,7 +58,10 @@ public final class RefreshingCredentials implements AnthropicCredentials, AutoCl
      */
     private record Cached(AccessToken token, long advisoryAtMillis, long mandatoryAtMillis) {}
 
-    private static final System.Logger LOG = System.getLogger(RefreshingCredentials.class.getName());
+    /** Looked up when something is logged: the logging back end costs a cold JVM tens of milliseconds. */
+    private static System.Logger log() {
+        return System.getLogger(RefreshingCredentials.class.getName());
+    }
 
     private final Supplier<AccessToken> exchange;
     private final Clock clock;
@@ -218,7 +221,7 @@ public final class RefreshingCredentials implements AnthropicCredentials, AutoCl
                     if (failure != null) {
                         nextAdvisoryMillis = clock.millis() + ADVISORY_BACKOFF_MILLIS;
                         Cached stale = current.get();
-                        LOG.log(Level.WARNING, () -> "Refreshing the Anthropic access token in the background failed; "
+                        log().log(Level.WARNING, () -> "Refreshing the Anthropic access token in the background failed; "
                                 + "the current token stays in use"
                                 + (stale == null ? "" : " (" + Math.max(0, (stale.token.expiresAtMillis() - clock.millis()) / 1000)
                                 + " s left)") + " and the next try is in 5 s: " + unwrap(failure).getMessage());

@@ -55,7 +55,10 @@ public final class TokenExchanger {
     static final String BETA = "oauth-2025-04-20,oidc-federation-2026-04-01";
     static final String HISTORY_URL = "https://platform.claude.com/settings/workload-identity-federation?tab=history";
 
-    private static final System.Logger LOG = System.getLogger(TokenExchanger.class.getName());
+    /** Looked up when something is logged: the logging back end costs a cold JVM tens of milliseconds. */
+    private static System.Logger log() {
+        return System.getLogger(TokenExchanger.class.getName());
+    }
     /** Anthropic's access tokens are about 100 characters; a header value past this is not one. */
     static final int MAX_ACCESS_TOKEN_CHARS = 4096;
 
@@ -144,12 +147,17 @@ public final class TokenExchanger {
     public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(30);
     /** How long past its timeout a fetch is waited for, so a source that honours it reports its own error. */
     private static final Duration FETCH_GRACE = Duration.ofSeconds(1);
-    /** Fetches run here so that one that ignores its timeout cannot hold the caller past it. */
-    private static final ExecutorService FETCHERS = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "wif4j-fetch");
-        t.setDaemon(true);
-        return t;
-    });
+    /**
+     * Fetches run here so that one that ignores its timeout cannot hold the caller past it. In a holder, made
+     * at the first fetch: the builder touches this class's constants, and detection needs no thread pool.
+     */
+    private static final class Fetchers {
+        static final ExecutorService POOL = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "wif4j-fetch");
+            t.setDaemon(true);
+            return t;
+        });
+    }
 
     private final FederationSettings settings;
     private final IdentityTokenSource source;
@@ -244,7 +252,7 @@ public final class TokenExchanger {
                 if (System.nanoTime() + pause.toNanos() >= end) {
                     throw r.failure; // no time left for another attempt
                 }
-                LOG.log(Level.DEBUG, () -> "Token exchange attempt failed (" + r.failure.getMessage()
+                log().log(Level.DEBUG, () -> "Token exchange attempt failed (" + r.failure.getMessage()
                         + "); retrying in " + pause.toMillis() + " ms");
                 sleep(pause);
             }
@@ -331,7 +339,7 @@ public final class TokenExchanger {
 
     private IdentityToken fetchOnce(long end) {
         Duration limit = remaining(end, options.fetchTimeout().plus(FETCH_GRACE));
-        Future<IdentityToken> future = FETCHERS.submit(source::fetch);
+        Future<IdentityToken> future = Fetchers.POOL.submit(source::fetch);
         try {
             return future.get(limit.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
