@@ -9,7 +9,7 @@
  */
 module dev.wif4j {
     requires transitive java.net.http;
-    requires com.fasterxml.jackson.databind;
+    requires com.fasterxml.jackson.core;
 
     exports dev.wif4j;
     exports dev.wif4j.spi;

@@ -1,5 +1,6 @@
 package dev.wif4j;
 
+import dev.wif4j.internal.Listeners;
 import dev.wif4j.internal.Version;
 import dev.wif4j.internal.cache.RefreshingCredentials;
 import dev.wif4j.internal.config.ConfigResolver;
@@ -49,8 +50,6 @@ import java.util.stream.Collectors;
  * background refresh thread.
  */
 public final class WorkloadIdentity implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(WorkloadIdentity.class.getName());
-
     private final FederationSettings settings;
     private final DetectionReport report;
     private final String providerId;
@@ -196,6 +195,8 @@ public final class WorkloadIdentity implements AutoCloseable {
         private final Map<String, String> settings = new HashMap<>();
         private DetectionContext context;
         private HttpClient httpClient;
+        private HttpTransport transport;
+        private final List<WorkloadIdentityListener> listeners = new ArrayList<>();
         private TokenExchanger.Options exchangeOptions = TokenExchanger.Options.defaults();
         private Duration detectionDeadline = Duration.ofSeconds(2);
 
@@ -410,6 +411,34 @@ public final class WorkloadIdentity implements AutoCloseable {
          */
         public Builder httpClient(HttpClient client) {
             this.httpClient = Objects.requireNonNull(client, "client");
+            this.transport = null;
+            return this;
+        }
+
+        /**
+         * How the token exchange's request is sent, instead of wif4j's own JDK client: for an application
+         * whose HTTP stack should carry it too (one connection pool, one TLS set-up). The transport must
+         * keep {@link HttpTransport}'s contract: one attempt per call, no redirect, the timeout honoured.
+         * The last of this and {@link #httpClient(HttpClient)} wins.
+         *
+         * @param transport the transport
+         * @return this builder
+         */
+        public Builder transport(HttpTransport transport) {
+            this.transport = Objects.requireNonNull(transport, "transport");
+            this.httpClient = null;
+            return this;
+        }
+
+        /**
+         * Adds a listener, told of every identity-token fetch, token exchange and refresh (for metrics or
+         * logs); listeners are called in the order they were added.
+         *
+         * @param listener the listener
+         * @return this builder
+         */
+        public Builder listener(WorkloadIdentityListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
             return this;
         }
 
@@ -539,9 +568,12 @@ public final class WorkloadIdentity implements AutoCloseable {
             ConfigResolver.Resolved resolved = ConfigResolver.resolve(base, new ConfigResolver.Explicit(
                     federationRuleId, organizationId, serviceAccountId, workspaceId, baseUrl, profile,
                     configDirectory));
-            // Through the context's logger, so that tests (and embedders) see what the user would.
-            System.Logger warn = base.logger(WorkloadIdentity.class.getName());
-            resolved.warnings().forEach(w -> warn.log(Level.WARNING, w));
+            // Through the context's logger, so that tests (and embedders) see what the user would; looked up
+            // only when there is something to say, since the logging back end is slow to start.
+            if (!resolved.warnings().isEmpty()) {
+                System.Logger warn = base.logger(WorkloadIdentity.class.getName());
+                resolved.warnings().forEach(w -> warn.log(Level.WARNING, w));
+            }
             // A profile's identity_token is as explicit as ANTHROPIC_IDENTITY_TOKEN_FILE; code still wins.
             Map<String, String> fromProfile = new HashMap<>(resolved.providerSettings());
             fromProfile.keySet().removeAll(settings.keySet());
@@ -572,16 +604,15 @@ public final class WorkloadIdentity implements AutoCloseable {
                         + httpClient.followRedirects() + "); the token exchange would then send the identity token "
                         + "wherever a 3xx points. Build it with .followRedirects(HttpClient.Redirect.NEVER).");
             }
-            HttpClient client = httpClient != null ? httpClient : HttpClient.newBuilder()
-                    .connectTimeout(Duration.ofSeconds(10))
-                    .followRedirects(HttpClient.Redirect.NEVER)
-                    .build();
-            TokenExchanger exchanger = new TokenExchanger(resolved.settings(), tokenSource, client, ctx.clock(),
+            // wif4j's own client is made at the first exchange: its TLS set-up is most of a cold start.
+            HttpTransport sender = transport != null ? transport
+                    : httpClient != null ? HttpTransport.of(httpClient) : HttpTransport.jdk();
+            Listeners observers = listeners.isEmpty() ? Listeners.NONE : new Listeners(listeners);
+            TokenExchanger exchanger = new TokenExchanger(resolved.settings(), tokenSource, sender, ctx.clock(),
                     exchangeOptions.withFetchTimeout(ctx.fetchTimeout()), Version.userAgent(chosenId),
-                    ctx.globalSetting("audience").orElse(DetectionContext.DEFAULT_AUDIENCE));
-            RefreshingCredentials credentials = new RefreshingCredentials(exchanger::exchange, ctx.clock());
-            LOG.log(Level.DEBUG, () -> "wif4j: identity provider '" + chosenId + "', " + resolved.settings()
-                    + System.lineSeparator() + report.toTable());
+                    ctx.globalSetting("audience").orElse(DetectionContext.DEFAULT_AUDIENCE), chosenId, observers);
+            RefreshingCredentials credentials = new RefreshingCredentials(exchanger::exchange, ctx.clock(),
+                    observers);
             return new WorkloadIdentity(resolved.settings(), report, chosenId, tokenSource, exchanger, credentials);
         }
     }

@@ -9,6 +9,7 @@ import com.anthropic.core.http.Interceptor;
 import dev.wif4j.AccessToken;
 import dev.wif4j.AnthropicCredentials;
 import dev.wif4j.WorkloadIdentity;
+import dev.wif4j.anthropic.internal.OfficialClientTransport;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.Objects;
@@ -33,6 +34,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * answers 401, it drops the cached token and, if the request body can be sent again, replays the request
  * once with a fresh token; a second 401 goes back to the caller. Synchronous, asynchronous and streaming
  * calls alike. Thread-safe; one instance serves any number of clients.
+ *
+ * <p>Made with {@link #fromEnvironment()} or {@link #from(WorkloadIdentity.Builder)}, it also performs the
+ * token exchange over the HTTP client it is installed in, beneath that client's logging and retries: the
+ * process loads no second HTTP stack, and the exchange and the API calls share one connection per host.
  */
 public final class WorkloadIdentityInterceptor implements Interceptor {
 
@@ -52,9 +57,12 @@ public final class WorkloadIdentityInterceptor implements Interceptor {
     });
 
     private final AnthropicCredentials credentials;
+    /** Where the exchange goes when this interceptor built the identity; {@code null} otherwise. */
+    private final OfficialClientTransport transport;
 
-    private WorkloadIdentityInterceptor(AnthropicCredentials credentials) {
+    private WorkloadIdentityInterceptor(AnthropicCredentials credentials, OfficialClientTransport transport) {
         this.credentials = Objects.requireNonNull(credentials, "credentials");
+        this.transport = transport;
     }
 
     /**
@@ -64,7 +72,21 @@ public final class WorkloadIdentityInterceptor implements Interceptor {
      * @return the interceptor
      */
     public static WorkloadIdentityInterceptor fromEnvironment() {
-        return of(WorkloadIdentity.fromEnvironment());
+        return from(WorkloadIdentity.builder());
+    }
+
+    /**
+     * An interceptor for the workload identity this builder describes, whose token exchange runs over the
+     * official client the interceptor is installed in (until one is built, over the JDK's client). Any
+     * transport or HTTP client set on the builder is replaced.
+     *
+     * @param builder the identity's settings
+     * @return the interceptor
+     */
+    public static WorkloadIdentityInterceptor from(WorkloadIdentity.Builder builder) {
+        OfficialClientTransport transport = new OfficialClientTransport();
+        WorkloadIdentity identity = Objects.requireNonNull(builder, "builder").transport(transport).build();
+        return new WorkloadIdentityInterceptor(identity.credentials(), transport);
     }
 
     /**
@@ -84,12 +106,16 @@ public final class WorkloadIdentityInterceptor implements Interceptor {
      * @return the interceptor
      */
     public static WorkloadIdentityInterceptor of(AnthropicCredentials credentials) {
-        return new WorkloadIdentityInterceptor(credentials);
+        return new WorkloadIdentityInterceptor(credentials, null);
     }
 
     @Override
     public HttpClient intercept(HttpClient next) {
-        return new Authorizing(Objects.requireNonNull(next, "next"));
+        Objects.requireNonNull(next, "next");
+        if (transport != null) {
+            transport.attach(next);
+        }
+        return new Authorizing(next);
     }
 
     /**
@@ -162,6 +188,9 @@ public final class WorkloadIdentityInterceptor implements Interceptor {
 
         @Override
         public void close() {
+            if (transport != null) {
+                transport.detach(next);
+            }
             next.close();
         }
 

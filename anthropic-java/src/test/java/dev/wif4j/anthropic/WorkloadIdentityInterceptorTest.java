@@ -172,4 +172,94 @@ class WorkloadIdentityInterceptorTest {
             assertTrue(WorkloadIdentityInterceptor.of(withKey).toString().startsWith("WorkloadIdentityInterceptor["));
         }
     }
+
+    private WorkloadIdentity.Builder sharedBuilder() {
+        return WorkloadIdentity.builder().context(world)
+                .federationRuleId(anthropic.trust(idp, "workload"))
+                .organizationId(anthropic.organizationId())
+                .baseUrl(anthropic.baseUrl())
+                .identityTokenSupplier(() -> idp.mint().sign());
+    }
+
+    @Test
+    @DisplayName("from(builder): the exchange goes over the official client's own OkHttp, and the calls share it")
+    void exchangeOverTheOfficialClient() {
+        AnthropicClient shared = AnthropicOkHttpClient.builder().baseUrl(anthropic.baseUrl()).maxRetries(0)
+                .addInterceptor(WorkloadIdentityInterceptor.from(sharedBuilder())).build();
+        try {
+            assertEquals("Hello from the Anthropic emulator.", text(shared.messages().create(HELLO)));
+            shared.messages().create(HELLO);
+        } finally {
+            shared.close();
+        }
+        List<RecordedRequest> exchanges = anthropic.tokenRequests();
+        assertEquals(1, exchanges.size(), "one exchange for both calls");
+        RecordedRequest exchange = exchanges.get(0);
+        // OkHttp's bridge adds these; the JDK client sends neither (and offers an h2c upgrade instead).
+        assertEquals("gzip", exchange.header("Accept-Encoding").orElse(null), exchange.headers().toString());
+        assertTrue(exchange.header("Upgrade").isEmpty(), exchange.headers().toString());
+        assertTrue(exchange.header("User-Agent").orElseThrow().startsWith("wif4j/"), "wif4j's own User-Agent");
+        assertEquals(lastMessageRequest().header("Accept-Encoding"), exchange.header("Accept-Encoding"));
+    }
+
+    @Test
+    @DisplayName("with the official client's debug logging on, neither token reaches its log")
+    void debugLoggingShowsNoToken() {
+        java.io.PrintStream err = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        AnthropicClient logging = AnthropicOkHttpClient.builder().baseUrl(anthropic.baseUrl()).maxRetries(0)
+                .logLevel(com.anthropic.core.LogLevel.DEBUG)
+                .addInterceptor(WorkloadIdentityInterceptor.from(sharedBuilder())).build();
+        String log;
+        try {
+            System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+            logging.messages().create(HELLO);
+        } finally {
+            System.setErr(err);
+            logging.close();
+        }
+        log = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(log.contains("/v1/messages"), "the client did log its own call: " + log);
+        assertFalse(log.contains("/v1/oauth/token"), log);
+        assertFalse(log.contains("eyJ"), "no identity token in the log");
+        assertFalse(log.contains("sk-ant-oat01-"), "no access token in the log");
+        assertEquals(1, anthropic.tokensIssued());
+    }
+
+    @Test
+    @DisplayName("a closed client no longer carries the exchange; one still open does")
+    void aClosedClientIsLetGo() {
+        WorkloadIdentityInterceptor interceptor = WorkloadIdentityInterceptor.from(sharedBuilder());
+        AnthropicClient first = AnthropicOkHttpClient.builder().baseUrl(anthropic.baseUrl()).maxRetries(0)
+                .addInterceptor(interceptor).build();
+        first.close();
+        AnthropicClient second = AnthropicOkHttpClient.builder().baseUrl(anthropic.baseUrl()).maxRetries(0)
+                .addInterceptor(interceptor).build();
+        try {
+            second.messages().create(HELLO);
+        } finally {
+            second.close();
+        }
+        assertEquals("gzip", anthropic.tokenRequests().get(0).header("Accept-Encoding").orElse(null),
+                "the client still open carries the exchange");
+    }
+
+    @Test
+    @DisplayName("over the official client a redirect is not followed: the identity token goes nowhere else")
+    void redirectsAreNotFollowed() {
+        try (AnthropicEmulator elsewhere = AnthropicEmulator.start()) {
+            anthropic.enqueue(Fault.status(307, "").withHeader("Location", elsewhere.baseUrl() + "/v1/oauth/token"));
+            AnthropicClient shared = AnthropicOkHttpClient.builder().baseUrl(anthropic.baseUrl()).maxRetries(0)
+                    .addInterceptor(WorkloadIdentityInterceptor.from(sharedBuilder())).build();
+            try {
+                dev.wif4j.TokenExchangeException e = assertThrows(dev.wif4j.TokenExchangeException.class,
+                        () -> shared.messages().create(HELLO));
+                assertEquals(307, e.statusCode());
+                assertTrue(e.getMessage().contains("never follows a redirect"), e.getMessage());
+            } finally {
+                shared.close();
+            }
+            assertEquals(0, elsewhere.tokenRequests().size(), "nothing reached the redirect's target");
+        }
+    }
 }

@@ -3,8 +3,12 @@ package dev.wif4j.internal.cache;
 import dev.wif4j.AccessToken;
 import dev.wif4j.AnthropicCredentials;
 import dev.wif4j.WorkloadIdentityException;
+import dev.wif4j.WorkloadIdentityListener;
+import dev.wif4j.WorkloadIdentityListener.RefreshReason;
+import dev.wif4j.internal.Listeners;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
@@ -54,7 +58,10 @@ public final class RefreshingCredentials implements AnthropicCredentials, AutoCl
      */
     private record Cached(AccessToken token, long advisoryAtMillis, long mandatoryAtMillis) {}
 
-    private static final System.Logger LOG = System.getLogger(RefreshingCredentials.class.getName());
+    /** Looked up when something is logged: the logging back end costs a cold JVM tens of milliseconds. */
+    private static System.Logger log() {
+        return System.getLogger(RefreshingCredentials.class.getName());
+    }
 
     private final Supplier<AccessToken> exchange;
     private final Clock clock;
@@ -70,6 +77,9 @@ public final class RefreshingCredentials implements AnthropicCredentials, AutoCl
     private volatile RuntimeException lastFailure;
     private volatile ExecutorService background;
     private volatile boolean closed;
+    /** Why the next refresh that callers wait for runs, when an invalidation caused it. */
+    private volatile RefreshReason pendingReason;
+    private final Listeners listeners;
     /** {@link #WAIT_BOUND_SECONDS}, shorter in tests. */
     volatile long waitBoundMillis = WAIT_BOUND_SECONDS * 1000;
 
@@ -80,7 +90,18 @@ public final class RefreshingCredentials implements AnthropicCredentials, AutoCl
      * @param clock the clock, whose {@link Clock#millis()} must not allocate on the hot path
      */
     public RefreshingCredentials(Supplier<AccessToken> exchange, Clock clock) {
-        this(exchange, clock, RefreshingCredentials::randomAdvisoryLead, null);
+        this(exchange, clock, Listeners.NONE);
+    }
+
+    /**
+     * Creates the cache, telling listeners of each refresh.
+     *
+     * @param exchange performs one exchange (with its own retries) and returns the new token
+     * @param clock the clock, whose {@link Clock#millis()} must not allocate on the hot path
+     * @param listeners told of each refresh
+     */
+    public RefreshingCredentials(Supplier<AccessToken> exchange, Clock clock, Listeners listeners) {
+        this(exchange, clock, RefreshingCredentials::randomAdvisoryLead, null, listeners);
     }
 
     /**
@@ -93,6 +114,12 @@ public final class RefreshingCredentials implements AnthropicCredentials, AutoCl
      * @param executor runs background refreshes, or {@code null} for the cache's own thread
      */
     RefreshingCredentials(Supplier<AccessToken> exchange, Clock clock, LongSupplier advisoryLead, Executor executor) {
+        this(exchange, clock, advisoryLead, executor, Listeners.NONE);
+    }
+
+    RefreshingCredentials(Supplier<AccessToken> exchange, Clock clock, LongSupplier advisoryLead, Executor executor,
+            Listeners listeners) {
+        this.listeners = Objects.requireNonNull(listeners, "listeners");
         this.exchange = Objects.requireNonNull(exchange, "exchange");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.advisoryLead = Objects.requireNonNull(advisoryLead, "advisoryLead");
@@ -125,14 +152,16 @@ public final class RefreshingCredentials implements AnthropicCredentials, AutoCl
         Objects.requireNonNull(rejected, "rejected");
         // Only the token that was refused: a late 401 must not discard its replacement.
         Cached cached = current.get();
-        if (cached != null && cached.token.equals(rejected)) {
-            current.compareAndSet(cached, null);
+        if (cached != null && cached.token.equals(rejected) && current.compareAndSet(cached, null)) {
+            pendingReason = RefreshReason.UNAUTHORIZED;
         }
     }
 
     @Override
     public void invalidate() {
-        current.set(null);
+        if (current.getAndSet(null) != null) {
+            pendingReason = RefreshReason.FORCED;
+        }
     }
 
     /**
@@ -169,7 +198,9 @@ public final class RefreshingCredentials implements AnthropicCredentials, AutoCl
                     mine.complete(cached.token);
                     return cached.token;
                 }
-                refresh(mine);
+                RefreshReason reason = pendingReason;
+                pendingReason = null;
+                refresh(mine, reason != null ? reason : RefreshReason.MANDATORY);
                 return join(mine);
             }
         }
@@ -185,12 +216,12 @@ public final class RefreshingCredentials implements AnthropicCredentials, AutoCl
         }
         try {
             executor().execute(() -> {
-                refresh(mine);
+                refresh(mine, RefreshReason.ADVISORY);
                 mine.whenComplete((token, failure) -> {
                     if (failure != null) {
                         nextAdvisoryMillis = clock.millis() + ADVISORY_BACKOFF_MILLIS;
                         Cached stale = current.get();
-                        LOG.log(Level.WARNING, () -> "Refreshing the Anthropic access token in the background failed; "
+                        log().log(Level.WARNING, () -> "Refreshing the Anthropic access token in the background failed; "
                                 + "the current token stays in use"
                                 + (stale == null ? "" : " (" + Math.max(0, (stale.token.expiresAtMillis() - clock.millis()) / 1000)
                                 + " s left)") + " and the next try is in 5 s: " + unwrap(failure).getMessage());
@@ -203,7 +234,8 @@ public final class RefreshingCredentials implements AnthropicCredentials, AutoCl
         }
     }
 
-    private void refresh(CompletableFuture<AccessToken> mine) {
+    private void refresh(CompletableFuture<AccessToken> mine, RefreshReason reason) {
+        long start = System.nanoTime();
         try {
             AccessToken token = exchange.get();
             if (token == null) {
@@ -213,12 +245,20 @@ public final class RefreshingCredentials implements AnthropicCredentials, AutoCl
             lastFailure = null;
             inflight.compareAndSet(mine, null);
             mine.complete(token);
+            if (!listeners.isEmpty()) {
+                listeners.refreshed(new WorkloadIdentityListener.TokenRefresh(reason,
+                        Duration.ofNanos(System.nanoTime() - start), Optional.empty()));
+            }
         } catch (RuntimeException | Error e) {
             if (e instanceof RuntimeException runtime) {
                 lastFailure = runtime;
             }
             inflight.compareAndSet(mine, null);
             mine.completeExceptionally(e);
+            if (e instanceof RuntimeException runtime && !listeners.isEmpty()) {
+                listeners.refreshed(new WorkloadIdentityListener.TokenRefresh(reason,
+                        Duration.ofNanos(System.nanoTime() - start), Optional.of(runtime)));
+            }
         }
     }
 

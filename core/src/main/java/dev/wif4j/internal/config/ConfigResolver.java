@@ -1,11 +1,8 @@
 package dev.wif4j.internal.config;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.wif4j.ConfigurationException;
 import dev.wif4j.FederationSettings;
+import dev.wif4j.internal.json.Json;
 import dev.wif4j.spi.DetectionContext;
 import dev.wif4j.spi.support.Endpoints;
 import dev.wif4j.spi.support.SmallFiles;
@@ -48,9 +45,6 @@ public final class ConfigResolver {
     private static final Pattern UUID = Pattern.compile(
             "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
     private static final int MAX_PROFILE_BYTES = 1024 * 1024;
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .build();
 
     /**
      * Values given in code; each may be {@code null}.
@@ -297,28 +291,28 @@ public final class ConfigResolver {
         /** Parses a profile file's bytes; the seam the fuzz test calls. */
         static Profile parse(byte[] bytes, Path file, String name) {
             String where = "The profile file " + file;
-            JsonNode root;
+            Object parsed;
             try {
-                root = JSON.readTree(bytes);
+                parsed = Json.parse(bytes, true);
+            } catch (Json.DuplicateKeyException e) {
+                throw new ConfigurationException(where + " repeats a key, so which value counts is unclear: "
+                        + Text.escape(e.getMessage(), 120) + ".");
             } catch (IOException e) {
-                if (String.valueOf(e.getMessage()).startsWith("Duplicate field")) {
-                    throw new ConfigurationException(where + " repeats a key, so which value counts is unclear: "
-                            + Text.escape(e.getMessage().lines().findFirst().orElse(""), 120) + ".");
-                }
                 throw new ConfigurationException(where + " is not valid JSON.");
             }
-            if (root == null || !root.isObject()) {
+            if (!(parsed instanceof Map<?, ?> root)) {
                 throw new ConfigurationException(where + " must hold a JSON object.");
             }
-            JsonNode version = root.get("version");
-            if (version != null && !(version.isTextual() && version.asText().matches("1(\\.\\d+)?"))) {
-                throw new ConfigurationException(where + " has version " + shown(version.toString())
+            Object version = root.get("version");
+            if (root.containsKey("version") && !(version instanceof String v && v.matches("1(\\.\\d+)?"))) {
+                throw new ConfigurationException(where + " has version " + shown(Json.text(version))
                         + "; this wif4j reads version \"1.x\" profiles.");
             }
-            JsonNode auth = root.path("authentication");
-            if (!auth.isMissingNode() && !auth.isObject()) {
+            Object authValue = root.get("authentication");
+            if (root.containsKey("authentication") && !(authValue instanceof Map)) {
                 throw new ConfigurationException(where + ": 'authentication' must be an object.");
             }
+            Map<?, ?> auth = authValue instanceof Map<?, ?> m ? m : Map.of();
             String type = text(auth, "type", where);
             if (type != null && !type.equals("oidc_federation")) {
                 throw new ConfigurationException(where + " has authentication type '" + shown(type) + "'; wif4j reads "
@@ -327,9 +321,9 @@ public final class ConfigResolver {
             }
             String tokenPath = null;
             String tokenValue = null;
-            JsonNode identity = auth.get("identity_token");
-            if (identity != null && !identity.isNull()) {
-                if (!identity.isObject()) {
+            Object identityValue = auth.get("identity_token");
+            if (identityValue != null) {
+                if (!(identityValue instanceof Map<?, ?> identity)) {
                     throw new ConfigurationException(where + ": 'authentication.identity_token' must be an object "
                             + "such as {\"source\": \"file\", \"path\": \"/var/run/secrets/token\"}.");
                 }
@@ -357,15 +351,15 @@ public final class ConfigResolver {
             return value == null || value.length() <= 40 ? value : value.substring(0, 40) + "... (" + value.length() + " characters)";
         }
 
-        private static String text(JsonNode node, String field, String where) {
-            JsonNode value = node.get(field);
-            if (value == null || value.isNull()) {
+        private static String text(Map<?, ?> object, String field, String where) {
+            Object value = object.get(field);
+            if (value == null) {
                 return null;
             }
-            if (!value.isTextual()) {
+            if (!(value instanceof String text)) {
                 throw new ConfigurationException(where + ": '" + field + "' must be a string.");
             }
-            return value.asText().isBlank() ? null : value.asText();
+            return text.isBlank() ? null : text;
         }
 
         String describe() {

@@ -30,7 +30,10 @@ import java.util.concurrent.TimeoutException;
  * provider's {@code detect}, in parallel under one deadline, the highest priority winning.
  */
 public final class Detector {
-    private static final System.Logger LOG = System.getLogger(Detector.class.getName());
+    /** Looked up when something is logged: the logging back end costs a cold JVM tens of milliseconds. */
+    private static System.Logger log() {
+        return System.getLogger(Detector.class.getName());
+    }
     /** Highest priority first, then id: never ServiceLoader's order. */
     static final Comparator<LoadedProvider> RANKING =
             Comparator.comparingInt(LoadedProvider::priority).reversed().thenComparing(LoadedProvider::id);
@@ -142,7 +145,7 @@ public final class Detector {
         }
         LoadedProvider chosen = available.get(0);
         if (available.size() > 1) {
-            LOG.log(Level.INFO, Messages.severalAvailable(chosen, available.subList(1, available.size())));
+            log().log(Level.INFO, Messages.severalAvailable(chosen, available.subList(1, available.size())));
         }
         return new Outcome(chosen, new DetectionReport(all, chosen.id()), context);
     }

@@ -17,7 +17,10 @@ import java.util.regex.Pattern;
  * loader, one broken provider jar reported and skipped, ids validated, duplicates refused.
  */
 public final class ProviderLoader {
-    private static final System.Logger LOG = System.getLogger(ProviderLoader.class.getName());
+    /** Looked up when something is logged: the logging back end costs a cold JVM tens of milliseconds. */
+    private static System.Logger log() {
+        return System.getLogger(ProviderLoader.class.getName());
+    }
     private static final Pattern ID = Pattern.compile("[a-z][a-z0-9-]{0,62}");
     /** A broken service file could otherwise make the iterator fail forever. */
     private static final int MAX_ERRORS = 100;
@@ -47,7 +50,7 @@ public final class ProviderLoader {
                     found.add(it.next());
                 } catch (ServiceConfigurationError e) {
                     // One broken jar must not take the others down: report it and carry on.
-                    LOG.log(Level.WARNING, Messages.brokenProvider(e));
+                    log().log(Level.WARNING, Messages.brokenProvider(e));
                     if (++errors >= MAX_ERRORS) {
                         break;
                     }

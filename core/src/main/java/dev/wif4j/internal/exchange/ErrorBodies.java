@@ -1,12 +1,11 @@
 package dev.wif4j.internal.exchange;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wif4j.internal.Redaction;
+import dev.wif4j.internal.json.Json;
 import dev.wif4j.spi.support.Text;
 import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Reduces an error body to its error fields, because a body may echo the assertion or a token:
@@ -15,8 +14,6 @@ import java.io.IOException;
  * kept is scrubbed of anything that looks like a token.
  */
 final class ErrorBodies {
-    private static final ObjectMapper JSON = JsonMapper.builder().build();
-
     /**
      * What an error body says.
      *
@@ -32,48 +29,49 @@ final class ErrorBodies {
         if (body == null || body.length == 0) {
             return new Parsed(null, null, null);
         }
-        JsonNode root;
+        Object root;
         try {
-            root = JSON.readTree(body);
+            root = Json.parse(body, false);
         } catch (IOException e) {
             root = null;
         }
-        if (root == null || !root.isObject()) {
+        if (!(root instanceof Map<?, ?> object)) {
             return new Parsed("[not a JSON error body: " + body.length + " bytes"
                     + (contentType == null ? "" : " of " + contentType) + "]", null, null);
         }
-        ObjectNode kept = JSON.createObjectNode();
+        Map<String, Object> kept = new LinkedHashMap<>();
         String type = null;
         String message = null;
-        if (root.path("type").isTextual()) {
-            kept.put("type", scrub(root.get("type").asText()));
+        if (object.get("type") instanceof String t) {
+            kept.put("type", scrub(t));
         }
-        JsonNode error = root.get("error");
-        if (error != null && error.isObject()) {
-            ObjectNode e = kept.putObject("error");
-            if (error.path("type").isTextual()) {
-                type = scrub(error.get("type").asText());
-                e.put("type", type);
+        Object error = object.get("error");
+        if (error instanceof Map<?, ?> e) {
+            Map<String, Object> keptError = new LinkedHashMap<>();
+            kept.put("error", keptError);
+            if (e.get("type") instanceof String t) {
+                type = scrub(t);
+                keptError.put("type", type);
             }
-            if (error.path("message").isTextual()) {
-                message = scrub(error.get("message").asText());
-                e.put("message", message);
+            if (e.get("message") instanceof String m) {
+                message = scrub(m);
+                keptError.put("message", message);
             }
-        } else if (error != null && error.isTextual()) {
-            type = scrub(error.asText());
+        } else if (error instanceof String e) {
+            type = scrub(e);
             kept.put("error", type);
         }
-        if (root.path("error_description").isTextual()) {
-            String description = scrub(root.get("error_description").asText());
+        if (object.get("error_description") instanceof String d) {
+            String description = scrub(d);
             kept.put("error_description", description);
             if (message == null) {
                 message = description;
             }
         }
-        if (root.path("error_uri").isTextual()) {
-            kept.put("error_uri", scrub(root.get("error_uri").asText()));
+        if (object.get("error_uri") instanceof String u) {
+            kept.put("error_uri", scrub(u));
         }
-        return new Parsed(kept.toString(), type, message);
+        return new Parsed(Json.text(kept), type, message);
     }
 
     /** Secrets masked, control characters escaped (a server's text must not forge lines), cut at 500. */

@@ -1,24 +1,21 @@
 package dev.wif4j.internal.exchange;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wif4j.AccessToken;
 import dev.wif4j.FederationSettings;
+import dev.wif4j.HttpTransport;
 import dev.wif4j.TokenExchangeException;
-import dev.wif4j.internal.http.CappedBody;
+import dev.wif4j.WorkloadIdentityListener;
+import dev.wif4j.internal.Listeners;
+import dev.wif4j.internal.http.Durations;
+import dev.wif4j.internal.json.Json;
 import dev.wif4j.spi.IdentityToken;
 import dev.wif4j.spi.IdentityTokenException;
 import dev.wif4j.spi.IdentityTokenSource;
 import dev.wif4j.spi.support.Text;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.lang.System.Logger.Level;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -27,10 +24,11 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -57,10 +55,10 @@ public final class TokenExchanger {
     static final String BETA = "oauth-2025-04-20,oidc-federation-2026-04-01";
     static final String HISTORY_URL = "https://platform.claude.com/settings/workload-identity-federation?tab=history";
 
-    private static final System.Logger LOG = System.getLogger(TokenExchanger.class.getName());
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .build();
+    /** Looked up when something is logged: the logging back end costs a cold JVM tens of milliseconds. */
+    private static System.Logger log() {
+        return System.getLogger(TokenExchanger.class.getName());
+    }
     /** Anthropic's access tokens are about 100 characters; a header value past this is not one. */
     static final int MAX_ACCESS_TOKEN_CHARS = 4096;
 
@@ -149,39 +147,50 @@ public final class TokenExchanger {
     public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(30);
     /** How long past its timeout a fetch is waited for, so a source that honours it reports its own error. */
     private static final Duration FETCH_GRACE = Duration.ofSeconds(1);
-    /** Fetches run here so that one that ignores its timeout cannot hold the caller past it. */
-    private static final ExecutorService FETCHERS = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "wif4j-fetch");
-        t.setDaemon(true);
-        return t;
-    });
+    /**
+     * Fetches run here so that one that ignores its timeout cannot hold the caller past it. In a holder, made
+     * at the first fetch: the builder touches this class's constants, and detection needs no thread pool.
+     */
+    private static final class Fetchers {
+        static final ExecutorService POOL = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "wif4j-fetch");
+            t.setDaemon(true);
+            return t;
+        });
+    }
 
     private final FederationSettings settings;
     private final IdentityTokenSource source;
-    private final HttpClient http;
+    private final HttpTransport transport;
     private final Clock clock;
     private final Options options;
     private final String userAgent;
     private final URI endpoint;
     private final String audience;
     private final RejectionDiagnosis diagnosis = new RejectionDiagnosis();
+    private final String providerId;
+    private final Listeners listeners;
 
     /**
      * Creates the exchanger.
      *
      * @param settings rule, organization, base URL
      * @param source where identity tokens come from
-     * @param http the HTTP client
+     * @param transport sends the request
      * @param clock the clock expiries are computed with
      * @param options retries and timeouts
      * @param userAgent the {@code User-Agent} header
      * @param audience the audience identity tokens are expected to carry, for the hint after a denial
+     * @param providerId the provider's id, for listeners
+     * @param listeners told of each fetch and exchange
      */
-    public TokenExchanger(FederationSettings settings, IdentityTokenSource source, HttpClient http, Clock clock,
-            Options options, String userAgent, String audience) {
+    public TokenExchanger(FederationSettings settings, IdentityTokenSource source, HttpTransport transport,
+            Clock clock, Options options, String userAgent, String audience, String providerId, Listeners listeners) {
         this.settings = settings;
         this.source = source;
-        this.http = http;
+        this.transport = Objects.requireNonNull(transport, "transport");
+        this.providerId = Objects.requireNonNull(providerId, "providerId");
+        this.listeners = Objects.requireNonNull(listeners, "listeners");
         this.clock = clock;
         this.options = options;
         this.userAgent = userAgent;
@@ -210,8 +219,29 @@ public final class TokenExchanger {
      * @throws IdentityTokenException if no identity token could be obtained
      */
     public AccessToken exchange() {
-        long end = System.nanoTime() + options.deadline().toNanos();
+        long start = System.nanoTime();
+        int[] attempts = {0};
+        try {
+            AccessToken token = retrying(start + options.deadline().toNanos(), attempts);
+            if (!listeners.isEmpty()) {
+                listeners.exchanged(new WorkloadIdentityListener.TokenExchange(providerId,
+                        Duration.ofNanos(System.nanoTime() - start), attempts[0], Optional.of(token.expiresAt()),
+                        Optional.empty()));
+            }
+            return token;
+        } catch (RuntimeException e) {
+            if (!listeners.isEmpty()) {
+                listeners.exchanged(new WorkloadIdentityListener.TokenExchange(providerId,
+                        Duration.ofNanos(System.nanoTime() - start), Math.max(1, attempts[0]), Optional.empty(),
+                        Optional.of(e)));
+            }
+            throw e;
+        }
+    }
+
+    private AccessToken retrying(long end, int[] attempts) {
         for (int attempt = 1; ; attempt++) {
+            attempts[0] = attempt;
             try {
                 return attempt(end);
             } catch (Retryable r) {
@@ -222,7 +252,7 @@ public final class TokenExchanger {
                 if (System.nanoTime() + pause.toNanos() >= end) {
                     throw r.failure; // no time left for another attempt
                 }
-                LOG.log(Level.DEBUG, () -> "Token exchange attempt failed (" + r.failure.getMessage()
+                log().log(Level.DEBUG, () -> "Token exchange attempt failed (" + r.failure.getMessage()
                         + "); retrying in " + pause.toMillis() + " ms");
                 sleep(pause);
             }
@@ -248,20 +278,19 @@ public final class TokenExchanger {
                     + "refuses assertions over " + MAX_ASSERTION_BYTES + " bytes, so it was not sent.");
         }
         Duration timeout = remaining(end, options.attemptTimeout());
-        HttpRequest request = HttpRequest.newBuilder(endpoint)
-                .timeout(timeout)
-                .header("Content-Type", "application/json")
-                .header("Accept", "application/json")
-                .header("anthropic-beta", BETA)
-                .header("anthropic-version", "2023-06-01")
-                .header("User-Agent", userAgent)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body(token)))
-                .build();
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", "application/json");
+        headers.put("Accept", "application/json");
+        headers.put("anthropic-beta", BETA);
+        headers.put("anthropic-version", "2023-06-01");
+        headers.put("User-Agent", userAgent);
+        HttpTransport.Request request = new HttpTransport.Request(endpoint, headers, body(token), timeout,
+                MAX_RESPONSE_BYTES);
         Instant sentAt = clock.instant();
         Instant sentBefore = diagnosis.recordSent(token, sentAt);
-        HttpResponse<byte[]> response = send(request, timeout);
+        HttpTransport.Response response = send(request, timeout);
         int status = response.statusCode();
-        String requestId = response.headers().firstValue("request-id").orElse(null);
+        String requestId = response.header("request-id").orElse(null);
         if (status >= 200 && status < 300) {
             return parse(response.body(), status, requestId, sentAt, endpoint);
         }
@@ -277,18 +306,14 @@ public final class TokenExchanger {
     }
 
     private byte[] body(IdentityToken token) {
-        ObjectNode body = JSON.createObjectNode();
+        Map<String, Object> body = new LinkedHashMap<>();
         body.put("grant_type", GRANT_TYPE);
         body.put("assertion", token.serialized());
         body.put("federation_rule_id", settings.federationRuleId());
         body.put("organization_id", settings.organizationId());
         settings.serviceAccountId().ifPresent(id -> body.put("service_account_id", id));
         settings.workspaceId().ifPresent(id -> body.put("workspace_id", id));
-        try {
-            return JSON.writeValueAsBytes(body);
-        } catch (IOException e) {
-            throw new IllegalStateException("could not serialize the exchange request", e);
-        }
+        return Json.bytes(body);
     }
 
     /**
@@ -296,8 +321,25 @@ public final class TokenExchanger {
      * source that hangs past it is interrupted and reported, retryable.
      */
     private IdentityToken fetch(long end) {
+        if (listeners.isEmpty()) {
+            return fetchOnce(end);
+        }
+        long start = System.nanoTime();
+        try {
+            IdentityToken token = fetchOnce(end);
+            listeners.fetched(new WorkloadIdentityListener.IdentityTokenFetch(providerId,
+                    Duration.ofNanos(System.nanoTime() - start), Optional.empty()));
+            return token;
+        } catch (RuntimeException e) {
+            listeners.fetched(new WorkloadIdentityListener.IdentityTokenFetch(providerId,
+                    Duration.ofNanos(System.nanoTime() - start), Optional.of(e)));
+            throw e;
+        }
+    }
+
+    private IdentityToken fetchOnce(long end) {
         Duration limit = remaining(end, options.fetchTimeout().plus(FETCH_GRACE));
-        Future<IdentityToken> future = FETCHERS.submit(source::fetch);
+        Future<IdentityToken> future = Fetchers.POOL.submit(source::fetch);
         try {
             return future.get(limit.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
@@ -320,48 +362,34 @@ public final class TokenExchanger {
         }
     }
 
-    private static String millisOrSeconds(Duration d) {
-        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
-    }
-
     /** The lesser of a timeout and what is left before {@code end}, but at least 1 ms. */
     private static Duration remaining(long end, Duration timeout) {
         long left = Math.max(1_000_000L, end - System.nanoTime());
         return left < timeout.toNanos() ? Duration.ofNanos(left) : timeout;
     }
 
-    private HttpResponse<byte[]> send(HttpRequest request, Duration timeout) throws Retryable {
-        CompletableFuture<HttpResponse<byte[]>> future =
-                http.sendAsync(request, CappedBody.handler(MAX_RESPONSE_BYTES));
+    private HttpTransport.Response send(HttpTransport.Request request, Duration timeout) throws Retryable {
         try {
-            // The request timeout covers only the wait for headers; this covers a trickling body too.
-            return future.get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            future.cancel(true);
-            throw new Retryable(network("no complete answer within " + millisOrSeconds(timeout), e),
-                    null);
-        } catch (InterruptedException e) {
-            future.cancel(true);
-            Thread.currentThread().interrupt();
-            throw new TokenExchangeException("Interrupted while exchanging the identity token at " + endpoint + ".",
-                    0, null, null, null, null, e);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof CappedBody.TooLargeException) {
-                throw new TokenExchangeException("The token endpoint " + endpoint + " answered with more than "
-                        + MAX_RESPONSE_BYTES + " bytes; the response was refused unread.", 0, null, null, null,
-                        "Check that ANTHROPIC_BASE_URL points at the Claude API.", cause);
+            return transport.send(request);
+        } catch (HttpTransport.ResponseTooLargeException e) {
+            throw new TokenExchangeException("The token endpoint " + endpoint + " answered with more than "
+                    + MAX_RESPONSE_BYTES + " bytes; the response was refused unread.", 0, null, null, null,
+                    "Check that ANTHROPIC_BASE_URL points at the Claude API.", e);
+        } catch (HttpTimeoutException e) {
+            throw new Retryable(network(e.getMessage() != null && e.getMessage().startsWith("no ")
+                    ? e.getMessage() : "no answer within " + Durations.text(timeout), e), null);
+        } catch (InterruptedIOException e) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new TokenExchangeException("Interrupted while exchanging the identity token at " + endpoint
+                        + ".", 0, null, null, null, null, e);
             }
-            if (cause instanceof HttpTimeoutException) {
-                throw new Retryable(network("no answer within " + millisOrSeconds(timeout), cause),
-                        null);
-            }
-            if (cause instanceof IOException) {
-                throw new Retryable(network(cause.getClass().getSimpleName()
-                        + (cause.getMessage() == null ? "" : ": " + cause.getMessage()), cause), null);
-            }
-            throw new TokenExchangeException("The token exchange at " + endpoint + " failed: " + cause, 0, null,
-                    null, null, null, cause);
+            throw new Retryable(network("no answer within " + Durations.text(timeout), e), null);
+        } catch (IOException e) {
+            throw new Retryable(network(e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()), e), null);
+        } catch (RuntimeException e) {
+            throw new TokenExchangeException("The token exchange at " + endpoint + " failed: " + e, 0, null,
+                    null, null, null, e);
         }
     }
 
@@ -400,62 +428,66 @@ public final class TokenExchanger {
     }
 
     static AccessToken parse(byte[] body, int status, String requestId, Instant sentAt, URI endpoint) {
-        JsonNode root;
+        Object parsed;
         try {
-            root = JSON.readTree(body);
+            parsed = Json.parse(body, true);
+        } catch (Json.DuplicateKeyException e) {
+            throw invalid(endpoint, status, requestId, "it repeats a key, so which value counts is unclear");
         } catch (IOException e) {
-            if (String.valueOf(e.getMessage()).startsWith("Duplicate field")) {
-                throw invalid(endpoint, status, requestId, "it repeats a key, so which value counts is unclear");
-            }
-            root = null;
+            parsed = null;
         }
-        if (root == null || !root.isObject()) {
+        if (!(parsed instanceof Map<?, ?> root)) {
             throw invalid(endpoint, status, requestId, "it is not a JSON object (" + body.length + " bytes)");
         }
-        JsonNode access = root.get("access_token");
-        if (access == null || !access.isTextual() || access.asText().isBlank()) {
+        if (!(root.get("access_token") instanceof String access) || access.isBlank()) {
             throw invalid(endpoint, status, requestId, "it has no access_token");
         }
-        String accessProblem = accessTokenProblem(access.asText());
+        String accessProblem = accessTokenProblem(access);
         if (accessProblem != null) {
             // Never quoted: it becomes an Authorization header, and it is a secret either way.
             throw invalid(endpoint, status, requestId, "its access_token " + accessProblem);
         }
-        JsonNode type = root.get("token_type");
-        if (type != null && !type.isNull() && !(type.isTextual() && type.asText().equalsIgnoreCase("bearer"))) {
-            throw invalid(endpoint, status, requestId, "its token_type is " + shown(type, access.asText()) + ", not Bearer");
+        Object type = root.get("token_type");
+        if (type != null && !(type instanceof String t && t.equalsIgnoreCase("bearer"))) {
+            throw invalid(endpoint, status, requestId, "its token_type is " + shown(type, access) + ", not Bearer");
         }
-        JsonNode expiresIn = root.get("expires_in");
-        if (expiresIn == null || expiresIn.isNull()) {
+        Object expiresIn = root.get("expires_in");
+        if (expiresIn == null) {
             throw invalid(endpoint, status, requestId, "it has no expires_in");
         }
-        if (!expiresIn.isNumber() || !expiresIn.canConvertToExactIntegral()) {
-            throw invalid(endpoint, status, requestId, "its expires_in is " + (expiresIn.isTextual() ? "a string" : shown(expiresIn, access.asText()))
-                    + ", not a whole number of seconds");
+        if (!isWholeNumber(expiresIn)) {
+            throw invalid(endpoint, status, requestId, "its expires_in is " + (expiresIn instanceof String
+                    ? "a string" : shown(expiresIn, access)) + ", not a whole number of seconds");
         }
-        if (!expiresIn.canConvertToLong() || expiresIn.asLong() <= 0 || expiresIn.asLong() > MAX_EXPIRES_IN_SECONDS) {
-            throw invalid(endpoint, status, requestId, "its expires_in, " + shown(expiresIn, access.asText())
+        long seconds = expiresIn instanceof Long l ? l : expiresIn instanceof Double d ? d.longValue() : -1;
+        if (seconds <= 0 || seconds > MAX_EXPIRES_IN_SECONDS) { // a huge double saturates, and is refused
+            throw invalid(endpoint, status, requestId, "its expires_in, " + shown(expiresIn, access)
                     + ", is not between 1 and "
                     + MAX_EXPIRES_IN_SECONDS + " seconds");
         }
-        JsonNode scope = root.get("scope");
         // Expiry counted from when the request left: never later than the server's own clock says.
-        return new AccessToken(access.asText(), sentAt.plusSeconds(expiresIn.asLong()),
-                scope != null && scope.isTextual() ? scope.asText() : null);
+        return new AccessToken(access, sentAt.plusSeconds(seconds),
+                root.get("scope") instanceof String scope ? scope : null);
+    }
+
+    /** 3600 and 3600.0 alike; a whole number too large for a long is still one (and then out of range). */
+    private static boolean isWholeNumber(Object value) {
+        return value instanceof Long || value instanceof java.math.BigInteger
+                || (value instanceof Double d && !d.isNaN() && !d.isInfinite() && d == Math.rint(d));
     }
 
     /**
      * A response value for an error message: short values only, and never one that is the access token
      * (a broken server may put it anywhere). Found by TokenResponseFuzzTest.
      */
-    private static String shown(JsonNode value, String accessToken) {
-        String text = value.toString();
+    private static String shown(Object value, String accessToken) {
+        String text = Json.text(value);
+        String raw = value instanceof String s ? s : value instanceof Number || value instanceof Boolean ? text : "";
         // Long values are described, not quoted; so is any value that holds the access token.
         boolean holdsToken = accessToken != null && !accessToken.isEmpty()
-                && (text.contains(accessToken) || value.asText().contains(accessToken));
+                && (text.contains(accessToken) || raw.contains(accessToken));
         if (text.length() > 24 || holdsToken) {
-            return "an unexpected " + value.getNodeType().toString().toLowerCase(java.util.Locale.ROOT)
-                    + " of " + text.length() + " characters";
+            return "an unexpected " + Json.kind(value) + " of " + text.length() + " characters";
         }
         return text;
     }
@@ -466,11 +498,11 @@ public final class TokenExchanger {
                 null, null, "Check that ANTHROPIC_BASE_URL points at the Claude API.", null);
     }
 
-    private TokenExchangeException failure(HttpResponse<byte[]> response, IdentityToken token, Instant sentBefore) {
+    private TokenExchangeException failure(HttpTransport.Response response, IdentityToken token,
+            Instant sentBefore) {
         int status = response.statusCode();
-        String requestId = response.headers().firstValue("request-id").orElse(null);
-        ErrorBodies.Parsed parsed = ErrorBodies.parse(response.body(),
-                response.headers().firstValue("content-type").orElse(null));
+        String requestId = response.header("request-id").orElse(null);
+        ErrorBodies.Parsed parsed = ErrorBodies.parse(response.body(), response.header("content-type").orElse(null));
         String hint = hint(status, parsed.errorType(), token, sentBefore);
         StringBuilder message = new StringBuilder("Token exchange at ").append(endpoint).append(" failed with HTTP ")
                 .append(status).append(requestIdPart(requestId));
@@ -522,8 +554,8 @@ public final class TokenExchanger {
         return requestId == null ? "" : " (request-id " + requestId + ")";
     }
 
-    private Duration retryAfter(HttpResponse<?> response) {
-        Optional<String> header = response.headers().firstValue("retry-after");
+    private Duration retryAfter(HttpTransport.Response response) {
+        Optional<String> header = response.header("retry-after");
         if (header.isEmpty()) {
             return null;
         }

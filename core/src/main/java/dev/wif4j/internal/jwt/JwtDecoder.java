@@ -1,11 +1,6 @@
 package dev.wif4j.internal.jwt;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.json.JsonReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.wif4j.internal.json.Json;
 import dev.wif4j.spi.IdentityTokenException;
 import java.io.IOException;
 import java.util.Base64;
@@ -21,17 +16,6 @@ import java.util.Map;
 public final class JwtDecoder {
     /** Decoding stops here: no real identity token comes close, and Anthropic refuses > 16 KiB. */
     public static final int MAX_CHARS = 64 * 1024;
-
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .enable(DeserializationFeature.USE_LONG_FOR_INTS)
-            .disable(JsonReadFeature.ALLOW_JAVA_COMMENTS)
-            .build();
-
-    static {
-        JSON.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build());
-        JSON.getFactory().disable(JsonParser.Feature.AUTO_CLOSE_SOURCE);
-    }
 
     /** The decoded header and claims, both unmodifiable. */
     public record Decoded(Map<String, Object> header, Map<String, Object> claims) {}
@@ -106,7 +90,7 @@ public final class JwtDecoder {
         }
         Object value;
         try {
-            value = JSON.readValue(bytes, Object.class);
+            value = Json.parse(bytes, false);
         } catch (IOException e) {
             throw new IdentityTokenException("The identity token is not a JWT: its " + name
                     + " part is not JSON.");

@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wif4j.AccessToken;
 import dev.wif4j.TokenExchangeException;
+import dev.wif4j.WorkloadIdentityListener;
+import dev.wif4j.WorkloadIdentityListener.RefreshReason;
+import dev.wif4j.internal.Listeners;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -280,5 +283,67 @@ class RefreshingCredentialsTest {
             Thread.sleep(5);
         }
         throw new AssertionError("condition not met within 5 s");
+    }
+
+    @Test
+    @org.junit.jupiter.api.DisplayName("listeners hear each refresh with its reason: mandatory, advisory, unauthorized, forced")
+    void refreshReasonsReachListeners() {
+        List<WorkloadIdentityListener.TokenRefresh> heard = new ArrayList<>();
+        WorkloadIdentityListener listener = new WorkloadIdentityListener() {
+            @Override
+            public void tokenRefreshed(WorkloadIdentityListener.TokenRefresh refresh) {
+                heard.add(refresh);
+            }
+        };
+        RefreshingCredentials cache = new RefreshingCredentials(exchange(Duration.ofHours(1)), clock, () -> 90_000,
+                Runnable::run, new Listeners(List.of(listener)));
+        AccessToken first = cache.token();
+        clock.advance(Duration.ofSeconds(3600 - 90));
+        AccessToken second = cache.token(); // the advisory caller gets the cached token; the refresh ran inline
+        assertSame(first, second);
+        AccessToken third = cache.token();
+        cache.invalidate(first); // no longer cached: nothing dropped, no reason recorded
+        cache.invalidate(third);
+        AccessToken fourth = cache.token();
+        cache.invalidate();
+        cache.token();
+        assertNotEquals(third, fourth);
+        assertEquals(List.of(RefreshReason.MANDATORY, RefreshReason.ADVISORY, RefreshReason.UNAUTHORIZED,
+                RefreshReason.FORCED), heard.stream().map(WorkloadIdentityListener.TokenRefresh::reason).toList());
+        assertTrue(heard.stream().allMatch(r -> r.failure().isEmpty() && "success".equals(r.outcome())));
+        assertEquals("mandatory advisory unauthorized forced",
+                String.join(" ", heard.stream().map(r -> r.reason().tag()).toList()));
+    }
+
+    @Test
+    @org.junit.jupiter.api.DisplayName("a failed refresh is heard with its failure, and a throwing listener changes nothing")
+    void failedRefreshAndThrowingListener() {
+        List<WorkloadIdentityListener.TokenRefresh> heard = new ArrayList<>();
+        WorkloadIdentityListener throwing = new WorkloadIdentityListener() {
+            @Override
+            public void tokenRefreshed(WorkloadIdentityListener.TokenRefresh refresh) {
+                throw new IllegalStateException("a broken metrics backend");
+            }
+        };
+        WorkloadIdentityListener recording = new WorkloadIdentityListener() {
+            @Override
+            public void tokenRefreshed(WorkloadIdentityListener.TokenRefresh refresh) {
+                heard.add(refresh);
+            }
+        };
+        AtomicInteger calls = new AtomicInteger();
+        RefreshingCredentials cache = new RefreshingCredentials(() -> {
+            if (calls.incrementAndGet() == 1) {
+                throw new TokenExchangeException("boom", 503, null, null, null, null, null);
+            }
+            return new AccessToken("sk-ant-oat01-test-ok", clock.instant().plusSeconds(3600), null);
+        }, clock, () -> 90_000, Runnable::run, new Listeners(List.of(throwing, recording)));
+        TokenExchangeException e = assertThrows(TokenExchangeException.class, cache::token);
+        assertEquals("boom", e.getMessage(), "the caller sees the exchange's own failure");
+        assertEquals("sk-ant-oat01-test-ok", cache.token().value());
+        assertEquals(2, heard.size(), "the second listener is still called after the first throws");
+        assertSame(e, heard.get(0).failure().orElseThrow());
+        assertEquals("failure", heard.get(0).outcome());
+        assertEquals("success", heard.get(1).outcome());
     }
 }

@@ -1,0 +1,206 @@
+package dev.wif4j;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Observes the work a {@link WorkloadIdentity} does: each identity-token fetch, each token exchange and
+ * each refresh of the cached token. For metrics, logs or traces, with no dependency on any of them; the
+ * Spring Boot starter turns these events into Micrometer meters.
+ *
+ * <pre>{@code
+ * WorkloadIdentity identity = WorkloadIdentity.builder()
+ *         .listener(new WorkloadIdentityListener() {
+ *             @Override
+ *             public void tokenExchanged(TokenExchange exchange) {
+ *                 log.info("exchange {} in {} ms", exchange.outcome(), exchange.duration().toMillis());
+ *             }
+ *         })
+ *         .build();
+ * }</pre>
+ *
+ * <p>Events are delivered on the thread that did the work, right after it, so a listener must be quick
+ * and must not block; it must not call {@link AnthropicCredentials#token()} either. An exception a
+ * listener throws is logged and otherwise ignored: it never fails a token request. No event carries a
+ * token: failures are the exceptions callers see, whose messages hold no secret.
+ */
+public interface WorkloadIdentityListener {
+
+    /**
+     * One identity-token fetch from the provider, as part of an exchange attempt.
+     *
+     * @param fetch what happened
+     */
+    default void identityTokenFetched(IdentityTokenFetch fetch) {}
+
+    /**
+     * One token exchange, every attempt and pause included, whether it was started by a refresh or by
+     * {@link WorkloadIdentity#exchange()}.
+     *
+     * @param exchange what happened
+     */
+    default void tokenExchanged(TokenExchange exchange) {}
+
+    /**
+     * One refresh of the cached token, which ran one exchange.
+     *
+     * @param refresh what happened
+     */
+    default void tokenRefreshed(TokenRefresh refresh) {}
+
+    /**
+     * An identity-token fetch.
+     *
+     * @param providerId the provider's id ({@code "code"} for a source given in code)
+     * @param duration how long the fetch took, as far as the exchange waited for it
+     * @param failure why it failed; empty when it returned a token
+     */
+    record IdentityTokenFetch(String providerId, Duration duration, Optional<RuntimeException> failure) {
+        /**
+         * Checks the components.
+         *
+         * @param providerId the provider's id
+         * @param duration the time taken
+         * @param failure the failure, if any
+         */
+        public IdentityTokenFetch {
+            Objects.requireNonNull(providerId, "providerId");
+            Objects.requireNonNull(duration, "duration");
+            Objects.requireNonNull(failure, "failure");
+        }
+
+        /**
+         * {@code "success"} or {@code "failure"}: a tag value.
+         *
+         * @return the outcome
+         */
+        public String outcome() {
+            return failure.isEmpty() ? "success" : "failure";
+        }
+    }
+
+    /**
+     * A token exchange.
+     *
+     * @param providerId the provider whose identity tokens were exchanged
+     * @param duration how long the exchange took, every attempt and pause included
+     * @param attempts how many requests (or fetches that failed before one) it made, at least 1
+     * @param expiresAt the new access token's expiry; empty when the exchange failed
+     * @param failure why it failed; empty when it succeeded
+     */
+    record TokenExchange(String providerId, Duration duration, int attempts, Optional<Instant> expiresAt,
+            Optional<RuntimeException> failure) {
+        /**
+         * Checks the components.
+         *
+         * @param providerId the provider's id
+         * @param duration the time taken
+         * @param attempts the attempts made
+         * @param expiresAt the new token's expiry, if any
+         * @param failure the failure, if any
+         */
+        public TokenExchange {
+            Objects.requireNonNull(providerId, "providerId");
+            Objects.requireNonNull(duration, "duration");
+            Objects.requireNonNull(expiresAt, "expiresAt");
+            Objects.requireNonNull(failure, "failure");
+            if (attempts < 1) {
+                throw new IllegalArgumentException("attempts must be at least 1, not " + attempts);
+            }
+        }
+
+        /**
+         * {@code "success"} or {@code "failure"}: a tag value.
+         *
+         * @return the outcome
+         */
+        public String outcome() {
+            return failure.isEmpty() ? "success" : "failure";
+        }
+
+        /**
+         * What kind of failure, as a short tag value of bounded cardinality: {@code "none"} on success; the
+         * API's error type (such as {@code "invalid_grant"}) when the token endpoint named one;
+         * {@code "http_<status>"} when it did not; {@code "network"} when it could not be reached;
+         * {@code "identity_token"} when no identity token could be obtained; {@code "other"} otherwise.
+         *
+         * @return the error type
+         */
+        public String errorType() {
+            return failure.map(TokenExchange::typeOf).orElse("none");
+        }
+
+        private static String typeOf(RuntimeException failure) {
+            if (failure instanceof TokenExchangeException e) {
+                String type = e.errorType().orElse(null);
+                // A server's own word is a tag only if it looks like an error type: tags must stay few.
+                if (type != null && type.length() <= 40 && type.matches("[a-z][a-z0-9_]*")) {
+                    return type;
+                }
+                return e.statusCode() > 0 ? "http_" + e.statusCode() : "network";
+            }
+            if (failure instanceof dev.wif4j.spi.IdentityTokenException) {
+                return "identity_token";
+            }
+            return "other";
+        }
+    }
+
+    /**
+     * Why the cached token was refreshed.
+     */
+    enum RefreshReason {
+        /** In the advisory window: in the background, while the cached token is still served. */
+        ADVISORY,
+        /** No usable token (the first one, or 30 s or less left): callers waited for it. */
+        MANDATORY,
+        /** The application dropped the cached token ({@link AnthropicCredentials#invalidate()}). */
+        FORCED,
+        /** The API refused the cached token with 401 ({@link AnthropicCredentials#invalidate(AccessToken)}). */
+        UNAUTHORIZED;
+
+        /**
+         * The reason in lower case, as a tag value: {@code "advisory"}, {@code "mandatory"}, {@code "forced"}
+         * or {@code "unauthorized"}.
+         *
+         * @return the tag value
+         */
+        public String tag() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /**
+     * A refresh of the cached token.
+     *
+     * @param reason why it ran
+     * @param duration how long it took
+     * @param failure why it failed; empty when a new token is cached
+     */
+    record TokenRefresh(RefreshReason reason, Duration duration, Optional<RuntimeException> failure) {
+        /**
+         * Checks the components.
+         *
+         * @param reason why it ran
+         * @param duration the time taken
+         * @param failure the failure, if any
+         */
+        public TokenRefresh {
+            Objects.requireNonNull(reason, "reason");
+            Objects.requireNonNull(duration, "duration");
+            Objects.requireNonNull(failure, "failure");
+        }
+
+        /**
+         * {@code "success"} or {@code "failure"}: a tag value.
+         *
+         * @return the outcome
+         */
+        public String outcome() {
+            return failure.isEmpty() ? "success" : "failure";
+        }
+    }
+}

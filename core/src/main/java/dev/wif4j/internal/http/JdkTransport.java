@@ -1,0 +1,103 @@
+package dev.wif4j.internal.http;
+
+import dev.wif4j.HttpTransport;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * {@link HttpTransport} over the JDK's client. The client is made on the first request when none was
+ * given: building one sets up the default TLS context, which costs a fresh JVM more than half a second.
+ */
+public final class JdkTransport implements HttpTransport {
+    private volatile HttpClient client;
+
+    /**
+     * Creates the transport.
+     *
+     * @param client the client to use, or {@code null} for wif4j's own, made on first use
+     */
+    public JdkTransport(HttpClient client) {
+        this.client = client;
+    }
+
+    /**
+     * The client, if one was given or has been made.
+     *
+     * @return the client, or {@code null}
+     */
+    public HttpClient clientIfMade() {
+        return client;
+    }
+
+    private HttpClient client() {
+        HttpClient c = client;
+        if (c == null) {
+            synchronized (this) {
+                c = client;
+                if (c == null) {
+                    c = HttpClient.newBuilder()
+                            .connectTimeout(Duration.ofSeconds(10))
+                            .followRedirects(HttpClient.Redirect.NEVER)
+                            .build();
+                    client = c;
+                }
+            }
+        }
+        return c;
+    }
+
+    @Override
+    public Response send(Request request) throws IOException {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(request.uri())
+                .timeout(request.timeout())
+                .POST(HttpRequest.BodyPublishers.ofByteArray(request.body()));
+        request.headers().forEach(builder::header);
+        CompletableFuture<HttpResponse<byte[]>> future =
+                client().sendAsync(builder.build(), CappedBody.handler(request.maxResponseBytes()));
+        Duration timeout = request.timeout();
+        try {
+            // The request timeout covers only the wait for headers; this covers a trickling body too.
+            HttpResponse<byte[]> response = future.get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+            return new Response(response.statusCode(), response.headers().map(), response.body());
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            throw new HttpTimeoutException("no complete answer within " + Durations.text(timeout));
+        } catch (InterruptedException e) {
+            future.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof CappedBody.TooLargeException) {
+                throw new ResponseTooLargeException(request.maxResponseBytes());
+            }
+            if (cause instanceof HttpTimeoutException) {
+                throw new HttpTimeoutException("no answer within " + Durations.text(timeout));
+            }
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw new IOException(cause);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "JdkTransport[" + (client == null ? "not made yet" : client) + "]";
+    }
+}

@@ -1,0 +1,213 @@
+package dev.wif4j.internal.json;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The little JSON core needs, on Jackson's streaming API alone: databind costs hundreds of classes at
+ * start-up for three small documents (the token response, an error body, a profile) and a JWT's parts.
+ *
+ * <p>A document becomes plain Java values: {@link Map} (insertion-ordered, unmodifiable) for an object,
+ * {@link List} for an array, {@link String}, {@link Long} or {@link java.math.BigInteger} for a whole
+ * number, {@link Double} for any other number, {@link Boolean}, and {@code null} for JSON null; the same
+ * types databind's untyped reading gives with {@code USE_LONG_FOR_INTS}.
+ */
+public final class Json {
+    /** Deeper documents are refused: no document core reads nests more than three levels. */
+    public static final int MAX_DEPTH = 64;
+
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
+            .build();
+
+    /** The input is not one JSON value, or it nests too deeply. */
+    public static final class SyntaxException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        SyntaxException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** An object repeats a key, and the reader was asked to refuse that. */
+    public static final class DuplicateKeyException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        DuplicateKeyException(String key) {
+            // Databind's wording, which messages quote.
+            super("Duplicate field '" + key + "'");
+        }
+    }
+
+    private Json() {}
+
+    /**
+     * Reads one JSON value; trailing content is an error.
+     *
+     * @param bytes the document, UTF-8
+     * @param refuseDuplicateKeys whether an object that repeats a key is an error (else the last value wins)
+     * @return the value, or {@code null} for JSON null or a document of white space alone
+     * @throws DuplicateKeyException if a key repeats and that is refused
+     * @throws SyntaxException if the bytes are not one JSON value
+     */
+    public static Object parse(byte[] bytes, boolean refuseDuplicateKeys) throws IOException {
+        try (JsonParser parser = FACTORY.createParser(bytes)) {
+            JsonToken first = parser.nextToken();
+            if (first == null) {
+                return null;
+            }
+            Object value = value(parser, first, refuseDuplicateKeys);
+            if (parser.nextToken() != null) {
+                throw new SyntaxException("trailing content after the JSON value", null);
+            }
+            return value;
+        } catch (DuplicateKeyException | SyntaxException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            // JsonParseException, StreamConstraintsException, number overflow: all are "not JSON".
+            throw new SyntaxException("not JSON: " + e.getClass().getSimpleName(), e);
+        }
+    }
+
+    private static Object value(JsonParser parser, JsonToken token, boolean refuseDuplicateKeys) throws IOException {
+        switch (token) {
+            case START_OBJECT: {
+                Map<String, Object> map = new LinkedHashMap<>();
+                for (JsonToken t = parser.nextToken(); t != JsonToken.END_OBJECT; t = parser.nextToken()) {
+                    String key = parser.currentName();
+                    Object v = value(parser, parser.nextToken(), refuseDuplicateKeys);
+                    if (map.containsKey(key) && refuseDuplicateKeys) {
+                        throw new DuplicateKeyException(key);
+                    }
+                    map.put(key, v);
+                }
+                return Collections.unmodifiableMap(map);
+            }
+            case START_ARRAY: {
+                List<Object> list = new ArrayList<>();
+                for (JsonToken t = parser.nextToken(); t != JsonToken.END_ARRAY; t = parser.nextToken()) {
+                    list.add(value(parser, t, refuseDuplicateKeys));
+                }
+                return Collections.unmodifiableList(list);
+            }
+            case VALUE_STRING:
+                return parser.getText();
+            case VALUE_NUMBER_INT:
+                return parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+                        ? parser.getBigIntegerValue() : (Object) parser.getLongValue();
+            case VALUE_NUMBER_FLOAT:
+                return parser.getDoubleValue();
+            case VALUE_TRUE:
+                return Boolean.TRUE;
+            case VALUE_FALSE:
+                return Boolean.FALSE;
+            case VALUE_NULL:
+                return null;
+            default:
+                throw new SyntaxException("unexpected " + token, null);
+        }
+    }
+
+    /**
+     * The value as compact JSON text, as it would appear in a document.
+     *
+     * @param value a value of the types {@link #parse} returns
+     * @return the JSON text
+     */
+    public static String text(Object value) {
+        StringWriter out = new StringWriter();
+        try (JsonGenerator generator = FACTORY.createGenerator(out)) {
+            write(generator, value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
+    }
+
+    /**
+     * The value as compact JSON, UTF-8.
+     *
+     * @param value a value of the types {@link #parse} returns
+     * @return the bytes
+     */
+    public static byte[] bytes(Object value) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        try (JsonGenerator generator = FACTORY.createGenerator(out)) {
+            write(generator, value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * The value's kind in JSON's words, for messages: {@code object}, {@code array}, {@code string},
+     * {@code number}, {@code boolean} or {@code null}.
+     *
+     * @param value a value of the types {@link #parse} returns
+     * @return the kind
+     */
+    public static String kind(Object value) {
+        if (value instanceof Map) {
+            return "object";
+        }
+        if (value instanceof List) {
+            return "array";
+        }
+        if (value instanceof String) {
+            return "string";
+        }
+        if (value instanceof Number) {
+            return "number";
+        }
+        if (value instanceof Boolean) {
+            return "boolean";
+        }
+        return "null";
+    }
+
+    private static void write(JsonGenerator generator, Object value) throws IOException {
+        if (value == null) {
+            generator.writeNull();
+        } else if (value instanceof Map<?, ?> map) {
+            generator.writeStartObject();
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                generator.writeFieldName(String.valueOf(e.getKey()));
+                write(generator, e.getValue());
+            }
+            generator.writeEndObject();
+        } else if (value instanceof List<?> list) {
+            generator.writeStartArray();
+            for (Object item : list) {
+                write(generator, item);
+            }
+            generator.writeEndArray();
+        } else if (value instanceof String s) {
+            generator.writeString(s);
+        } else if (value instanceof Long l) {
+            generator.writeNumber(l);
+        } else if (value instanceof java.math.BigInteger b) {
+            generator.writeNumber(b);
+        } else if (value instanceof Double d) {
+            generator.writeNumber(d);
+        } else if (value instanceof Number n) {
+            generator.writeNumber(n.toString());
+        } else if (value instanceof Boolean b) {
+            generator.writeBoolean(b);
+        } else {
+            throw new IllegalArgumentException("not a JSON value: " + value.getClass().getName());
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package dev.wif4j.internal.json;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** Core's streaming JSON gives the values databind's untyped reading gave, and refuses what it refused. */
+class JsonTest {
+    private static Object parse(String json, boolean strict) throws Exception {
+        return Json.parse(json.getBytes(StandardCharsets.UTF_8), strict);
+    }
+
+    @Test
+    @DisplayName("objects, arrays and scalars become maps, lists, strings, longs, doubles and booleans")
+    void values() throws Exception {
+        Object value = parse("{\"s\":\"x\",\"i\":3600,\"big\":123456789012345678901234567890,\"d\":1.5,"
+                + "\"t\":true,\"n\":null,\"a\":[1,\"two\",{\"k\":false}]}", true);
+        Map<String, Object> expected = new LinkedHashMap<>();
+        expected.put("s", "x");
+        expected.put("i", 3600L);
+        expected.put("big", new BigInteger("123456789012345678901234567890"));
+        expected.put("d", 1.5);
+        expected.put("t", true);
+        expected.put("n", null);
+        expected.put("a", List.of(1L, "two", Map.of("k", false)));
+        assertEquals(expected, value);
+        assertEquals(List.copyOf(expected.keySet()), List.copyOf(((Map<?, ?>) value).keySet()), "order kept");
+    }
+
+    @Test
+    @DisplayName("a repeated key is refused when asked, in databind's words, and the last one wins otherwise")
+    void duplicates() throws Exception {
+        Json.DuplicateKeyException e = assertThrows(Json.DuplicateKeyException.class,
+                () -> parse("{\"a\":{\"x\":1,\"x\":2}}", true));
+        assertEquals("Duplicate field 'x'", e.getMessage());
+        assertEquals(Map.of("x", 2L), parse("{\"x\":1,\"x\":2}", false));
+    }
+
+    @Test
+    @DisplayName("not JSON, trailing content and deep nesting are syntax errors; white space alone is no value")
+    void refusals() throws Exception {
+        for (String bad : List.of("{", "{\"a\":}", "{} {}", "{}x", "'a'", "{\"a\":1,}", "/* c */ {}", "NaN")) {
+            assertThrows(Json.SyntaxException.class, () -> parse(bad, false), bad);
+        }
+        char[] open = new char[Json.MAX_DEPTH + 1];
+        Arrays.fill(open, '[');
+        assertThrows(Json.SyntaxException.class, () -> parse(new String(open), false));
+        assertNull(parse("  \n", false));
+        assertNull(parse("null", false));
+    }
+
+    @Test
+    @DisplayName("written back, values are compact JSON with standard escapes")
+    void writing() {
+        Map<String, Object> value = new LinkedHashMap<>();
+        value.put("q", "a\"b\\c\n\u0001");
+        value.put("n", 3L);
+        value.put("d", 2.5);
+        value.put("l", List.of(true));
+        value.put("z", null);
+        String text = "{\"q\":\"a\\\"b\\\\c\\n\\u0001\",\"n\":3,\"d\":2.5,\"l\":[true],\"z\":null}";
+        assertEquals(text, Json.text(value));
+        assertEquals(text, new String(Json.bytes(value), StandardCharsets.UTF_8));
+        assertEquals("object array string number boolean null", String.join(" ", Json.kind(Map.of()),
+                Json.kind(List.of()), Json.kind("s"), Json.kind(1L), Json.kind(true), Json.kind(null)));
+    }
+}
