@@ -10,7 +10,7 @@
  */
 module dev.wif4j.provider.gcp {
     requires transitive dev.wif4j;
-    requires com.fasterxml.jackson.databind;
+    requires com.fasterxml.jackson.core;
     requires com.google.auth;
     requires com.google.auth.oauth2;
     requires com.google.api.client;

@@ -1,7 +1,8 @@
 package dev.wif4j.provider.gcp.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import dev.wif4j.spi.DetectionContext;
 import dev.wif4j.spi.support.SettingException;
 import dev.wif4j.spi.support.SmallFiles;
@@ -9,6 +10,8 @@ import dev.wif4j.spi.support.Text;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -28,7 +31,9 @@ public record ServiceAccountKey(String displayPath, String type, String account,
     /** The credential types whose library classes mint ID tokens for any audience. */
     public static final Set<String> MINTING_TYPES = Set.of("service_account", "impersonated_service_account");
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Streaming, not databind: detection reads three fields and should not load a data-binding library. */
+    private static final JsonFactory JSON = new JsonFactory();
+    private static final Set<String> FIELDS = Set.of("type", "client_email", "service_account_impersonation_url");
     private static final int MAX_SIZE = 64 * 1024;
 
     /**
@@ -62,16 +67,11 @@ public record ServiceAccountKey(String displayPath, String type, String account,
             throw new SettingException(VARIABLE + " is " + shown + ", which cannot be read ("
                     + e.getClass().getSimpleName() + ").");
         }
-        JsonNode json;
-        try {
-            json = JSON.readTree(content);
-        } catch (IOException e) {
-            json = null;
-        }
-        if (json == null || !json.isObject()) {
+        Map<String, String> json = topLevelFields(content);
+        if (json == null) {
             throw new SettingException(VARIABLE + " is " + shown + ", which is not a JSON credentials file.");
         }
-        String type = json.path("type").asText("");
+        String type = json.getOrDefault("type", "");
         if (!MINTING_TYPES.contains(type)) {
             String why = switch (type) {
                 case "authorized_user" -> "user credentials (gcloud auth application-default login), whose ID "
@@ -84,9 +84,50 @@ public record ServiceAccountKey(String displayPath, String type, String account,
             throw new SettingException(VARIABLE + " is " + shown + ": " + why + ". Use a service-account key "
                     + "or impersonated_service_account credentials, or unset it to use the metadata server.");
         }
-        String account = "service_account".equals(type) ? json.path("client_email").asText("?")
-                : json.path("service_account_impersonation_url").asText("?");
+        String account = "service_account".equals(type) ? json.getOrDefault("client_email", "?")
+                : json.getOrDefault("service_account_impersonation_url", "?");
         return new ServiceAccountKey(shown, type, account, content);
+    }
+
+    /**
+     * The top-level fields this class reads, as text (a scalar's text, {@code ""} for an object or array; a
+     * {@code null} value counts as absent; the last of repeated keys wins).
+     *
+     * @return the fields, or {@code null} when the content is not a JSON object
+     */
+    private static Map<String, String> topLevelFields(byte[] content) {
+        Map<String, String> fields = new HashMap<>();
+        try (JsonParser parser = JSON.createParser(content)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            for (JsonToken token = parser.nextToken(); token != JsonToken.END_OBJECT; token = parser.nextToken()) {
+                if (token != JsonToken.FIELD_NAME) {
+                    return null;
+                }
+                String name = parser.currentName();
+                JsonToken value = parser.nextToken();
+                String text;
+                if (value == null) {
+                    return null;
+                } else if (value.isStructStart()) {
+                    parser.skipChildren();
+                    text = "";
+                } else {
+                    text = value == JsonToken.VALUE_NULL ? null : parser.getText();
+                }
+                if (FIELDS.contains(name)) {
+                    if (text == null) {
+                        fields.remove(name);
+                    } else {
+                        fields.put(name, text);
+                    }
+                }
+            }
+            return fields;
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     /** Never shows the key itself. */
