@@ -2,7 +2,6 @@ package dev.wif4j.benchmarks;
 
 import dev.wif4j.HttpAuthorization;
 import dev.wif4j.WorkloadIdentity;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -29,8 +28,7 @@ public final class MessagesProbe {
         int status;
         try (WorkloadIdentity identity = WorkloadIdentity.fromEnvironment()) {
             HttpClient http = HttpClient.newHttpClient();
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(System.getenv("ANTHROPIC_BASE_URL")
-                    + "/v1/messages")).header("content-type", "application/json")
+            HttpRequest.Builder request = HttpRequest.newBuilder(identity.settings().baseUrl().resolve("/v1/messages")).header("content-type", "application/json")
                     .header("anthropic-version", "2023-06-01").POST(HttpRequest.BodyPublishers.ofString(HELLO));
             HttpResponse<String> reply = HttpAuthorization.send(http, request, HttpResponse.BodyHandlers.ofString(),
                     identity.credentials());

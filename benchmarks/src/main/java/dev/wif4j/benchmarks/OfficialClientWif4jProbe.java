@@ -16,10 +16,10 @@ public final class OfficialClientWif4jProbe {
     /**
      * Calls {@code /v1/messages} once.
      *
-     * @param args none
+     * @param args the base URL ({@code builder()} reads no variable; an application gives it in code)
      */
     public static void main(String[] args) {
-        AnthropicClient client = AnthropicOkHttpClient.builder().baseUrl(System.getenv("ANTHROPIC_BASE_URL"))
+        AnthropicClient client = AnthropicOkHttpClient.builder().baseUrl(args[0])
                 .addInterceptor(WorkloadIdentityInterceptor.fromEnvironment()).build();
         Message reply = client.messages().create(OfficialClientProbe.hello());
         Runtime.getRuntime().exit(reply.content().isEmpty() ? 2 : 0);

@@ -242,6 +242,9 @@ final class Startup implements AutoCloseable {
         jars(variant.classPath).forEach(j -> entries.add(j.toString()));
         command.add(String.join(File.pathSeparator, entries));
         command.add(variant.mainClass);
+        if (emulators != null) {
+            command.add(emulators.anthropic.baseUrl()); // for the probes that take it in code; the others ignore it
+        }
         ProcessBuilder builder = new ProcessBuilder(command);
         Map<String, String> env = builder.environment();
         env.clear(); // the child sees only what is set here, never this machine's own settings

@@ -26,7 +26,9 @@ class SourceRulesTest {
     /** Command-line entry points, which own their console. */
     private static final Set<String> MAY_PRINT = Set.of(
             "testkit/src/main/java/dev/wif4j/testkit/Demo.java",
-            "benchmarks/src/main/java/dev/wif4j/benchmarks/StartupReport.java");
+            "benchmarks/src/main/java/dev/wif4j/benchmarks/StartupReport.java",
+            "benchmarks/src/main/java/dev/wif4j/benchmarks/ColdStartReport.java",
+            "benchmarks/src/main/java/dev/wif4j/benchmarks/DetectProbe.java");
 
     @Test
     void onlyTheRealDetectionContextReadsEnvironmentVariablesAndSystemProperties() {
