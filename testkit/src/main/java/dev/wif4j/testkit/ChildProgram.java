@@ -16,7 +16,7 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Starts a program's main class in a JVM of its own, as a workload starts it: the JDK that runs the test, only
+ * Starts a program's main class in a JVM of its own, as a workload starts it: the java that runs the test, only
  * the class path given (a {@link RuntimeClassPath}, say) and an environment that holds only the variables the test
  * sets, nothing from the machine the test runs on. The child runs in the test's directory, which is also its
  * {@code user.home}, prefers IPv4, and may be pointed at loopback only: a variable whose value is an
@@ -140,7 +140,8 @@ public final class ChildProgram {
             throw new IllegalStateException("no directory: call in(directory) first");
         }
         List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                ProcessHandle.current().info().command().orElseThrow(() -> new IllegalStateException(
+                        "cannot tell which java runs this JVM")),
                 "-Duser.home=" + directory, "-Djava.net.preferIPv4Stack=true",
                 "-cp", String.join(File.pathSeparator, classPath), mainClass));
         command.addAll(List.of(args));

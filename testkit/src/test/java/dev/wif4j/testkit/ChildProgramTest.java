@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wif4j.testkit.child.PrintEnvironment;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -16,23 +17,9 @@ class ChildProgramTest {
     @TempDir
     Path dir;
 
-    /** The child: prints its home, working directory and the variables it was given, then exits as asked. */
-    public static final class Main {
-        public static void main(String[] args) throws Exception {
-            if (args[0].equals("sleep")) {
-                Thread.sleep(60_000);
-            }
-            System.out.println("home=" + System.getProperty("user.home"));
-            System.out.println("cwd=" + Path.of("").toAbsolutePath());
-            System.out.println("env=" + new java.util.TreeMap<>(System.getenv()).keySet());
-            System.err.println("to stderr");
-            System.exit(Integer.parseInt(args[0]));
-        }
-    }
-
     private ChildProgram child() throws Exception {
-        String classes = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
-        return ChildProgram.of(Main.class.getName(), List.of(classes)).in(dir);
+        String classes = Path.of(PrintEnvironment.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        return ChildProgram.of(PrintEnvironment.class.getName(), List.of(classes)).in(dir);
     }
 
     @Test
@@ -59,12 +46,12 @@ class ChildProgramTest {
     void stopsAChildThatDoesNotExitInTime() throws Exception {
         ChildProgram child = child().timeout(Duration.ofMillis(500));
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> child.run("sleep"));
-        assertTrue(e.getMessage().startsWith(Main.class.getName() + " did not exit within PT0.5S"), e.getMessage());
+        assertTrue(e.getMessage().startsWith(PrintEnvironment.class.getName() + " did not exit within PT0.5S"), e.getMessage());
     }
 
     @Test
     void needsADirectory() {
-        ChildProgram child = ChildProgram.of(Main.class.getName(), List.of());
+        ChildProgram child = ChildProgram.of(PrintEnvironment.class.getName(), List.of());
         assertThrows(IllegalStateException.class, () -> child.run("0"));
     }
 }
