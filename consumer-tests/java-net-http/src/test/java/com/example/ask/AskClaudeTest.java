@@ -9,7 +9,6 @@ import dev.wif4j.testkit.OidcIssuer;
 import dev.wif4j.testkit.RuntimeClassPath;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
