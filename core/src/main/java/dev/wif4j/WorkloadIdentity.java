@@ -177,21 +177,24 @@ public final class WorkloadIdentity implements AutoCloseable {
      * from the environment and profile files, with Anthropic's documented precedence.
      */
     public static final class Builder {
+        // The federation settings given in code.
         private String federationRuleId;
         private String organizationId;
         private String serviceAccountId;
         private String workspaceId;
         private String baseUrl;
+        // Where the rest comes from: provider settings, the profile, the environment.
+        private final Map<String, String> settings = new HashMap<>();
         private String profile;
         private Path configDirectory;
+        private DetectionContext context;
+        // Which identity provider.
         private String provider;
         private String providerOrigin;
         private IdentityTokenSource identityTokenSource;
         private final List<IdentityProvider> providers = new ArrayList<>();
         private boolean autoRegistration = true;
         private ClassLoader classLoader;
-        private final Map<String, String> settings = new HashMap<>();
-        private DetectionContext context;
         private HttpClient httpClient;
         private HttpTransport transport;
         private final List<WorkloadIdentityListener> listeners = new ArrayList<>();
