@@ -18,7 +18,7 @@ public class ConfigurationException extends WorkloadIdentityException {
      * @param message the setting, its value (never a secret) and what is allowed
      */
     public ConfigurationException(String message) {
-        super(message);
+        this(message, null);
     }
 
     /**

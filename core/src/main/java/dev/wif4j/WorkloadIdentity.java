@@ -20,7 +20,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -29,7 +28,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 
 /**
  * Workload identity federation for the Claude API: finds where this process runs, obtains
@@ -179,21 +177,24 @@ public final class WorkloadIdentity implements AutoCloseable {
      * from the environment and profile files, with Anthropic's documented precedence.
      */
     public static final class Builder {
+        // The federation settings given in code.
         private String federationRuleId;
         private String organizationId;
         private String serviceAccountId;
         private String workspaceId;
         private String baseUrl;
+        // Where the rest comes from: provider settings, the profile, the environment.
+        private final Map<String, String> settings = new HashMap<>();
         private String profile;
         private Path configDirectory;
+        private DetectionContext context;
+        // Which identity provider.
         private String provider;
         private String providerOrigin;
         private IdentityTokenSource identityTokenSource;
         private final List<IdentityProvider> providers = new ArrayList<>();
         private boolean autoRegistration = true;
         private ClassLoader classLoader;
-        private final Map<String, String> settings = new HashMap<>();
-        private DetectionContext context;
         private HttpClient httpClient;
         private HttpTransport transport;
         private final List<WorkloadIdentityListener> listeners = new ArrayList<>();
@@ -540,15 +541,24 @@ public final class WorkloadIdentity implements AutoCloseable {
             List<LoadedProvider> installed = ProviderLoader.load(
                     classLoader != null ? classLoader : WorkloadIdentity.class.getClassLoader(),
                     autoRegistration, providers);
-            Detector.Choice choice = provider != null
-                    ? new Detector.Choice(provider.strip(), providerOrigin)
-                    : ctx.globalSetting("provider").map(p -> new Detector.Choice(p.strip(),
-                            ctx.systemProperty("wif4j.provider").isPresent() ? "wif4j.provider" : "WIF4J_PROVIDER"))
-                            .orElse(null);
-            Set<String> disabled = ctx.globalSetting("disabled.providers")
-                    .map(v -> Arrays.stream(v.split(",")).map(String::strip).filter(s -> !s.isEmpty())
-                            .collect(Collectors.toCollection(LinkedHashSet::new)))
-                    .map(s -> (Set<String>) s).orElse(Set.of());
+            // Plain code, no lambdas or streams: detection runs in a cold JVM, where each one costs a class.
+            Detector.Choice choice = null;
+            Optional<String> pinned = provider != null ? Optional.empty() : ctx.globalSetting("provider");
+            if (provider != null) {
+                choice = new Detector.Choice(provider.strip(), providerOrigin);
+            } else if (pinned.isPresent()) {
+                choice = new Detector.Choice(pinned.get().strip(),
+                        ctx.systemProperty("wif4j.provider").isPresent() ? "wif4j.provider" : "WIF4J_PROVIDER");
+            }
+            Set<String> disabled = new LinkedHashSet<>();
+            Optional<String> disabledSetting = ctx.globalSetting("disabled.providers");
+            if (disabledSetting.isPresent()) {
+                for (String id : disabledSetting.get().split(",")) {
+                    if (!id.strip().isEmpty()) {
+                        disabled.add(id.strip());
+                    }
+                }
+            }
             return Detector.detect(installed, ctx, choice, disabled, detectionDeadline);
         }
 

@@ -1,5 +1,6 @@
 package dev.wif4j;
 
+import dev.wif4j.internal.Listeners;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
@@ -51,6 +52,32 @@ public interface WorkloadIdentityListener {
      */
     default void tokenRefreshed(TokenRefresh refresh) {}
 
+    /** What every event has: how long the work took and whether it failed. */
+    interface Event {
+        /**
+         * How long the work took.
+         *
+         * @return the duration
+         */
+        Duration duration();
+
+        /**
+         * Why the work failed.
+         *
+         * @return the failure; empty when it succeeded
+         */
+        Optional<RuntimeException> failure();
+
+        /**
+         * {@code "success"} or {@code "failure"}: a tag value.
+         *
+         * @return the outcome
+         */
+        default String outcome() {
+            return failure().isEmpty() ? "success" : "failure";
+        }
+    }
+
     /**
      * An identity-token fetch.
      *
@@ -58,7 +85,8 @@ public interface WorkloadIdentityListener {
      * @param duration how long the fetch took, as far as the exchange waited for it
      * @param failure why it failed; empty when it returned a token
      */
-    record IdentityTokenFetch(String providerId, Duration duration, Optional<RuntimeException> failure) {
+    record IdentityTokenFetch(String providerId, Duration duration, Optional<RuntimeException> failure)
+            implements Event {
         /**
          * Checks the components.
          *
@@ -68,17 +96,7 @@ public interface WorkloadIdentityListener {
          */
         public IdentityTokenFetch {
             Objects.requireNonNull(providerId, "providerId");
-            Objects.requireNonNull(duration, "duration");
-            Objects.requireNonNull(failure, "failure");
-        }
-
-        /**
-         * {@code "success"} or {@code "failure"}: a tag value.
-         *
-         * @return the outcome
-         */
-        public String outcome() {
-            return failure.isEmpty() ? "success" : "failure";
+            Listeners.checkTimed(duration, failure);
         }
     }
 
@@ -92,7 +110,7 @@ public interface WorkloadIdentityListener {
      * @param failure why it failed; empty when it succeeded
      */
     record TokenExchange(String providerId, Duration duration, int attempts, Optional<Instant> expiresAt,
-            Optional<RuntimeException> failure) {
+            Optional<RuntimeException> failure) implements Event {
         /**
          * Checks the components.
          *
@@ -104,21 +122,11 @@ public interface WorkloadIdentityListener {
          */
         public TokenExchange {
             Objects.requireNonNull(providerId, "providerId");
-            Objects.requireNonNull(duration, "duration");
             Objects.requireNonNull(expiresAt, "expiresAt");
-            Objects.requireNonNull(failure, "failure");
+            Listeners.checkTimed(duration, failure);
             if (attempts < 1) {
                 throw new IllegalArgumentException("attempts must be at least 1, not " + attempts);
             }
-        }
-
-        /**
-         * {@code "success"} or {@code "failure"}: a tag value.
-         *
-         * @return the outcome
-         */
-        public String outcome() {
-            return failure.isEmpty() ? "success" : "failure";
         }
 
         /**
@@ -180,7 +188,8 @@ public interface WorkloadIdentityListener {
      * @param duration how long it took
      * @param failure why it failed; empty when a new token is cached
      */
-    record TokenRefresh(RefreshReason reason, Duration duration, Optional<RuntimeException> failure) {
+    record TokenRefresh(RefreshReason reason, Duration duration, Optional<RuntimeException> failure)
+            implements Event {
         /**
          * Checks the components.
          *
@@ -190,17 +199,7 @@ public interface WorkloadIdentityListener {
          */
         public TokenRefresh {
             Objects.requireNonNull(reason, "reason");
-            Objects.requireNonNull(duration, "duration");
-            Objects.requireNonNull(failure, "failure");
-        }
-
-        /**
-         * {@code "success"} or {@code "failure"}: a tag value.
-         *
-         * @return the outcome
-         */
-        public String outcome() {
-            return failure.isEmpty() ? "success" : "failure";
+            Listeners.checkTimed(duration, failure);
         }
     }
 }

@@ -2,7 +2,10 @@ package dev.wif4j.internal;
 
 import dev.wif4j.WorkloadIdentityListener;
 import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -74,6 +77,19 @@ public final class Listeners {
                         + method + "; ignored: " + e);
             }
         }
+    }
+
+    /**
+     * The checks every event's constructor shares.
+     *
+     * @param duration the event's duration: not negative
+     * @param failure the event's failure, possibly empty
+     */
+    public static void checkTimed(Duration duration, Optional<RuntimeException> failure) {
+        if (Objects.requireNonNull(duration, "duration").isNegative()) {
+            throw new IllegalArgumentException("duration must not be negative, not " + duration);
+        }
+        Objects.requireNonNull(failure, "failure");
     }
 
     @Override

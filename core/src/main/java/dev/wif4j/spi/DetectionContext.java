@@ -143,7 +143,8 @@ public interface DetectionContext {
         if (value != null && !value.isBlank()) {
             return Optional.of(value);
         }
-        return systemProperty("wif4j." + qualified).or(() -> env(environmentName(qualified)));
+        Optional<String> property = systemProperty("wif4j." + qualified);
+        return property.isPresent() ? property : env(environmentName(qualified));
     }
 
     /**
@@ -158,7 +159,8 @@ public interface DetectionContext {
         if (value != null && !value.isBlank()) {
             return Optional.of(value);
         }
-        return systemProperty("wif4j." + key).or(() -> env(environmentName(key)));
+        Optional<String> property = systemProperty("wif4j." + key);
+        return property.isPresent() ? property : env(environmentName(key));
     }
 
     /**
@@ -169,9 +171,8 @@ public interface DetectionContext {
      * @return the audience; never {@code null}
      */
     default String audience(String provider) {
-        return setting(provider, "audience")
-                .or(() -> globalSetting("audience"))
-                .orElse(DEFAULT_AUDIENCE);
+        Optional<String> own = setting(provider, "audience");
+        return own.isPresent() ? own.get() : globalSetting("audience").orElse(DEFAULT_AUDIENCE);
     }
 
     /**

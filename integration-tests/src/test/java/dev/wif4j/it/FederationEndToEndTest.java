@@ -14,8 +14,6 @@ import dev.wif4j.TokenExchangeException;
 import dev.wif4j.WorkloadIdentity;
 import dev.wif4j.testkit.AnthropicEmulator;
 import dev.wif4j.testkit.FakeDetectionContext;
-import dev.wif4j.testkit.FederationIssuer;
-import dev.wif4j.testkit.FederationRule;
 import dev.wif4j.testkit.ManualClock;
 import dev.wif4j.testkit.OidcIssuer;
 import dev.wif4j.testkit.RecordedRequest;
@@ -57,9 +55,7 @@ class FederationEndToEndTest {
         clock = ManualClock.startingNow();
         idp = OidcIssuer.builder().clock(clock).start();
         anthropic = AnthropicEmulator.builder().clock(clock).start();
-        String issuerId = anthropic.addIssuer(FederationIssuer.of(idp));
-        ruleId = anthropic.addRule(FederationRule.forIssuer(issuerId).subjectPrefix("system:serviceaccount:prod:*")
-                .audience(OidcIssuer.DEFAULT_AUDIENCE).tokenLifetime(Duration.ofMinutes(10)));
+        ruleId = anthropic.trust(idp, "system:serviceaccount:prod:*", Duration.ofMinutes(10));
     }
 
     @AfterEach

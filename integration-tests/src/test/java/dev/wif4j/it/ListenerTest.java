@@ -135,12 +135,8 @@ class ListenerTest extends ExchangeScenario {
     @DisplayName("a listener that throws breaks nothing, and the listeners after it are still called")
     void throwingListener() {
         Recorder events = new Recorder();
+        // Thrown inside the exchange attempt, the most fragile place: it must not turn into a failed fetch.
         WorkloadIdentityListener broken = new WorkloadIdentityListener() {
-            @Override
-            public void tokenExchanged(TokenExchange exchange) {
-                throw new IllegalStateException("metrics backend down");
-            }
-
             @Override
             public void identityTokenFetched(IdentityTokenFetch fetch) {
                 throw new IllegalStateException("metrics backend down");

@@ -9,8 +9,6 @@ import dev.wif4j.AccessToken;
 import dev.wif4j.WorkloadIdentity;
 import dev.wif4j.testkit.AnthropicEmulator;
 import dev.wif4j.testkit.FakeDetectionContext;
-import dev.wif4j.testkit.FederationIssuer;
-import dev.wif4j.testkit.FederationRule;
 import dev.wif4j.testkit.ManualClock;
 import dev.wif4j.testkit.OidcIssuer;
 import java.time.Duration;
@@ -51,9 +49,7 @@ class RefreshUnderLoadTest {
         clock = ManualClock.startingNow();
         idp = OidcIssuer.builder().clock(clock).start();
         anthropic = AnthropicEmulator.builder().clock(clock).start();
-        String issuerId = anthropic.addIssuer(FederationIssuer.of(idp));
-        String ruleId = anthropic.addRule(FederationRule.forIssuer(issuerId).subjectPrefix("system:serviceaccount:prod:*")
-                .audience(OidcIssuer.DEFAULT_AUDIENCE).tokenLifetime(LIFETIME));
+        String ruleId = anthropic.trust(idp, "system:serviceaccount:prod:*", LIFETIME);
         world = FakeDetectionContext.builder().clock(clock).networkForbidden()
                 .env("ANTHROPIC_FEDERATION_RULE_ID", ruleId)
                 .env("ANTHROPIC_ORGANIZATION_ID", anthropic.organizationId())

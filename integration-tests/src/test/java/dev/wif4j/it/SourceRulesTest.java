@@ -40,8 +40,10 @@ class SourceRulesTest {
     void testsNeverReadTheRealEnvironmentOrHome() {
         Pattern real = Pattern.compile("System\\s*\\.\\s*getenv\\b|getProperty\\(\\s*\"user\\.home\"");
         List<String> found = new ArrayList<>();
+        // The child program that testkit's ChildProgramTest starts reports the environment the test gave it.
+        Set<String> childPrograms = Set.of("testkit/src/test/java/dev/wif4j/testkit/child/PrintEnvironment.java");
         for (Path module : ProjectLayout.modulesWithSources()) {
-            found.addAll(offendersIn(module.resolve("src/test/java"), real, Set.of()));
+            found.addAll(offendersIn(module.resolve("src/test/java"), real, childPrograms));
         }
         found.addAll(offendersIn(ProjectLayout.root().resolve("integration-tests/src/test/java"), real,
                 Set.of("integration-tests/src/test/java/dev/wif4j/it/SourceRulesTest.java")));

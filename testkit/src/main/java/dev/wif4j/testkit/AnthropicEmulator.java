@@ -236,6 +236,20 @@ public final class AnthropicEmulator extends LoopbackEmulator {
     }
 
     /**
+     * As {@link #trust(OidcIssuer, String)}, with the lifetime of the access tokens the rule issues.
+     *
+     * @param issuer the issuer
+     * @param subjectPrefix the rule's {@code subject_prefix}
+     * @param tokenLifetime the rule's token lifetime
+     * @return the rule id
+     */
+    public String trust(OidcIssuer issuer, String subjectPrefix, Duration tokenLifetime) {
+        String issuerId = addIssuer(FederationIssuer.of(issuer));
+        return addRule(FederationRule.forIssuer(issuerId).subjectPrefix(subjectPrefix)
+                .audience(OidcIssuer.DEFAULT_AUDIENCE).tokenLifetime(tokenLifetime));
+    }
+
+    /**
      * Queues a fault for the next {@code /v1/messages} request, e.g. a 401 the API returns for a token it
      * no longer accepts.
      *

@@ -11,12 +11,21 @@ import java.net.http.HttpResponse.BodyHandlers;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** A user's program: plain java.net.http, authorised by wif4j, as the README shows it. */
+/**
+ * A user's program in a pod: plain java.net.http, each request given the current token with
+ * {@code HttpAuthorization.authorize}, the identity from the Kubernetes provider the BOM brings.
+ */
 public final class AskClaude {
 
     private static final Pattern TEXT = Pattern.compile("\"text\"\\s*:\\s*\"([^\"]*)\"");
 
-    private AskClaude() {
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final WorkloadIdentity identity;
+    private final URI messages;
+
+    private AskClaude(WorkloadIdentity identity) {
+        this.identity = identity;
+        this.messages = identity.settings().baseUrl().resolve("/v1/messages");
     }
 
     /**
@@ -26,20 +35,24 @@ public final class AskClaude {
      * @throws Exception when a call fails
      */
     public static void main(String[] args) throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
         try (WorkloadIdentity identity = WorkloadIdentity.fromEnvironment()) {   // once per process
-            System.err.println("identity provider: " + identity.detection().chosen().orElse("none"));
-            URI messages = identity.settings().baseUrl().resolve("/v1/messages");
+            System.err.println("identity provider: " + identity.providerId());
+            AskClaude claude = new AskClaude(identity);
             for (String question : args) {
-                HttpResponse<String> reply = HttpAuthorization.send(http, HttpRequest.newBuilder(messages)
-                        .header("anthropic-version", "2023-06-01")
-                        .header("content-type", "application/json")
-                        .POST(BodyPublishers.ofString("{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":64,"
-                                + "\"messages\":[{\"role\":\"user\",\"content\":\"" + question + "\"}]}")),
-                        BodyHandlers.ofString(), identity.credentials());
-                Matcher text = TEXT.matcher(reply.body());
-                System.out.println(reply.statusCode() + " " + (text.find() ? text.group(1) : reply.body()));
+                System.out.println(claude.ask(question));
             }
         }
+    }
+
+    private String ask(String question) throws Exception {
+        HttpRequest request = HttpAuthorization.authorize(HttpRequest.newBuilder(messages), identity.credentials().token())
+                .header("anthropic-version", "2023-06-01")
+                .header("content-type", "application/json")
+                .POST(BodyPublishers.ofString("{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":64,"
+                        + "\"messages\":[{\"role\":\"user\",\"content\":\"" + question + "\"}]}"))
+                .build();
+        HttpResponse<String> reply = http.send(request, BodyHandlers.ofString());
+        Matcher text = TEXT.matcher(reply.body());
+        return reply.statusCode() + " " + (text.find() ? text.group(1) : reply.body());
     }
 }

@@ -4,18 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wif4j.testkit.AnthropicEmulator;
+import dev.wif4j.testkit.ChildProgram;
 import dev.wif4j.testkit.OidcIssuer;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import dev.wif4j.testkit.RuntimeClassPath;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,84 +22,40 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AskClaudeTest {
 
-    private static final Pattern JACKSON_JAR = Pattern.compile(
-            "/com/fasterxml/jackson/[^/]+(?:/[^/]+)*/([^/]+)/([^/]+)/\\1-\\2\\.jar$");
-
-    @TempDir
-    Path dir;
+    private static final RuntimeClassPath RUNTIME =
+            RuntimeClassPath.read(Path.of(System.getProperty("runtime.classpath.file")));
 
     @Test
-    void asksThroughWorkloadIdentity() throws Exception {
+    void asksThroughWorkloadIdentity(@TempDir Path dir) throws Exception {
         try (OidcIssuer idp = OidcIssuer.start(); AnthropicEmulator anthropic = AnthropicEmulator.start()) {
-            String subject = "system:serviceaccount:shop:checkout";
-            String ruleId = anthropic.trust(idp, subject);
-            Path tokenFile = dir.resolve("token");   // a projected serviceAccountToken volume
-            Files.writeString(tokenFile, idp.mint().subject(subject).sign());
+            String serviceAccount = "system:serviceaccount:shop:checkout";
+            // Where the pod spec mounts the projected serviceAccountToken volume.
+            Path projected = Files.createDirectories(dir.resolve("var/run/secrets/anthropic.com")).resolve("token");
+            Files.writeString(projected, idp.mint().subject(serviceAccount).sign());
+            Map<String, String> pod = new LinkedHashMap<>(anthropic.environment());
+            pod.put("ANTHROPIC_FEDERATION_RULE_ID", anthropic.trust(idp, serviceAccount));
+            pod.put("WIF4J_K8S_TOKEN_PATH", projected.toString());
 
-            Run run = runProgram(Map.of(
-                    "ANTHROPIC_FEDERATION_RULE_ID", ruleId,
-                    "ANTHROPIC_ORGANIZATION_ID", anthropic.organizationId(),
-                    "ANTHROPIC_BASE_URL", anthropic.baseUrl(),
-                    "WIF4J_K8S_TOKEN_PATH", tokenFile.toString()), "Hello", "Hello again");
+            ChildProgram.Run run = askClaude(dir).env(pod).run("Hello", "Hello again");
 
             assertEquals(0, run.exit(), run.output() + "\nemulator: " + anthropic.history());
-            assertEquals("200 Hello from the Anthropic emulator.\n200 Hello from the Anthropic emulator.\n", run.stdout(),
-                    run.output());
-            assertEquals(1, anthropic.exchangeRequests(), "one exchange serves both calls");
-            assertEquals(2, anthropic.messageRequests().size());
             assertTrue(run.stderr().contains("identity provider: k8s"), run.output());
-            anthropic.messageRequests().forEach(request -> assertTrue(
-                    request.header("Authorization").orElseThrow().startsWith("Bearer sk-ant-oat01-")));
+            assertEquals(List.of("200 Hello from the Anthropic emulator.", "200 Hello from the Anthropic emulator."),
+                    run.stdout().lines().toList(), run.output());
+            assertEquals(1, anthropic.exchangeRequests(), "one exchange serves both calls");
+            assertEquals(List.of(true, true), anthropic.messageRequests().stream()
+                    .map(call -> call.header("Authorization").orElseThrow().startsWith("Bearer sk-ant-oat01-")).toList());
         }
     }
 
     @Test
-    void oneJacksonVersionOnTheRuntimeClassPath() throws IOException {
-        Map<String, String> versions = new TreeMap<>();
-        for (String entry : runtimeClassPath()) {
-            Matcher jar = JACKSON_JAR.matcher(entry.replace('\\', '/'));
-            if (jar.find()) {
-                versions.put(jar.group(1), jar.group(2));
-            }
-        }
-        assertTrue(versions.containsKey("jackson-databind"), versions.toString());
-        String databind = versions.get("jackson-databind");
-        String minor = databind.substring(0, databind.indexOf('.', 2));
-        // jackson-annotations is versioned 2.N (no patch) since 2.20; everything else exactly as databind.
-        versions.forEach((artifact, version) -> assertTrue(
-                version.equals(databind) || artifact.equals("jackson-annotations") && version.equals(minor),
-                "mixed Jackson versions on the runtime class path: " + versions));
+    void oneJacksonVersionOnTheRuntimeClassPath() {
+        assertEquals(Optional.empty(), RUNTIME.mixedJackson("com.fasterxml.jackson"));
     }
 
-    private static List<String> runtimeClassPath() throws IOException {
-        String file = System.getProperty("runtime.classpath.file");
-        return List.of(Files.readString(Path.of(file)).trim().split(java.io.File.pathSeparator));
-    }
-
-    private Run runProgram(Map<String, String> env, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Duser.home=" + dir, "-Djava.net.preferIPv4Stack=true",
-                "-cp", System.getProperty("program.classes") + java.io.File.pathSeparator
-                        + String.join(java.io.File.pathSeparator, runtimeClassPath()),
-                AskClaude.class.getName()));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
-        builder.environment().clear();   // only what a workload would have, nothing from this machine
-        builder.environment().putAll(env);
-        builder.environment().put("ANTHROPIC_CONFIG_DIR", dir.resolve("config").toString());
-        builder.redirectError(dir.resolve("stderr").toFile());
-        Process process = builder.start();
-        String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-        }
-        return new Run(process.exitValue(), stdout, Files.readString(dir.resolve("stderr")));
-    }
-
-    private record Run(int exit, String stdout, String stderr) {
-        String output() {
-            return "stdout:\n" + stdout + "\nstderr:\n" + stderr;
-        }
+    /** The program as a workload starts it: its classes and its runtime class path, in a directory of its own. */
+    private static ChildProgram askClaude(Path dir) {
+        return ChildProgram.of(AskClaude.class.getName(), RUNTIME.withFirst(System.getProperty("program.classes")).entries())
+                .in(dir).env("ANTHROPIC_CONFIG_DIR", dir.resolve("config").toString());
     }
 }

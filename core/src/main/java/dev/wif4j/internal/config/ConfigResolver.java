@@ -250,7 +250,7 @@ public final class ConfigResolver {
         if (fromProfile != null && !fromProfile.isBlank()) {
             return fromProfile.strip();
         }
-        return fromEnv.map(String::strip).orElse(null);
+        return fromEnv.isPresent() ? fromEnv.get().strip() : null;
     }
 
     private static String readSmall(Path file) {

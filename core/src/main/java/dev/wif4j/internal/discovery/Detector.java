@@ -14,6 +14,7 @@ import dev.wif4j.spi.support.SettingException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
@@ -34,9 +35,17 @@ public final class Detector {
     private static System.Logger log() {
         return System.getLogger(Detector.class.getName());
     }
-    /** Highest priority first, then id: never ServiceLoader's order. */
-    static final Comparator<LoadedProvider> RANKING =
-            Comparator.comparingInt(LoadedProvider::priority).reversed().thenComparing(LoadedProvider::id);
+    /**
+     * Highest priority first, then id: never ServiceLoader's order. Plain code, like the rest of the detection
+     * path: each lambda costs a cold JVM a generated class, and detection runs once, at start-up.
+     */
+    static final Comparator<LoadedProvider> RANKING = new Comparator<>() {
+        @Override
+        public int compare(LoadedProvider a, LoadedProvider b) {
+            int byPriority = Integer.compare(b.priority(), a.priority());
+            return byPriority != 0 ? byPriority : a.id().compareTo(b.id());
+        }
+    };
 
     /**
      * The user's explicit choice of provider.
@@ -100,7 +109,9 @@ public final class Detector {
                 all.addAll(asked);
                 String why = "the " + id + " provider (" + (id.equals("file") ? "ANTHROPIC_IDENTITY_TOKEN_FILE"
                         : "ANTHROPIC_IDENTITY_TOKEN") + ")";
-                remaining.forEach(r -> all.add(entry(r, Status.SKIPPED, Messages.skippedFor(why))));
+                for (LoadedProvider r : remaining) {
+                    all.add(entry(r, Status.SKIPPED, Messages.skippedFor(why)));
+                }
                 all.addAll(entries);
                 return new Outcome(p, new DetectionReport(all, p.id()), context);
             }
@@ -108,12 +119,14 @@ public final class Detector {
         }
         List<Detection> verdicts = detectAll(remaining, context, deadline);
         List<LoadedProvider> available = new ArrayList<>();
+        List<Detection> availableVerdicts = new ArrayList<>();
         List<Entry> unavailable = new ArrayList<>(asked);
         for (int i = 0; i < remaining.size(); i++) {
             LoadedProvider p = remaining.get(i);
             Detection d = verdicts.get(i);
             if (d.isAvailable()) {
                 available.add(p);
+                availableVerdicts.add(d);
             } else {
                 unavailable.add(Entry.of(p.id(), p.priority(), p.implementation(), p.location(), d));
             }
@@ -121,13 +134,16 @@ public final class Detector {
         List<Entry> all = new ArrayList<>();
         for (int i = 0; i < available.size(); i++) {
             LoadedProvider p = available.get(i);
-            all.add(entry(p, i == 0 ? Status.CHOSEN : Status.AVAILABLE, verdicts.get(remaining.indexOf(p)).message()));
+            all.add(entry(p, i == 0 ? Status.CHOSEN : Status.AVAILABLE, availableVerdicts.get(i).message()));
         }
         all.addAll(unavailable);
         all.addAll(entries);
         if (available.isEmpty()) {
             DetectionReport report = new DetectionReport(all, null);
-            boolean onlyBuiltIns = installed.stream().allMatch(p -> BuiltIns.CORE_IDS.contains(p.id()));
+            boolean onlyBuiltIns = true;
+            for (LoadedProvider p : installed) {
+                onlyBuiltIns &= BuiltIns.CORE_IDS.contains(p.id());
+            }
             if (onlyBuiltIns && !installed.isEmpty()) {
                 throw new IdentityProviderNotFoundException(Messages.noProviderJar(), report);
             }
@@ -161,17 +177,25 @@ public final class Detector {
         LoadedProvider chosen = find(ranked, choice.id());
         List<Entry> all = new ArrayList<>();
         if (chosen == null) {
-            ranked.forEach(p -> all.add(entry(p, Status.SKIPPED, Messages.skippedFor(choice.origin()))));
+            List<String> ids = new ArrayList<>();
+            for (LoadedProvider p : ranked) {
+                all.add(entry(p, Status.SKIPPED, Messages.skippedFor(choice.origin())));
+                ids.add(p.id());
+            }
+            Collections.sort(ids);
             throw new IdentityProviderNotFoundException(Messages.explicitNotInstalled(choice.id(), choice.origin(),
-                    ranked.stream().map(LoadedProvider::id).sorted().toList()), new DetectionReport(all, null));
+                    List.copyOf(ids)), new DetectionReport(all, null));
         }
         // A pinned provider is trusted, however it was pinned: it knows it from its context, and
         // gets no network probe (a slow metadata server is left to its fetch).
         DetectionContext pinned = OverlayContext.pinned(context);
         Detection d = safeDetect(chosen, pinned);
         all.add(entry(chosen, d.isAvailable() ? Status.CHOSEN : Status.UNAVAILABLE, d.message()));
-        ranked.stream().filter(p -> p != chosen)
-                .forEach(p -> all.add(entry(p, Status.SKIPPED, Messages.skippedFor(choice.origin()))));
+        for (LoadedProvider p : ranked) {
+            if (p != chosen) {
+                all.add(entry(p, Status.SKIPPED, Messages.skippedFor(choice.origin())));
+            }
+        }
         DetectionReport report = new DetectionReport(all, d.isAvailable() ? chosen.id() : null);
         if (!d.isAvailable()) {
             throw new IdentityProviderNotFoundException(
@@ -245,12 +269,14 @@ public final class Detector {
         return new Entry(p.id(), p.priority(), p.implementation(), p.location(), status, message);
     }
 
+    /** By index: a record's equals() would bootstrap ObjectMethods, costly in the cold JVM detection runs in. */
     private static LoadedProvider remove(List<LoadedProvider> list, String id) {
-        LoadedProvider p = find(list, id);
-        if (p != null) {
-            list.remove(p);
+        for (int i = 0; i < list.size(); i++) {
+            if (list.get(i).id().equals(id)) {
+                return list.remove(i);
+            }
         }
-        return p;
+        return null;
     }
 
     private static LoadedProvider find(List<LoadedProvider> list, String id) {

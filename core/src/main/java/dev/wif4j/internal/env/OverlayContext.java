@@ -12,20 +12,16 @@ import java.util.Optional;
 /**
  * A context seen through extra settings (the builder's, a profile's identity-token path) and,
  * for a provider the user pinned, marked {@linkplain #pinned() pinned} with probes switched off.
+ * Its own components answer {@link #settings()}, {@link #probesAllowed()} and {@link #pinned()}; the base
+ * answers the rest.
+ *
+ * @param base the context seen through, never itself an overlay
+ * @param settings every setting, the base's and the extra ones
+ * @param probesAllowed whether network probes are allowed
+ * @param pinned whether the user pinned the provider that sees this context
  */
-public final class OverlayContext implements DetectionContext {
-    private final DetectionContext base;
-    private final Map<String, String> settings;
-    private final boolean probesAllowed;
-    private final boolean pinned;
-
-    private OverlayContext(DetectionContext base, Map<String, String> settings, boolean probesAllowed,
-            boolean pinned) {
-        this.base = base;
-        this.settings = settings;
-        this.probesAllowed = probesAllowed;
-        this.pinned = pinned;
-    }
+public record OverlayContext(DetectionContext base, Map<String, String> settings, boolean probesAllowed,
+        boolean pinned) implements DetectionContext {
 
     /**
      * Layers settings over a context; the new ones win over the base's own settings.
@@ -66,11 +62,6 @@ public final class OverlayContext implements DetectionContext {
     }
 
     @Override
-    public Map<String, String> settings() {
-        return settings;
-    }
-
-    @Override
     public Path path(String absolutePath) {
         return base.path(absolutePath);
     }
@@ -78,16 +69,6 @@ public final class OverlayContext implements DetectionContext {
     @Override
     public Clock clock() {
         return base.clock();
-    }
-
-    @Override
-    public boolean probesAllowed() {
-        return probesAllowed;
-    }
-
-    @Override
-    public boolean pinned() {
-        return pinned;
     }
 
     @Override

@@ -88,20 +88,21 @@ public final class TokenExchanger {
          * @param fetchTimeout the longest one fetch may take
          */
         public Options {
-            Objects.requireNonNull(attemptTimeout, "attemptTimeout");
-            Objects.requireNonNull(initialBackoff, "initialBackoff");
-            Objects.requireNonNull(maxBackoff, "maxBackoff");
-            Objects.requireNonNull(maxRetryAfter, "maxRetryAfter");
-            Objects.requireNonNull(deadline, "deadline");
-            Objects.requireNonNull(fetchTimeout, "fetchTimeout");
             if (maxAttempts < 1 || maxAttempts > 10) {
                 throw new IllegalArgumentException("maxAttempts must be between 1 and 10, not " + maxAttempts);
             }
-            if (attemptTimeout.isNegative() || attemptTimeout.isZero()) {
-                throw new IllegalArgumentException("attemptTimeout must be positive");
-            }
-            if (deadline.isNegative() || deadline.isZero() || fetchTimeout.isNegative() || fetchTimeout.isZero()) {
-                throw new IllegalArgumentException("deadline and fetchTimeout must be positive");
+            check(attemptTimeout, "attemptTimeout", false);
+            check(deadline, "deadline", false);
+            check(fetchTimeout, "fetchTimeout", false);
+            check(initialBackoff, "initialBackoff", true);
+            check(maxBackoff, "maxBackoff", true);
+            check(maxRetryAfter, "maxRetryAfter", true);
+        }
+
+        private static void check(Duration value, String name, boolean zeroAllowed) {
+            if (Objects.requireNonNull(value, name).isNegative() || (!zeroAllowed && value.isZero())) {
+                throw new IllegalArgumentException(name + " must be " + (zeroAllowed ? "zero or more" : "positive")
+                        + ", not " + value);
             }
         }
 

@@ -59,8 +59,11 @@ public final class FileIdentityProvider implements IdentityProvider {
 
     @Override
     public IdentityTokenSource open(DetectionContext context) {
-        Configured configured = configured(context).orElseThrow(
-                () -> new IdentityTokenException(ENV + " is not set, so the file provider has no file to read."));
+        Optional<Configured> found = configured(context);
+        if (found.isEmpty()) {
+            throw new IdentityTokenException(ENV + " is not set, so the file provider has no file to read.");
+        }
+        Configured configured = found.get();
         try {
             return new Source(context.path(configured.path()), configured.path(), configured.origin());
         } catch (InvalidPathException e) {
@@ -69,9 +72,14 @@ public final class FileIdentityProvider implements IdentityProvider {
         }
     }
 
+    /** Plain code on the detection path: each lambda costs a cold JVM a generated class. */
     private static Optional<Configured> configured(DetectionContext context) {
-        return context.setting("file", "path").map(p -> new Configured(p, "the setting file.path"))
-                .or(() -> context.env(ENV).map(p -> new Configured(p, ENV)));
+        Optional<String> setting = context.setting("file", "path");
+        if (setting.isPresent()) {
+            return Optional.of(new Configured(setting.get(), "the setting file.path"));
+        }
+        Optional<String> env = context.env(ENV);
+        return env.isPresent() ? Optional.of(new Configured(env.get(), ENV)) : Optional.empty();
     }
 
     private record Configured(String path, String origin) {}

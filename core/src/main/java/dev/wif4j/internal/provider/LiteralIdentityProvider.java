@@ -29,14 +29,16 @@ public final class LiteralIdentityProvider implements IdentityProvider {
 
     @Override
     public Detection detect(DetectionContext context) {
-        return value(context)
-                .map(v -> Detection.available(v.origin() + " is set"))
-                .orElseGet(() -> Detection.unavailable(ENV + " is not set"));
+        Value value = value(context);
+        return value != null ? Detection.available(value.origin() + " is set") : Detection.unavailable(ENV + " is not set");
     }
 
     @Override
     public IdentityTokenSource open(DetectionContext context) {
-        Value value = value(context).orElseThrow(() -> new IdentityTokenException(ENV + " is not set."));
+        Value value = value(context);
+        if (value == null) {
+            throw new IdentityTokenException(ENV + " is not set.");
+        }
         IdentityToken token;
         try {
             token = IdentityToken.parse(value.text().strip());
@@ -56,9 +58,14 @@ public final class LiteralIdentityProvider implements IdentityProvider {
         };
     }
 
-    private static Optional<Value> value(DetectionContext context) {
-        return context.setting("literal", "value").map(v -> new Value(v, "the setting literal.value"))
-                .or(() -> context.env(ENV).map(v -> new Value(v, ENV)));
+    /** The value and where it came from, or {@code null}; plain code on the detection path (no lambdas). */
+    private static Value value(DetectionContext context) {
+        Optional<String> setting = context.setting("literal", "value");
+        if (setting.isPresent()) {
+            return new Value(setting.get(), "the setting literal.value");
+        }
+        Optional<String> env = context.env(ENV);
+        return env.isPresent() ? new Value(env.get(), ENV) : null;
     }
 
     private record Value(String text, String origin) {

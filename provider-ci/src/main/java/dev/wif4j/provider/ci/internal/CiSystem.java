@@ -6,6 +6,7 @@ import dev.wif4j.spi.support.Setting;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
@@ -14,17 +15,9 @@ import java.util.regex.Pattern;
  */
 public enum CiSystem {
     /** GitLab CI/CD: {@code id_tokens:} puts a token with the chosen {@code aud} into a variable the job names. */
-    GITLAB("gitlab", "GitLab CI/CD") {
-        @Override
-        boolean signalled(DetectionContext context) {
-            return "true".equals(context.env("GITLAB_CI").orElse(""));
-        }
-
-        @Override
-        String signal() {
-            return "GITLAB_CI is true";
-        }
-
+    GITLAB("gitlab", "GitLab CI/CD", Signal.isTrue("GITLAB_CI"),
+            "GitLab sets an ID token's expiry to the job's timeout (the job's timeout: keyword, or the "
+                    + "project's or runner's timeout), so raise it for a job that runs longer") {
         @Override
         Plan plan(DetectionContext context, ProviderSettings settings) {
             Setting setting = settings.get("gitlab.variable");
@@ -44,26 +37,13 @@ public enum CiSystem {
             return "ask for an ID token in the job in .gitlab-ci.yml with id_tokens: {" + variable + ": {aud: "
                     + audience + "}}" + other;
         }
-
-        @Override
-        String lifetimeHint() {
-            return "GitLab sets an ID token's expiry to the job's timeout (the job's timeout: keyword, or the "
-                    + "project's or runner's timeout), so raise it for a job that runs longer";
-        }
     },
 
     /** CircleCI: {@code CIRCLE_OIDC_TOKEN_V2} (aud = the organization id), or {@code circleci run oidc get}. */
-    CIRCLECI("circleci", "CircleCI") {
-        @Override
-        boolean signalled(DetectionContext context) {
-            return "true".equals(context.env("CIRCLECI").orElse(""));
-        }
-
-        @Override
-        String signal() {
-            return "CIRCLECI is true";
-        }
-
+    CIRCLECI("circleci", "CircleCI", Signal.isTrue("CIRCLECI"),
+            "CircleCI's job tokens expire one hour after they are issued; for a longer job set "
+                    + "WIF4J_CI_AUDIENCE to the audience your federation rule names and put the circleci CLI on PATH, "
+                    + "so that every fetch runs circleci run oidc get for a new token") {
         @Override
         Plan plan(DetectionContext context, ProviderSettings settings) {
             Optional<String> custom = customAudienceSource(context, settings);
@@ -84,27 +64,14 @@ public enum CiSystem {
             return "this CircleCI job was given no OIDC token (see CircleCI's OpenID Connect tokens documentation); "
                     + "or set WIF4J_CI_AUDIENCE and put the circleci CLI on PATH to ask for one on every fetch";
         }
-
-        @Override
-        String lifetimeHint() {
-            return "CircleCI's job tokens expire one hour after they are issued; for a longer job set "
-                    + "WIF4J_CI_AUDIENCE to the audience your federation rule names and put the circleci CLI on PATH, "
-                    + "so that every fetch runs circleci run oidc get for a new token";
-        }
     },
 
     /** Bitbucket Pipelines: {@code BITBUCKET_STEP_OIDC_TOKEN} in a step with {@code oidc: true}. */
-    BITBUCKET("bitbucket", "Bitbucket Pipelines") {
-        @Override
-        boolean signalled(DetectionContext context) {
-            return context.env("BITBUCKET_STEP_UUID").isPresent() || context.env(BITBUCKET_VARIABLE).isPresent();
-        }
-
-        @Override
-        String signal() {
-            return "BITBUCKET_STEP_UUID is set";
-        }
-
+    BITBUCKET("bitbucket", "Bitbucket Pipelines",
+            new Signal("BITBUCKET_STEP_UUID is set",
+                    c -> c.env("BITBUCKET_STEP_UUID").isPresent() || c.env(CiSystem.BITBUCKET_VARIABLE).isPresent()),
+            "Bitbucket Pipelines issues the step's token when the step starts, and wif4j cannot ask for "
+                    + "another, so exchange it early in the step or split long work into more steps") {
         @Override
         Plan plan(DetectionContext context, ProviderSettings settings) {
             return Plan.variable(this, BITBUCKET_VARIABLE);
@@ -114,26 +81,10 @@ public enum CiSystem {
         String missingTokenHint(DetectionContext context, String variable) {
             return "add oidc: true to the step in bitbucket-pipelines.yml";
         }
-
-        @Override
-        String lifetimeHint() {
-            return "Bitbucket Pipelines issues the step's token when the step starts, and wif4j cannot ask for "
-                    + "another, so exchange it early in the step or split long work into more steps";
-        }
     },
 
     /** Buildkite: {@code buildkite-agent oidc request-token --audience <aud>}, run on every fetch. */
-    BUILDKITE("buildkite", "Buildkite") {
-        @Override
-        boolean signalled(DetectionContext context) {
-            return "true".equals(context.env("BUILDKITE").orElse(""));
-        }
-
-        @Override
-        String signal() {
-            return "BUILDKITE is true";
-        }
-
+    BUILDKITE("buildkite", "Buildkite", Signal.isTrue("BUILDKITE"), "ask buildkite-agent for a new one") {
         @Override
         Plan plan(DetectionContext context, ProviderSettings settings) {
             Path agent = Executables.find(context, "buildkite-agent").orElseThrow(() -> new NotHere(signal()
@@ -148,26 +99,15 @@ public enum CiSystem {
         String missingTokenHint(DetectionContext context, String variable) {
             return "buildkite-agent prints the token";
         }
-
-        @Override
-        String lifetimeHint() {
-            return "ask buildkite-agent for a new one";
-        }
     },
 
     /** HCP Terraform / Terraform Enterprise: {@code TFC_WORKLOAD_IDENTITY_TOKEN}, or {@code ..._TOKEN_<TAG>}. */
-    TERRAFORM("terraform", "HCP Terraform") {
-        @Override
-        boolean signalled(DetectionContext context) {
-            return context.env(TERRAFORM_VARIABLE).isPresent() || context.env(TERRAFORM_AUDIENCE).isPresent()
-                    || ProviderSettings.of(context, ID).get("terraform.tag").isSet();
-        }
-
-        @Override
-        String signal() {
-            return "TFC_WORKLOAD_IDENTITY_AUDIENCE or TFC_WORKLOAD_IDENTITY_TOKEN is set";
-        }
-
+    TERRAFORM("terraform", "HCP Terraform",
+            new Signal("TFC_WORKLOAD_IDENTITY_AUDIENCE or TFC_WORKLOAD_IDENTITY_TOKEN is set",
+                    c -> c.env(CiSystem.TERRAFORM_VARIABLE).isPresent() || c.env(CiSystem.TERRAFORM_AUDIENCE).isPresent()
+                            || ProviderSettings.of(c, CiSystem.ID).get("terraform.tag").isSet()),
+            "HCP Terraform's workload identity tokens expire at the end of the plan or apply timeout, and "
+                    + "each phase gets its own, so exchange early in the phase or raise the run's plan/apply timeout") {
         @Override
         Plan plan(DetectionContext context, ProviderSettings settings) {
             Setting tag = settings.get("terraform.tag");
@@ -190,12 +130,6 @@ public enum CiSystem {
                     + "HCP Terraform puts a token into " + variable + " in every plan and apply (self-hosted agents "
                     + "need v1.7.0, or v1.12.0 for tagged tokens)";
         }
-
-        @Override
-        String lifetimeHint() {
-            return "HCP Terraform's workload identity tokens expire at the end of the plan or apply timeout, and "
-                    + "each phase gets its own, so exchange early in the phase or raise the run's plan/apply timeout";
-        }
     };
 
     /** The provider id, the prefix of every setting. */
@@ -210,10 +144,14 @@ public enum CiSystem {
 
     private final String key;
     private final String displayName;
+    private final Signal signal;
+    private final String lifetimeHint;
 
-    CiSystem(String key, String displayName) {
+    CiSystem(String key, String displayName, Signal signal, String lifetimeHint) {
         this.key = key;
         this.displayName = displayName;
+        this.signal = signal;
+        this.lifetimeHint = lifetimeHint;
     }
 
     /** @return the value of the setting {@code ci.system} that picks this system, e.g. {@code gitlab} */
@@ -227,10 +165,14 @@ public enum CiSystem {
     }
 
     /** Whether the variable this system sets in every job is there. */
-    abstract boolean signalled(DetectionContext context);
+    boolean signalled(DetectionContext context) {
+        return signal.present().test(context);
+    }
 
     /** The signal, as the evidence names it. */
-    abstract String signal();
+    String signal() {
+        return signal.description();
+    }
 
     /** Where this system's token comes from here; throws {@link NotHere} or a SettingException when nowhere. */
     abstract Plan plan(DetectionContext context, ProviderSettings settings);
@@ -239,7 +181,9 @@ public enum CiSystem {
     abstract String missingTokenHint(DetectionContext context, String variable);
 
     /** What sets a token's lifetime, for the message about an expired one. */
-    abstract String lifetimeHint();
+    String lifetimeHint() {
+        return lifetimeHint;
+    }
 
     /** Where the audience asked for was configured, if it was: {@code WIF4J_CI_AUDIENCE}, {@code WIF4J_AUDIENCE}... */
     private static Optional<String> customAudienceSource(DetectionContext context, ProviderSettings settings) {
@@ -248,6 +192,14 @@ public enum CiSystem {
             return own.source();
         }
         return context.globalSetting("audience").map(v -> "the global audience setting (WIF4J_AUDIENCE)");
+    }
+
+    /** What tells that a job runs on a system, and how the evidence names it. */
+    private record Signal(String description, Predicate<DetectionContext> present) {
+        /** The usual signal: a variable the system sets to {@code true} in every job. */
+        static Signal isTrue(String variable) {
+            return new Signal(variable + " is true", c -> "true".equals(c.env(variable).orElse("")));
+        }
     }
 
     /** Where a token comes from: a variable, or a command run on every fetch. */

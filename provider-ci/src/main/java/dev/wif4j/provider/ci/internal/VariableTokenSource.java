@@ -11,16 +11,7 @@ import dev.wif4j.spi.IdentityTokenSource;
  * setting that sets the token's lifetime. Anthropic accepts a {@code jti} once, so such a source serves one
  * exchange.
  */
-final class VariableTokenSource implements IdentityTokenSource {
-    private final CiSystem system;
-    private final String variable;
-    private final DetectionContext context;
-
-    VariableTokenSource(CiSystem system, String variable, DetectionContext context) {
-        this.system = system;
-        this.variable = variable;
-        this.context = context;
-    }
+record VariableTokenSource(CiSystem system, String variable, DetectionContext context) implements IdentityTokenSource {
 
     @Override
     public IdentityToken fetch() {
