@@ -31,9 +31,16 @@ import java.util.concurrent.TimeUnit;
  * assertEquals(0, run.exit(), run.output());
  * }</pre>
  *
+ * <p>In a Maven project whose surefire configuration passes the system properties {@value #CLASSES_PROPERTY} (the
+ * program's {@code target/classes}) and {@value RuntimeClassPath#FILE_PROPERTY} (its runtime class path file),
+ * {@link #ofBuild(String)} starts the program just built with exactly the class path it ships with.
+ *
  * <p>Not thread-safe: configure and run it from one thread.
  */
 public final class ChildProgram {
+
+    /** The system property naming the directory of the program's compiled classes, for {@link #ofBuild}. */
+    public static final String CLASSES_PROPERTY = "program.classes";
 
     /**
      * What the child did.
@@ -51,6 +58,8 @@ public final class ChildProgram {
 
     private final String mainClass;
     private final List<String> classPath;
+    private List<String> modulePath = List.of();
+    private List<String> rootModules = List.of();
     private final Map<String, String> environment = new LinkedHashMap<>();
     private Path directory;
     private Duration timeout = Duration.ofSeconds(60);
@@ -69,6 +78,44 @@ public final class ChildProgram {
      */
     public static ChildProgram of(String mainClass, List<String> classPath) {
         return new ChildProgram(mainClass, classPath);
+    }
+
+    /**
+     * The program this build compiled, on the class path it ships with: the directory named by the system property
+     * {@value #CLASSES_PROPERTY} first, then the entries of the {@linkplain RuntimeClassPath#ofBuild() runtime class
+     * path file}.
+     *
+     * @param mainClass the binary name of its main class
+     * @return the program, with an empty environment
+     * @throws IllegalStateException when either system property is not set
+     * @throws java.io.UncheckedIOException when the class path file cannot be read
+     */
+    public static ChildProgram ofBuild(String mainClass) {
+        String classes = System.getProperty(CLASSES_PROPERTY);
+        if (classes == null || classes.isBlank()) {
+            throw new IllegalStateException("the system property " + CLASSES_PROPERTY + " is not set: pass "
+                    + "${project.build.outputDirectory} to the tests (surefire's systemPropertyVariables)");
+        }
+        return of(mainClass, RuntimeClassPath.ofBuild().withFirst(classes).entries());
+    }
+
+    /**
+     * Puts libraries on the child's module path, as {@code --module-path} with {@code --add-modules}: the given
+     * roots are resolved, with whatever service binding adds; the class path holds the rest, the main class
+     * among it, in the unnamed module.
+     *
+     * @param entries the module path, in order (modular and automatic jars, or class directories)
+     * @param roots the modules to resolve; at least one
+     * @return this program
+     * @throws IllegalArgumentException when no root module is given
+     */
+    public ChildProgram modulePath(List<String> entries, String... roots) {
+        if (roots.length == 0) {
+            throw new IllegalArgumentException("a module path needs at least one root module (--add-modules)");
+        }
+        this.modulePath = List.copyOf(entries);
+        this.rootModules = List.of(roots);
+        return this;
     }
 
     /**
@@ -142,8 +189,12 @@ public final class ChildProgram {
         List<String> command = new ArrayList<>(List.of(
                 ProcessHandle.current().info().command().orElseThrow(() -> new IllegalStateException(
                         "cannot tell which java runs this JVM")),
-                "-Duser.home=" + directory, "-Djava.net.preferIPv4Stack=true",
-                "-cp", String.join(File.pathSeparator, classPath), mainClass));
+                "-Duser.home=" + directory, "-Djava.net.preferIPv4Stack=true"));
+        if (!modulePath.isEmpty()) {
+            command.addAll(List.of("--module-path", String.join(File.pathSeparator, modulePath),
+                    "--add-modules", String.join(",", rootModules)));
+        }
+        command.addAll(List.of("-cp", String.join(File.pathSeparator, classPath), mainClass));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile());
         builder.environment().clear();   // only what the test sets: nothing from this machine

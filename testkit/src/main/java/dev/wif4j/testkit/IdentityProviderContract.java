@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wif4j.DetectionReport;
@@ -12,6 +13,7 @@ import dev.wif4j.WorkloadIdentity;
 import dev.wif4j.spi.Detection;
 import dev.wif4j.spi.IdentityProvider;
 import dev.wif4j.spi.IdentityToken;
+import dev.wif4j.spi.IdentityTokenException;
 import dev.wif4j.spi.IdentityTokenSource;
 import dev.wif4j.spi.support.ProviderIds;
 import java.util.ArrayList;
@@ -70,6 +72,32 @@ public abstract class IdentityProviderContract {
      */
     protected FakeDetectionContext unavailableContext() {
         return FakeDetectionContext.empty();
+    }
+
+    /**
+     * Opens a new {@link #provider()} in a context and fetches one token, then closes the source and the context:
+     * for a subclass's own tests of what one fetch sends and returns.
+     *
+     * @param context the world to fetch in; closed on return
+     * @return the token
+     * @throws IdentityTokenException when the fetch fails
+     */
+    protected final IdentityToken fetchOnce(FakeDetectionContext context) {
+        try (context; IdentityTokenSource source = provider().open(context)) {
+            return source.fetch();
+        }
+    }
+
+    /**
+     * As {@link #fetchOnce}, for a fetch that must fail: asserts that it throws {@link IdentityTokenException}.
+     *
+     * @param context the world to fetch in; closed on return
+     * @return the exception, for the caller to check its message and retryability
+     */
+    protected final IdentityTokenException fetchFailure(FakeDetectionContext context) {
+        try (context; IdentityTokenSource source = provider().open(context)) {
+            return assertThrows(IdentityTokenException.class, source::fetch);
+        }
     }
 
     /**

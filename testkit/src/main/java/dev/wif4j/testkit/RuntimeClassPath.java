@@ -19,11 +19,15 @@ import java.util.regex.Pattern;
  * ships with ({@link ChildProgram}), or that checks what it holds, such as one Jackson release.
  *
  * <pre>{@code
- * RuntimeClassPath runtime = RuntimeClassPath.read(Path.of(System.getProperty("runtime.classpath.file")));
- * assertEquals(Optional.empty(), runtime.mixedJackson("com.fasterxml.jackson"));
+ * // surefire passes runtime.classpath.file=${project.build.directory}/runtime-classpath.txt
+ * assertEquals(Optional.empty(), RuntimeClassPath.ofBuild().mixedJackson("com.fasterxml.jackson"));
  * }</pre>
  */
 public final class RuntimeClassPath {
+
+    /** The system property naming the class path file of the build, for {@link #ofBuild()}. */
+    public static final String FILE_PROPERTY = "runtime.classpath.file";
+
     private final List<String> entries;
 
     private RuntimeClassPath(List<String> entries) {
@@ -44,6 +48,23 @@ public final class RuntimeClassPath {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the class path file " + file, e);
         }
+    }
+
+    /**
+     * Reads the class path file the system property {@value #FILE_PROPERTY} names, as a build passes it to its
+     * tests.
+     *
+     * @return the class path
+     * @throws IllegalStateException when the property is not set
+     * @throws UncheckedIOException when the file cannot be read
+     */
+    public static RuntimeClassPath ofBuild() {
+        String file = System.getProperty(FILE_PROPERTY);
+        if (file == null || file.isBlank()) {
+            throw new IllegalStateException("the system property " + FILE_PROPERTY + " is not set: pass the "
+                    + "build-classpath goal's outputFile to the tests (surefire's systemPropertyVariables)");
+        }
+        return read(Path.of(file));
     }
 
     /** @return the entries, in order */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wif4j.testkit.child.PrintEnvironment;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -17,9 +18,34 @@ class ChildProgramTest {
     @TempDir
     Path dir;
 
+    private static String location(Class<?> type) throws Exception {
+        return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+    }
+
     private ChildProgram child() throws Exception {
-        String classes = Path.of(PrintEnvironment.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
-        return ChildProgram.of(PrintEnvironment.class.getName(), List.of(classes)).in(dir);
+        return ChildProgram.of(PrintEnvironment.class.getName(), List.of(location(PrintEnvironment.class))).in(dir);
+    }
+
+    /** Runs with the two build properties set as a Maven build passes them, and restores them after. */
+    private ChildProgram.Run ofBuild(String classes, String classPathFile) throws Exception {
+        String oldClasses = System.getProperty(ChildProgram.CLASSES_PROPERTY);
+        String oldFile = System.getProperty(RuntimeClassPath.FILE_PROPERTY);
+        try {
+            System.setProperty(ChildProgram.CLASSES_PROPERTY, classes);
+            System.setProperty(RuntimeClassPath.FILE_PROPERTY, classPathFile);
+            return ChildProgram.ofBuild(PrintEnvironment.class.getName()).in(dir).run("0");
+        } finally {
+            restore(ChildProgram.CLASSES_PROPERTY, oldClasses);
+            restore(RuntimeClassPath.FILE_PROPERTY, oldFile);
+        }
+    }
+
+    private static void restore(String name, String value) {
+        if (value == null) {
+            System.clearProperty(name);
+        } else {
+            System.setProperty(name, value);
+        }
     }
 
     @Test
@@ -30,8 +56,43 @@ class ChildProgramTest {
         assertTrue(run.stdout().contains("home=" + dir + "\n"), run.output());
         assertTrue(run.stdout().contains("cwd=" + dir + "\n"), run.output());
         assertTrue(run.stdout().contains("env=[A, B]\n"), run.output());
+        assertTrue(run.stdout().contains("modules=[]\n"), "nothing on a module path: " + run.output());
         assertEquals("to stderr\n", run.stderr());
         assertTrue(run.output().startsWith("stdout:\nhome="), run.output());
+    }
+
+    @Test
+    void ofBuildStartsTheBuiltClassesBeforeTheRuntimeClassPath() throws Exception {
+        // The class path file names only a missing jar: the program is found in the classes directory alone.
+        Path file = Files.writeString(dir.resolve("runtime-classpath.txt"), dir.resolve("missing.jar") + "\n");
+        ChildProgram.Run run = ofBuild(location(PrintEnvironment.class), file.toString());
+        assertEquals(0, run.exit(), run.output());
+        assertTrue(run.stdout().contains("home=" + dir + "\n"), run.output());
+    }
+
+    @Test
+    void ofBuildNamesTheMissingProperty() throws Exception {
+        String old = System.getProperty(ChildProgram.CLASSES_PROPERTY);
+        System.clearProperty(ChildProgram.CLASSES_PROPERTY);
+        try {
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> ChildProgram.ofBuild(PrintEnvironment.class.getName()));
+            assertTrue(e.getMessage().startsWith("the system property program.classes is not set"), e.getMessage());
+        } finally {
+            restore(ChildProgram.CLASSES_PROPERTY, old);
+        }
+    }
+
+    @Test
+    void modulePathResolvesTheRootsItNames() throws Exception {
+        // wif4j-core and the Jackson it requires, as named modules; the program stays on the class path.
+        List<String> modules = List.of(location(dev.wif4j.WorkloadIdentity.class),
+                location(com.fasterxml.jackson.core.JsonFactory.class));
+        ChildProgram.Run run = child().modulePath(modules, "dev.wif4j").run("0");
+
+        assertEquals(0, run.exit(), run.output());
+        assertTrue(run.stdout().contains("modules=[com.fasterxml.jackson.core, dev.wif4j]\n"), run.output());
+        assertThrows(IllegalArgumentException.class, () -> child().modulePath(modules));
     }
 
     @Test

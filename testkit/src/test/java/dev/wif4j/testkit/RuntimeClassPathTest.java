@@ -1,6 +1,7 @@
 package dev.wif4j.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
@@ -33,6 +34,25 @@ class RuntimeClassPathTest {
         RuntimeClassPath path = classPath("/a.jar", "/b.jar");
         assertEquals(List.of("/a.jar", "/b.jar"), path.entries());
         assertEquals(List.of("/classes", "/a.jar", "/b.jar"), path.withFirst("/classes").entries());
+    }
+
+    @Test
+    void ofBuildReadsTheFileTheSystemPropertyNames() throws Exception {
+        Path file = Files.writeString(dir.resolve("runtime-classpath.txt"), "/a.jar" + File.pathSeparator + "/b.jar\n");
+        String old = System.getProperty(RuntimeClassPath.FILE_PROPERTY);
+        try {
+            System.setProperty(RuntimeClassPath.FILE_PROPERTY, file.toString());
+            assertEquals(List.of("/a.jar", "/b.jar"), RuntimeClassPath.ofBuild().entries());
+            System.clearProperty(RuntimeClassPath.FILE_PROPERTY);
+            IllegalStateException e = assertThrows(IllegalStateException.class, RuntimeClassPath::ofBuild);
+            assertTrue(e.getMessage().startsWith("the system property runtime.classpath.file is not set"), e.getMessage());
+        } finally {
+            if (old == null) {
+                System.clearProperty(RuntimeClassPath.FILE_PROPERTY);
+            } else {
+                System.setProperty(RuntimeClassPath.FILE_PROPERTY, old);
+            }
+        }
     }
 
     @Test

@@ -271,15 +271,4 @@ class SpiffeIdentityProviderTest {
             assertTrue(e.getMessage().contains("with its socket at " + context.path(SOCKET)), e.getMessage());
         }
     }
-
-    @Test
-    @DisplayName("the emulator refuses a call without the workload.spiffe.io header, as SPIRE's agent does")
-    void emulatorEnforcesTheSecurityHeader() throws Exception {
-        List<WorkloadApiEmulator.Request> before = tcp.requests();
-        String status = RawCall.fetchJwtSvidWithoutHeader(tcp.address());
-        assertEquals("INVALID_ARGUMENT: security header missing from request", status);
-        List<WorkloadApiEmulator.Request> after = tcp.requests();
-        assertEquals(before.size() + 1, after.size());
-        assertFalse(after.get(after.size() - 1).securityHeader());
-    }
 }

@@ -5,8 +5,9 @@ import java.util.TreeMap;
 
 /**
  * The program ChildProgramTest starts in a JVM of its own: it prints its home, its working directory and the names
- * of the variables it was given (all of them set by the test), writes a line to stderr, and exits with the status
- * its argument names; {@code sleep} makes it outlive any test's timeout.
+ * of the variables it was given (all of them set by the test) and the named modules it was started with beside the
+ * JDK's, writes a line to stderr, and exits with the status its argument names; {@code sleep} makes it outlive any
+ * test's timeout.
  */
 public final class PrintEnvironment {
     private PrintEnvironment() {
@@ -25,6 +26,8 @@ public final class PrintEnvironment {
         System.out.println("home=" + System.getProperty("user.home"));
         System.out.println("cwd=" + Path.of("").toAbsolutePath());
         System.out.println("env=" + new TreeMap<>(System.getenv()).keySet());
+        System.out.println("modules=" + ModuleLayer.boot().modules().stream().map(Module::getName)
+                .filter(name -> !name.startsWith("java.") && !name.startsWith("jdk.")).sorted().toList());
         System.err.println("to stderr");
         System.exit(Integer.parseInt(args[0]));
     }
