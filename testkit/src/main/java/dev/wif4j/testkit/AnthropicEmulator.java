@@ -29,6 +29,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.text.ParseException;
@@ -247,6 +249,33 @@ public final class AnthropicEmulator extends LoopbackEmulator {
         String issuerId = addIssuer(FederationIssuer.of(issuer));
         return addRule(FederationRule.forIssuer(issuerId).subjectPrefix(subjectPrefix)
                 .audience(OidcIssuer.DEFAULT_AUDIENCE).tokenLifetime(tokenLifetime));
+    }
+
+    /**
+     * The environment of a workload set up as wif4j's README shows: {@link #environment()}, a rule that trusts the
+     * issuer for the subject ({@code ANTHROPIC_FEDERATION_RULE_ID}, from {@link #trust(OidcIssuer, String)}), and
+     * {@code ANTHROPIC_IDENTITY_TOKEN_FILE} naming a file that holds a token the issuer minted for the subject.
+     *
+     * @param issuer the workload's identity provider
+     * @param subject the token's {@code sub}, also the rule's subject prefix
+     * @param tokenFile where to write the token; its parent directories are created
+     * @return the variables, in a new map
+     * @throws UncheckedIOException when the file cannot be written
+     */
+    public Map<String, String> tokenFileEnvironment(OidcIssuer issuer, String subject, Path tokenFile) {
+        Map<String, String> env = environment();
+        env.put("ANTHROPIC_FEDERATION_RULE_ID", trust(issuer, subject));
+        try {
+            Path parent = tokenFile.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            Files.writeString(tokenFile, issuer.mint().subject(subject).sign(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the identity token file " + tokenFile, e);
+        }
+        env.put("ANTHROPIC_IDENTITY_TOKEN_FILE", tokenFile.toString());
+        return env;
     }
 
     /**

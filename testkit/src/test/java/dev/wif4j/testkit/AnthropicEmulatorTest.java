@@ -16,16 +16,20 @@ import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -601,6 +605,20 @@ class AnthropicEmulatorTest {
         assertTrue(issuerId.startsWith("fdis_"), issuerId);
         assertTrue(ruleId.matches("fdrl_[A-Za-z0-9]+"), ruleId);
         assertTrue(anthropic.trust(idp, PREFIX).startsWith("fdrl_"));
+    }
+
+    @Test
+    void tokenFileEnvironmentIsAWorkloadTheRuleAccepts(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("var/run/token");
+        Map<String, String> env = anthropic.tokenFileEnvironment(idp, SUBJECT, file);
+
+        assertEquals(List.of("ANTHROPIC_BASE_URL", "ANTHROPIC_ORGANIZATION_ID", "ANTHROPIC_FEDERATION_RULE_ID",
+                "ANTHROPIC_IDENTITY_TOKEN_FILE"), List.copyOf(env.keySet()));
+        assertEquals(anthropic.baseUrl(), env.get("ANTHROPIC_BASE_URL"));
+        assertEquals(file.toString(), env.get("ANTHROPIC_IDENTITY_TOKEN_FILE"));
+        Reply reply = exchange(request(env.get("ANTHROPIC_FEDERATION_RULE_ID"), Files.readString(file)));
+        assertAccepted(reply);
+        assertEquals(SUBJECT, anthropic.lastDecision().subject());
     }
 
     // ---- faults and counters --------------------------------------------------------------------

@@ -21,19 +21,15 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AskClaudeTest {
 
-    private static final RuntimeClassPath RUNTIME =
-            RuntimeClassPath.read(Path.of(System.getProperty("runtime.classpath.file")));
-
     @Test
     void asksThroughWorkloadIdentity(@TempDir Path dir) throws Exception {
         try (OidcIssuer idp = OidcIssuer.start(); AnthropicEmulator anthropic = AnthropicEmulator.start()) {
             String subject = "system:serviceaccount:shop:checkout";
-            String ruleId = anthropic.trust(idp, subject);
             Path tokenFile = Files.writeString(dir.resolve("token"), idp.mint().subject(subject).sign());
 
-            // The federation variables the README sets; ANTHROPIC_BASE_URL is read by the program itself.
-            ChildProgram.Run run = askClaude(dir).env(anthropic.environment())
-                    .env("ANTHROPIC_FEDERATION_RULE_ID", ruleId)
+            // The federation variables the README sets, one by one; ANTHROPIC_BASE_URL is read by the program itself.
+            ChildProgram.Run run = ChildProgram.ofBuild(AskClaude.class.getName()).in(dir).env(anthropic.environment())
+                    .env("ANTHROPIC_FEDERATION_RULE_ID", anthropic.trust(idp, subject))
                     .env("ANTHROPIC_IDENTITY_TOKEN_FILE", tokenFile.toString())
                     .run("Hello", "Hello again");
 
@@ -50,12 +46,6 @@ class AskClaudeTest {
 
     @Test
     void oneJacksonVersionOnTheRuntimeClassPath() {
-        assertEquals(Optional.empty(), RUNTIME.mixedJackson("com.fasterxml.jackson"));
-    }
-
-    /** The program as a workload starts it: its classes and its runtime class path, in a directory of its own. */
-    private static ChildProgram askClaude(Path dir) {
-        return ChildProgram.of(AskClaude.class.getName(), RUNTIME.withFirst(System.getProperty("program.classes")).entries())
-                .in(dir).env("ANTHROPIC_CONFIG_DIR", dir.resolve("config").toString());
+        assertEquals(Optional.empty(), RuntimeClassPath.ofBuild().mixedJackson("com.fasterxml.jackson"));
     }
 }

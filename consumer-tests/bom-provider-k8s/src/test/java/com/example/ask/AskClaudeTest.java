@@ -22,9 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AskClaudeTest {
 
-    private static final RuntimeClassPath RUNTIME =
-            RuntimeClassPath.read(Path.of(System.getProperty("runtime.classpath.file")));
-
     @Test
     void asksThroughWorkloadIdentity(@TempDir Path dir) throws Exception {
         try (OidcIssuer idp = OidcIssuer.start(); AnthropicEmulator anthropic = AnthropicEmulator.start()) {
@@ -36,7 +33,7 @@ class AskClaudeTest {
             pod.put("ANTHROPIC_FEDERATION_RULE_ID", anthropic.trust(idp, serviceAccount));
             pod.put("WIF4J_K8S_TOKEN_PATH", projected.toString());
 
-            ChildProgram.Run run = askClaude(dir).env(pod).run("Hello", "Hello again");
+            ChildProgram.Run run = ChildProgram.ofBuild(AskClaude.class.getName()).in(dir).env(pod).run("Hello", "Hello again");
 
             assertEquals(0, run.exit(), run.output() + "\nemulator: " + anthropic.history());
             assertTrue(run.stderr().contains("identity provider: k8s"), run.output());
@@ -50,12 +47,6 @@ class AskClaudeTest {
 
     @Test
     void oneJacksonVersionOnTheRuntimeClassPath() {
-        assertEquals(Optional.empty(), RUNTIME.mixedJackson("com.fasterxml.jackson"));
-    }
-
-    /** The program as a workload starts it: its classes and its runtime class path, in a directory of its own. */
-    private static ChildProgram askClaude(Path dir) {
-        return ChildProgram.of(AskClaude.class.getName(), RUNTIME.withFirst(System.getProperty("program.classes")).entries())
-                .in(dir).env("ANTHROPIC_CONFIG_DIR", dir.resolve("config").toString());
+        assertEquals(Optional.empty(), RuntimeClassPath.ofBuild().mixedJackson("com.fasterxml.jackson"));
     }
 }

@@ -7,8 +7,8 @@ import dev.wif4j.testkit.AnthropicEmulator;
 import dev.wif4j.testkit.ChildProgram;
 import dev.wif4j.testkit.OidcIssuer;
 import dev.wif4j.testkit.RuntimeClassPath;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,18 +18,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AskClaudeTest {
 
-    private static final RuntimeClassPath RUNTIME =
-            RuntimeClassPath.read(Path.of(System.getProperty("runtime.classpath.file")));
-
     @Test
     void asksThroughWorkloadIdentity(@TempDir Path dir) throws Exception {
         try (OidcIssuer idp = OidcIssuer.start(); AnthropicEmulator anthropic = AnthropicEmulator.start()) {
-            String subject = "system:serviceaccount:shop:checkout";
-            Path tokenFile = Files.writeString(dir.resolve("token"), idp.mint().subject(subject).sign());
-
-            ChildProgram.Run run = askClaude(dir).env(anthropic.environment())
-                    .env("ANTHROPIC_FEDERATION_RULE_ID", anthropic.trust(idp, subject))
-                    .env("ANTHROPIC_IDENTITY_TOKEN_FILE", tokenFile.toString())
+            ChildProgram.Run run = ChildProgram.ofBuild(AskClaude.class.getName()).in(dir)
+                    .env(anthropic.tokenFileEnvironment(idp, "system:serviceaccount:shop:checkout", dir.resolve("token")))
                     .run("Hello", "Hello again");
 
             assertEquals(0, run.exit(), run.output() + "\nemulator: " + anthropic.history());
@@ -46,12 +39,6 @@ class AskClaudeTest {
     @Test
     void jacksonCoreAloneOnTheRuntimeClassPath() {
         // wif4j-core reads JSON with the streaming API: no databind, no annotations, one Jackson jar.
-        assertEquals(java.util.Set.of("jackson-core"), RUNTIME.versions("com.fasterxml.jackson").keySet());
-    }
-
-    /** The program as a workload starts it: its classes and its runtime class path, in a directory of its own. */
-    private static ChildProgram askClaude(Path dir) {
-        return ChildProgram.of(AskClaude.class.getName(), RUNTIME.withFirst(System.getProperty("program.classes")).entries())
-                .in(dir).env("ANTHROPIC_CONFIG_DIR", dir.resolve("config").toString());
+        assertEquals(Set.of("jackson-core"), RuntimeClassPath.ofBuild().versions("com.fasterxml.jackson").keySet());
     }
 }

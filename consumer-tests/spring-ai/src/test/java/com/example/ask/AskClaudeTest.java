@@ -24,9 +24,6 @@ class AskClaudeTest {
 
     private static final String ANSWER = "Hello from the Anthropic emulator.";
 
-    private static final RuntimeClassPath RUNTIME =
-            RuntimeClassPath.read(Path.of(System.getProperty("runtime.classpath.file")));
-
     @Test
     void chatClientAsksThroughWorkloadIdentity(@TempDir Path dir) throws Exception {
         try (OidcIssuer idp = OidcIssuer.start(); AnthropicEmulator anthropic = AnthropicEmulator.start()) {
@@ -34,7 +31,8 @@ class AskClaudeTest {
             String ruleId = anthropic.trust(idp, subject);
             Path tokenFile = Files.writeString(dir.resolve("token"), idp.mint().subject(subject).sign());
 
-            ChildProgram.Run run = askClaude(dir).env("AWS_EC2_METADATA_DISABLED", "true").run(
+            ChildProgram.Run run = ChildProgram.ofBuild(AskClaude.class.getName()).in(dir)
+                    .env("AWS_EC2_METADATA_DISABLED", "true").run(
                     "--wif4j.federation-rule-id=" + ruleId,
                     "--wif4j.organization-id=" + anthropic.organizationId(),
                     "--wif4j.base-url=" + anthropic.baseUrl(),
@@ -61,12 +59,6 @@ class AskClaudeTest {
     @Test
     void oneJackson2VersionOnTheRuntimeClassPath() {
         // Only Jackson 2's own three artifacts: Spring Boot 4's Jackson 3 (tools.jackson) is another library.
-        assertEquals(Optional.empty(), RUNTIME.mixedJackson("com.fasterxml.jackson.core"));
-    }
-
-    /** The application as a workload starts it: its classes and runtime class path, an environment of its own. */
-    private static ChildProgram askClaude(Path dir) {
-        return ChildProgram.of(AskClaude.class.getName(), RUNTIME.withFirst(System.getProperty("program.classes")).entries())
-                .in(dir).env("ANTHROPIC_CONFIG_DIR", dir.resolve("config").toString());
+        assertEquals(Optional.empty(), RuntimeClassPath.ofBuild().mixedJackson("com.fasterxml.jackson.core"));
     }
 }
