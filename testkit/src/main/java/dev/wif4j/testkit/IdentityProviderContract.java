@@ -16,6 +16,7 @@ import dev.wif4j.spi.IdentityToken;
 import dev.wif4j.spi.IdentityTokenException;
 import dev.wif4j.spi.IdentityTokenSource;
 import dev.wif4j.spi.support.ProviderIds;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,6 +47,9 @@ import org.junit.jupiter.api.Test;
 // brings JUnit itself, so its annotations showing in this class's signature need no re-export.
 @SuppressWarnings("exports")
 public abstract class IdentityProviderContract {
+
+    /** How long one failed {@code token()} may take at the most, retries included, as wif4j documents. */
+    protected static final Duration FAILED_TOKEN_BOUND = Duration.ofSeconds(30);
 
     private static final Pattern ID = ProviderIds.PATTERN;
     private static final Pattern DOTTED_KEY = Pattern.compile("[a-z0-9]+(\\.[a-z0-9]+)*");
@@ -98,6 +102,23 @@ public abstract class IdentityProviderContract {
         try (context; IdentityTokenSource source = provider().open(context)) {
             return assertThrows(IdentityTokenException.class, source::fetch);
         }
+    }
+
+    /**
+     * Asks once for an access token and expects the bound wif4j documents for an upstream that keeps failing: the
+     * call fails with a retryable {@link IdentityTokenException} within {@link #FAILED_TOKEN_BOUND}, however many
+     * attempts core's exchange makes. The caller counts the upstream calls (at most 4) on its emulator.
+     *
+     * @param identity a workload identity whose provider's upstream fails on every call
+     * @return the exception, for the caller to check its message
+     */
+    protected static IdentityTokenException assertTokenFailsInBound(WorkloadIdentity identity) {
+        long start = System.nanoTime();
+        IdentityTokenException e = assertThrows(IdentityTokenException.class, () -> identity.credentials().token());
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        assertTrue(e.isRetryable(), () -> "an outage is retryable: " + e.getMessage());
+        assertTrue(took.compareTo(FAILED_TOKEN_BOUND) < 0, () -> "one failed token() took " + took);
+        return e;
     }
 
     /**

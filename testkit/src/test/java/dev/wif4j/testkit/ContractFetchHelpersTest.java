@@ -5,95 +5,94 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.wif4j.spi.Detection;
-import dev.wif4j.spi.DetectionContext;
+import dev.wif4j.WorkloadIdentity;
 import dev.wif4j.spi.IdentityProvider;
 import dev.wif4j.spi.IdentityToken;
 import dev.wif4j.spi.IdentityTokenException;
-import dev.wif4j.spi.IdentityTokenSource;
 import java.nio.file.Files;
-import java.util.ArrayList;
-import java.util.List;
+import java.time.Duration;
+import java.util.ServiceLoader;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.opentest4j.AssertionFailedError;
 
-/** {@link IdentityProviderContract#fetchOnce} and {@link IdentityProviderContract#fetchFailure}. */
+/**
+ * {@link IdentityProviderContract#fetchOnce} and {@link IdentityProviderContract#fetchFailure}, on core's {@code file},
+ * and {@link IdentityProviderContract#assertTokenFailsInBound}.
+ */
 class ContractFetchHelpersTest {
+
+    private static final String TOKEN_FILE = "/var/run/secrets/token";
 
     @AutoClose
     private final OidcIssuer issuer = OidcIssuer.start();
-    /** What the provider's sources did, in order. */
-    private final List<String> events = new ArrayList<>();
-
-    /** A provider that fetches from the issuer, or fails when the context has the variable FAIL. */
-    private final IdentityProvider provider = new IdentityProvider() {
-        @Override
-        public String id() {
-            return "fixed";
-        }
-
-        @Override
-        public Detection detect(DetectionContext context) {
-            return Detection.available("always");
-        }
-
-        @Override
-        public IdentityTokenSource open(DetectionContext context) {
-            return new IdentityTokenSource() {
-                @Override
-                public IdentityToken fetch() {
-                    events.add("fetch");
-                    if (context.env("FAIL").isPresent()) {
-                        throw new IdentityTokenException("upstream said no", null, true);
-                    }
-                    return IdentityToken.parse(issuer.mint().subject("s").sign());
-                }
-
-                @Override
-                public void close() {
-                    events.add("close");
-                }
-            };
-        }
-    };
 
     /** A contract subclass, not a test class of its own: only the helpers are used. */
     private final IdentityProviderContract contract = new IdentityProviderContract() {
         @Override
         protected IdentityProvider provider() {
-            return provider;
+            return ServiceLoader.load(IdentityProvider.class, IdentityProvider.class.getClassLoader()).stream()
+                    .map(ServiceLoader.Provider::get).filter(p -> p.id().equals("file")).findFirst().orElseThrow();
         }
 
         @Override
         protected FakeDetectionContext availableContext() {
-            return FakeDetectionContext.empty();
+            return world().file(TOKEN_FILE, issuer.mint().subject("s").sign()).build();
         }
     };
 
+    private static FakeDetectionContext.Builder world() {
+        return FakeDetectionContext.builder().env("ANTHROPIC_IDENTITY_TOKEN_FILE", TOKEN_FILE);
+    }
+
     @Test
-    void fetchOnceReturnsTheTokenAndClosesTheSourceAndTheContext() {
-        FakeDetectionContext context = FakeDetectionContext.empty();
-        assertTrue(Files.exists(context.root()));
+    void fetchOnceReturnsTheTokenAndClosesTheContext() {
+        FakeDetectionContext context = contract.availableContext();
+        assertTrue(Files.exists(context.path(TOKEN_FILE)));
         IdentityToken token = contract.fetchOnce(context);
         assertEquals("s", token.subject().orElseThrow());
-        assertEquals(List.of("fetch", "close"), events);
         assertFalse(Files.exists(context.root()), "the context's files are gone once it is closed");
     }
 
     @Test
-    void fetchFailureReturnsTheExceptionAndClosesBoth() {
-        FakeDetectionContext context = FakeDetectionContext.builder().env("FAIL", "1").build();
+    void fetchFailureReturnsTheExceptionAndClosesTheContext() {
+        FakeDetectionContext context = world().build();
         IdentityTokenException e = contract.fetchFailure(context);
-        assertEquals("upstream said no", e.getMessage());
-        assertTrue(e.isRetryable());
-        assertEquals(List.of("fetch", "close"), events);
+        assertTrue(e.getMessage().startsWith("Identity token file " + TOKEN_FILE), e.getMessage());
         assertFalse(Files.exists(context.root()));
     }
 
     @Test
     void fetchFailureFailsWhenTheFetchSucceeds() {
-        assertThrows(AssertionFailedError.class, () -> contract.fetchFailure(FakeDetectionContext.empty()));
-        assertEquals(List.of("fetch", "close"), events);
+        FakeDetectionContext context = contract.availableContext();
+        assertThrows(AssertionFailedError.class, () -> contract.fetchFailure(context));
+        assertFalse(Files.exists(context.root()));
+    }
+
+    private static WorkloadIdentity failing(boolean retryable) {
+        return WorkloadIdentity.builder().context(FakeDetectionContext.empty())
+                .federationRuleId("fdrl_unused").organizationId("123e4567-e89b-12d3-a456-426614174000")
+                .baseUrl("http://127.0.0.1:9")
+                .identityTokenSupplier(() -> {
+                    throw new IdentityTokenException("the upstream is down", null, retryable);
+                })
+                .retries(1, Duration.ofMillis(10), Duration.ofMillis(10)).build();
+    }
+
+    @Test
+    void assertTokenFailsInBoundReturnsARetryableFailure() {
+        try (WorkloadIdentity identity = failing(true)) {
+            IdentityTokenException e = IdentityProviderContract.assertTokenFailsInBound(identity);
+            assertTrue(e.getMessage().contains("the upstream is down"), e.getMessage());
+        }
+    }
+
+    @Test
+    void assertTokenFailsInBoundRefusesAFailureThatIsNotRetryable() {
+        try (WorkloadIdentity identity = failing(false)) {
+            AssertionFailedError e = assertThrows(AssertionFailedError.class,
+                    () -> IdentityProviderContract.assertTokenFailsInBound(identity));
+            assertTrue(e.getMessage().startsWith("an outage is retryable"), e.getMessage());
+        }
     }
 }

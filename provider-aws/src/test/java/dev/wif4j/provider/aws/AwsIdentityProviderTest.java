@@ -56,18 +56,6 @@ class AwsIdentityProviderTest extends IdentityProviderContract {
         return FakeDetectionContext.builder().env(emulator.credentialsEnvironment());
     }
 
-    private static IdentityToken fetch(FakeDetectionContext context) {
-        try (context; IdentityTokenSource source = new AwsIdentityProvider().open(context)) {
-            return source.fetch();
-        }
-    }
-
-    private static IdentityTokenException fetchError(FakeDetectionContext context) {
-        try (context; IdentityTokenSource source = new AwsIdentityProvider().open(context)) {
-            return assertThrows(IdentityTokenException.class, source::fetch);
-        }
-    }
-
     private static RecordedRequest lastRequest() {
         List<RecordedRequest> requests = sts.requests();
         return requests.get(requests.size() - 1);
@@ -84,7 +72,7 @@ class AwsIdentityProviderTest extends IdentityProviderContract {
     @DisplayName("the SDK sends a SigV4-signed Query-protocol GetWebIdentityToken; the token carries the role ARN")
     void requestOnTheWireAndTokenClaims() {
         int before = sts.tokenRequests().size();
-        IdentityToken token = fetch(availableContext());
+        IdentityToken token = fetchOnce(availableContext());
 
         RecordedRequest request = lastRequest();
         assertEquals("POST", request.method());
@@ -117,7 +105,7 @@ class AwsIdentityProviderTest extends IdentityProviderContract {
     @Test
     @DisplayName("audience, ES384, a 15-minute lifetime and request tags are asked for and show in the token")
     void settingsReachTheRequest() {
-        IdentityToken token = fetch(world(sts)
+        IdentityToken token = fetchOnce(world(sts)
                 .setting("aws.audience", "https://claude.example")
                 .setting("aws.signing.algorithm", "es384")
                 .setting("aws.duration.seconds", "900")
@@ -140,7 +128,7 @@ class AwsIdentityProviderTest extends IdentityProviderContract {
     @Test
     @DisplayName("the dashed keys of earlier releases are still read, in code and as system properties")
     void legacyDashedKeys() {
-        IdentityToken token = fetch(world(sts)
+        IdentityToken token = fetchOnce(world(sts)
                 .setting("aws.signing-algorithm", "ES384")
                 .systemProperty("wif4j.aws.duration-seconds", "600")
                 .build());
@@ -215,7 +203,7 @@ class AwsIdentityProviderTest extends IdentityProviderContract {
     @DisplayName("federation disabled in the account: the error says `aws iam enable-outbound-web-identity-federation`")
     void federationDisabled() {
         sts.outboundFederationEnabled(false);
-        IdentityTokenException e = fetchError(availableContext());
+        IdentityTokenException e = fetchFailure(availableContext());
         assertFalse(e.isRetryable());
         assertTrue(e.getMessage().startsWith("Outbound web identity federation is not enabled in this AWS account, "
                 + "so STS us-east-1 (127.0.0.1) refused GetWebIdentityToken. An administrator enables it once per "
@@ -228,7 +216,7 @@ class AwsIdentityProviderTest extends IdentityProviderContract {
     @DisplayName("access denied on sts:GetWebIdentityToken: the error gives the IAM policy statement")
     void accessDenied() {
         sts.allowGetWebIdentityToken(false);
-        IdentityTokenException e = fetchError(availableContext());
+        IdentityTokenException e = fetchFailure(availableContext());
         assertFalse(e.isRetryable());
         assertEquals("STS us-east-1 (127.0.0.1) denied sts:GetWebIdentityToken: User: "
                 + "arn:aws:sts::123456789012:assumed-role/claude-workload/wif4j-session is not authorized to perform: "
@@ -243,13 +231,13 @@ class AwsIdentityProviderTest extends IdentityProviderContract {
     void sessionDurationEscalation() {
         try (AwsStsEmulator shortSession = AwsStsEmulator.builder().sessionToken("FwoGZXIvYXdzEXAMPLE")
                 .sessionExpiresIn(Duration.ofMinutes(10)).start()) {
-            IdentityTokenException e = fetchError(world(shortSession).setting("aws.duration.seconds", "3600").build());
+            IdentityTokenException e = fetchFailure(world(shortSession).setting("aws.duration.seconds", "3600").build());
             assertFalse(e.isRetryable());
             assertTrue(e.getMessage().startsWith("STS us-east-1 (127.0.0.1) refused a token living 3600 s: it would "
                     + "outlive the caller's AWS session"), e.getMessage());
             assertTrue(e.getMessage().contains("Lower aws.duration.seconds (WIF4J_AWS_DURATION_SECONDS)"));
             // The default five minutes fits in the session.
-            assertEquals(shortSession.roleArn(), fetch(world(shortSession).build()).subject().orElseThrow());
+            assertEquals(shortSession.roleArn(), fetchOnce(world(shortSession).build()).subject().orElseThrow());
         }
     }
 
@@ -258,7 +246,7 @@ class AwsIdentityProviderTest extends IdentityProviderContract {
     void throttling() throws Exception {
         int before = sts.requests().size();
         sts.enqueue(AwsStsEmulator.throttling());
-        IdentityTokenException e = fetchError(availableContext());
+        IdentityTokenException e = fetchFailure(availableContext());
         assertTrue(e.isRetryable());
         assertEquals("STS us-east-1 (127.0.0.1) throttled GetWebIdentityToken (Throttling); a later attempt may "
                 + "succeed.", e.getMessage());
@@ -283,14 +271,10 @@ class AwsIdentityProviderTest extends IdentityProviderContract {
             for (int i = 0; i < 20; i++) {
                 own.enqueue(Fault.status(503, ""));
             }
-            long start = System.nanoTime();
-            IdentityTokenException e = assertThrows(IdentityTokenException.class, () -> identity.credentials().token());
-            Duration took = Duration.ofNanos(System.nanoTime() - start);
-            assertTrue(e.isRetryable(), e.getMessage());
+            IdentityTokenException e = assertTokenFailsInBound(identity);
             assertTrue(e.getMessage().startsWith("STS us-east-1 (127.0.0.1) answered GetWebIdentityToken with HTTP 503"),
                     e.getMessage());
             assertEquals(3, own.requests().size(), "one STS call per fetch, three fetches: " + own.requests());
-            assertTrue(took.compareTo(Duration.ofSeconds(30)) < 0, took.toString());
             assertEquals(0, anthropic.exchangeRequests(), "no identity token, nothing to exchange");
         }
     }
@@ -300,7 +284,7 @@ class AwsIdentityProviderTest extends IdentityProviderContract {
     void payloadTooLarge() {
         sts.enqueue(AwsStsEmulator.error(400, "JWTPayloadSizeExceededException",
                 "The requested token payload size exceeds the maximum allowed size."));
-        IdentityTokenException e = fetchError(world(sts).setting("aws.tags", "a=1,b=2").build());
+        IdentityTokenException e = fetchFailure(world(sts).setting("aws.tags", "a=1,b=2").build());
         assertFalse(e.isRetryable());
         assertEquals("STS us-east-1 (127.0.0.1) refused the token: its claims would be too large (The requested "
                 + "token payload size exceeds the maximum allowed size.). Send fewer or shorter request tags "
@@ -310,7 +294,7 @@ class AwsIdentityProviderTest extends IdentityProviderContract {
     @Test
     @DisplayName("wrong credentials are reported as such, without the secret")
     void wrongSecret() {
-        IdentityTokenException e = fetchError(world(sts).env("AWS_SECRET_ACCESS_KEY", "CANARY-wrong-secret").build());
+        IdentityTokenException e = fetchFailure(world(sts).env("AWS_SECRET_ACCESS_KEY", "CANARY-wrong-secret").build());
         assertTrue(e.getMessage().startsWith("STS us-east-1 (127.0.0.1) did not accept the AWS credentials "
                 + "(SignatureDoesNotMatch: "), e.getMessage());
         assertFalse(e.getMessage().contains("CANARY"));
@@ -322,7 +306,7 @@ class AwsIdentityProviderTest extends IdentityProviderContract {
         Map<String, String> env = new LinkedHashMap<>(sts.credentialsEnvironment());
         env.remove("AWS_REGION");
         int before = sts.requests().size();
-        IdentityTokenException e = fetchError(FakeDetectionContext.builder().env(env).build());
+        IdentityTokenException e = fetchFailure(FakeDetectionContext.builder().env(env).build());
         assertTrue(e.getMessage().startsWith("No AWS region is set, and GetWebIdentityToken is served only by "
                 + "regional STS endpoints: set AWS_REGION (e.g. AWS_REGION=us-east-1) or the setting aws.region "
                 + "(WIF4J_AWS_REGION)"), e.getMessage());
@@ -333,7 +317,7 @@ class AwsIdentityProviderTest extends IdentityProviderContract {
     @DisplayName("no credentials anywhere: the error lists what the SDK's chain tried")
     void noCredentials() {
         int before = sts.requests().size();
-        IdentityTokenException e = fetchError(FakeDetectionContext.builder()
+        IdentityTokenException e = fetchFailure(FakeDetectionContext.builder()
                 .env("AWS_REGION", "us-east-1").env("AWS_ENDPOINT_URL_STS", sts.endpoint()).build());
         assertTrue(e.getMessage().startsWith("No AWS credentials were found for STS GetWebIdentityToken. On AWS, give "
                 + "the workload a role"), e.getMessage());
@@ -349,9 +333,7 @@ class AwsIdentityProviderTest extends IdentityProviderContract {
     private static FakeDetectionContext.Builder exchanging(AwsStsEmulator own, AnthropicEmulator anthropic) {
         String ruleId = anthropic.trust(own.issuer(), own.roleArn());
         return FakeDetectionContext.builder().env(own.lambdaEnvironment())
-                .env("ANTHROPIC_FEDERATION_RULE_ID", ruleId)
-                .env("ANTHROPIC_ORGANIZATION_ID", anthropic.organizationId())
-                .env("ANTHROPIC_BASE_URL", anthropic.baseUrl());
+                .env(anthropic.environment()).env("ANTHROPIC_FEDERATION_RULE_ID", ruleId);
     }
 
     // ---- detection -----------------------------------------------------------------------------------------

@@ -3,17 +3,15 @@ package dev.wif4j.provider.ci;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wif4j.testkit.ChildProgram;
 import dev.wif4j.testkit.CiEnvironments;
 import dev.wif4j.testkit.OidcIssuer;
 import dev.wif4j.testkit.StandInCommand;
 import java.io.File;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -72,28 +70,21 @@ class CiDiscoveryTest {
                 wif4j.add(entry); // provider-ci's classes, core and core's Jackson: the provider itself needs only the JDK
             }
         }
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
-                "-Duser.home=" + home, "-Djava.net.preferIPv4Stack=true"));
+        ChildProgram child = ChildProgram.of("modulepath.Main", modulePath ? application : all(wif4j, application));
         if (modulePath) {
-            command.addAll(List.of("--module-path", String.join(File.pathSeparator, wif4j),
-                    "--add-modules", "dev.wif4j", "-cp", String.join(File.pathSeparator, application)));
-        } else {
-            List<String> all = new ArrayList<>(wif4j);
-            all.addAll(application);
-            command.addAll(List.of("-cp", String.join(File.pathSeparator, all)));
+            child.modulePath(wif4j, "dev.wif4j");
         }
-        command.add("modulepath.Main");
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-        pb.environment().clear(); // the child sees only what is set here
-        pb.environment().put("AWS_EC2_METADATA_DISABLED", "true");
-        pb.environment().put("ANTHROPIC_FEDERATION_RULE_ID", "fdrl_modulepath");
-        pb.environment().put("ANTHROPIC_ORGANIZATION_ID", "123e4567-e89b-12d3-a456-426614174000");
-        pb.environment().put("ANTHROPIC_CONFIG_DIR", home.resolve("anthropic").toString());
-        pb.environment().putAll(env);
-        Process process = pb.start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the child JVM did not finish");
-        assertEquals(0, process.exitValue(), output + "\ncommand: " + command);
-        return Arrays.stream(output.split("\\R")).map(String::strip).toList();
+        // Detection and the fetch only: the rule and organization are never sent anywhere.
+        ChildProgram.Run run = child.in(home).env(env).env("AWS_EC2_METADATA_DISABLED", "true")
+                .env("ANTHROPIC_FEDERATION_RULE_ID", "fdrl_modulepath")
+                .env("ANTHROPIC_ORGANIZATION_ID", "123e4567-e89b-12d3-a456-426614174000").run();
+        assertEquals(0, run.exit(), run.output());
+        return run.stdout().lines().map(String::strip).toList();
+    }
+
+    private static List<String> all(List<String> first, List<String> then) {
+        List<String> all = new ArrayList<>(first);
+        all.addAll(then);
+        return all;
     }
 }

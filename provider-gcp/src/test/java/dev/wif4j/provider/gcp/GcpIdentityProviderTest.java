@@ -55,18 +55,6 @@ class GcpIdentityProviderTest extends IdentityProviderContract {
                 .env(gcp.environment());
     }
 
-    private static IdentityToken fetch(FakeDetectionContext context) {
-        try (context; IdentityTokenSource source = new GcpIdentityProvider().open(context)) {
-            return source.fetch();
-        }
-    }
-
-    private static IdentityTokenException fetchError(FakeDetectionContext context) {
-        try (context; IdentityTokenSource source = new GcpIdentityProvider().open(context)) {
-            return assertThrows(IdentityTokenException.class, source::fetch);
-        }
-    }
-
     private static RecordedRequest lastRequest() {
         List<RecordedRequest> requests = gcp.requests();
         return requests.get(requests.size() - 1);
@@ -198,7 +186,7 @@ class GcpIdentityProviderTest extends IdentityProviderContract {
     @Test
     @DisplayName("format=full by default: the token carries email and google.compute_engine, for the audience")
     void formatFullByDefault() {
-        IdentityToken token = fetch(availableContext());
+        IdentityToken token = fetchOnce(availableContext());
         RecordedRequest request = lastRequest();
         assertEquals("/computeMetadata/v1/instance/service-accounts/default/identity?format=full"
                 + "&audience=https://api.anthropic.com", request.path());
@@ -227,7 +215,7 @@ class GcpIdentityProviderTest extends IdentityProviderContract {
             assertTrue(context.logLines().stream().anyMatch(l -> l.contains("no email claim because gcp.format is "
                     + "standard") && l.contains("WIF4J_GCP_FORMAT=full")), context.logLines().toString());
         }
-        IdentityToken licensed = fetch(cloudRun().env("WIF4J_GCP_LICENSES", "true").build());
+        IdentityToken licensed = fetchOnce(cloudRun().env("WIF4J_GCP_LICENSES", "true").build());
         assertTrue(lastRequest().path().contains("licenses=TRUE"), lastRequest().path());
         Map<?, ?> computeEngine = (Map<?, ?>) ((Map<?, ?>) licensed.claims().get("google")).get("compute_engine");
         assertEquals(List.of("1000201"), computeEngine.get("license_id"));
@@ -264,7 +252,7 @@ class GcpIdentityProviderTest extends IdentityProviderContract {
     @DisplayName("a 404 from the metadata server means no service account is attached, and says how to attach one")
     void notFound() {
         gcp.enqueue(Fault.response(404, "text/html", "Not Found"));
-        IdentityTokenException e = fetchError(availableContext());
+        IdentityTokenException e = fetchFailure(availableContext());
         assertFalse(e.isRetryable());
         assertTrue(e.getMessage().startsWith("The metadata server at " + gcp.host() + " has no identity for this "
                 + "workload (HTTP 404): no service account is attached."), e.getMessage());
@@ -276,7 +264,7 @@ class GcpIdentityProviderTest extends IdentityProviderContract {
         String standard = gcp.issuer().mint().issuer(GcpMetadataEmulator.GOOGLE_ISSUER)
                 .subject(gcp.serviceAccountUniqueId()).sign();
         gcp.enqueue(Fault.response(200, "text/html", standard));
-        IdentityTokenException e = fetchError(availableContext());
+        IdentityTokenException e = fetchFailure(availableContext());
         assertFalse(e.isRetryable());
         assertTrue(e.getMessage().contains("returned an identity token without an email claim although wif4j asked "
                 + "for format=full. Only format=full tokens carry email"), e.getMessage());
@@ -288,7 +276,7 @@ class GcpIdentityProviderTest extends IdentityProviderContract {
     void fetchWithoutHeader() {
         int before = requestCount();
         gcp.answerWithoutMetadataFlavor(true);
-        IdentityTokenException e = fetchError(availableContext());
+        IdentityTokenException e = fetchFailure(availableContext());
         assertFalse(e.isRetryable());
         assertEquals("The metadata server at " + gcp.host() + " answered HTTP 200 without the Metadata-Flavor: Google "
                 + "header: whatever answered is not the metadata server (an HTTP proxy, a firewall or a captive portal "
@@ -302,7 +290,7 @@ class GcpIdentityProviderTest extends IdentityProviderContract {
     void serviceUnavailable() throws Exception {
         int before = requestCount();
         gcp.enqueue(Fault.status(503, ""));
-        IdentityTokenException e = fetchError(availableContext());
+        IdentityTokenException e = fetchFailure(availableContext());
         assertTrue(e.isRetryable());
         assertTrue(e.getMessage().startsWith("The metadata server at " + gcp.host() + " is unavailable"),
                 e.getMessage());
@@ -327,14 +315,10 @@ class GcpIdentityProviderTest extends IdentityProviderContract {
             for (int i = 0; i < 20; i++) {
                 own.enqueue(Fault.status(503, ""));
             }
-            long start = System.nanoTime();
-            IdentityTokenException e = assertThrows(IdentityTokenException.class, () -> identity.credentials().token());
-            Duration took = Duration.ofNanos(System.nanoTime() - start);
-            assertTrue(e.isRetryable(), e.getMessage());
+            IdentityTokenException e = assertTokenFailsInBound(identity);
             assertTrue(e.getMessage().startsWith("The metadata server at " + own.host() + " is unavailable"),
                     e.getMessage());
             assertEquals(3, own.requests().size() - before, "one request per fetch, three fetches: " + own.requests());
-            assertTrue(took.compareTo(Duration.ofSeconds(30)) < 0, took.toString());
             assertEquals(0, anthropic.exchangeRequests());
         }
     }
@@ -344,7 +328,7 @@ class GcpIdentityProviderTest extends IdentityProviderContract {
     void slowAnswerIsBoundedByTheFetchTimeout() throws Exception {
         gcp.enqueue(Fault.delay(Duration.ofSeconds(3)));
         long start = System.nanoTime();
-        IdentityTokenException e = fetchError(cloudRun().fetchTimeout(Duration.ofMillis(300)).build());
+        IdentityTokenException e = fetchFailure(cloudRun().fetchTimeout(Duration.ofMillis(300)).build());
         assertTrue(e.isRetryable(), e.getMessage());
         assertTrue(e.getMessage().startsWith("the metadata server at " + gcp.host() + " did not answer"), e.getMessage());
         assertTrue(Duration.ofNanos(System.nanoTime() - start).compareTo(Duration.ofSeconds(2)) < 0);
@@ -365,9 +349,7 @@ class GcpIdentityProviderTest extends IdentityProviderContract {
         String ruleId = anthropic.addRule(FederationRule.forIssuer(issuerId).subjectPrefix(own.serviceAccountUniqueId())
                 .audience("https://api.anthropic.com"));
         return FakeDetectionContext.builder().env("K_SERVICE", "billing").env(own.environment())
-                .env("ANTHROPIC_FEDERATION_RULE_ID", ruleId)
-                .env("ANTHROPIC_ORGANIZATION_ID", anthropic.organizationId())
-                .env("ANTHROPIC_BASE_URL", anthropic.baseUrl());
+                .env(anthropic.environment()).env("ANTHROPIC_FEDERATION_RULE_ID", ruleId);
     }
 
     private static long identityRequests(GcpMetadataEmulator emulator) {

@@ -7,21 +7,18 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wif4j.WorkloadIdentity;
+import dev.wif4j.testkit.ChildProgram;
 import dev.wif4j.testkit.OidcIssuer;
-import java.io.File;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
+import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The provider as an application meets it: a JVM of its own with a clean environment, wif4j-core, Jackson
@@ -50,62 +47,57 @@ class VaultDiscoveryTest {
         issuer.close();
     }
 
-    @Test
-    @DisplayName("on the class path, ServiceLoader finds acme-vault through META-INF/services; detect() chooses it")
-    void foundOnTheClassPath() throws Exception {
-        List<String> lines = run(false);
-        assertTrue(lines.contains("provider-module=null"), "class path: the unnamed module\n" + lines);
-        assertFoundAndUsed(lines);
+    /** Where the application puts wif4j and the provider, and the module ServiceLoader then names. */
+    enum Where {
+        CLASS_PATH("null", "on the class path, ServiceLoader finds acme-vault through META-INF/services"),
+        MODULE_PATH("com.acme.wif4j.vault", "on the module path, service binding finds acme-vault through provides");
+
+        private final String module;
+        private final String description;
+
+        Where(String module, String description) {
+            this.module = module;
+            this.description = description;
+        }
+
+        @Override
+        public String toString() {
+            return description;
+        }
     }
 
-    @Test
-    @DisplayName("on the module path, service binding finds acme-vault through provides; detect() chooses it")
-    void foundOnTheModulePath() throws Exception {
-        List<String> lines = run(true);
-        assertTrue(lines.contains("provider-module=com.acme.wif4j.vault"), "module path: the named module\n" + lines);
-        assertFoundAndUsed(lines);
-    }
-
-    private static void assertFoundAndUsed(List<String> lines) {
+    @ParameterizedTest(name = "{0}; detect() chooses it")
+    @EnumSource(Where.class)
+    void foundAndChosen(Where where) throws Exception {
+        List<String> lines = run(where);
+        String shown = String.join("\n", lines);
+        assertTrue(lines.contains("provider-module=" + where.module), where + "\n" + shown);
         assertTrue(lines.stream().anyMatch(l -> l.matches("acme-vault\\s+60\\s+chosen\\s+VAULT_ADDR is "
                 + vault.address().replace(".", "\\.") + ", role 'wif4j' \\(WIF4J_ACME_VAULT_ROLE\\), Vault token from "
-                + "VAULT_TOKEN")), String.join("\n", lines));
-        assertTrue(lines.contains("chosen=acme-vault"), String.join("\n", lines));
-        assertTrue(lines.contains("subject=" + VaultEmulator.ENTITY_ID), String.join("\n", lines));
+                + "VAULT_TOKEN")), shown);
+        assertTrue(lines.contains("chosen=acme-vault"), shown);
+        assertTrue(lines.contains("subject=" + VaultEmulator.ENTITY_ID), shown);
     }
 
-    private List<String> run(boolean modulePath) throws Exception {
-        List<Path> libraries = List.of(location(WorkloadIdentity.class), location(ObjectMapper.class),
-                location(JsonFactory.class), location(JsonProperty.class), location(VaultIdentityProvider.class));
-        String wif4j = libraries.stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator));
-        String application = location(discovery.Main.class).toString();
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
-                "-Duser.home=" + home, "-Djava.net.preferIPv4Stack=true"));
-        if (modulePath) {
-            command.addAll(List.of("--module-path", wif4j, "--add-modules", "dev.wif4j", "-cp", application));
-        } else {
-            command.addAll(List.of("-cp", wif4j + File.pathSeparator + application));
-        }
-        command.add("discovery.Main");
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-        pb.environment().clear(); // the child sees only what is set here
-        pb.environment().put("AWS_EC2_METADATA_DISABLED", "true");
-        pb.environment().put("ANTHROPIC_FEDERATION_RULE_ID", "fdrl_discovery");
-        pb.environment().put("ANTHROPIC_ORGANIZATION_ID", "123e4567-e89b-12d3-a456-426614174000");
-        pb.environment().put("ANTHROPIC_CONFIG_DIR", home.resolve("anthropic").toString());
-        pb.environment().put("VAULT_ADDR", vault.address());
-        pb.environment().put("VAULT_TOKEN", VAULT_TOKEN);
-        pb.environment().put("WIF4J_ACME_VAULT_ROLE", "wif4j");
-        Process process = pb.start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the child JVM did not finish");
-        assertEquals(0, process.exitValue(), output + "\ncommand: " + command);
-        return Arrays.stream(output.split("\\R")).map(String::strip).toList();
+    private List<String> run(Where where) throws Exception {
+        List<String> wif4j = Stream.of(WorkloadIdentity.class, ObjectMapper.class, JsonFactory.class, JsonProperty.class,
+                VaultIdentityProvider.class).map(VaultDiscoveryTest::location).toList();
+        String application = location(discovery.Main.class);
+        ChildProgram child = where == Where.MODULE_PATH
+                ? ChildProgram.of("discovery.Main", List.of(application)).modulePath(wif4j, "dev.wif4j")
+                : ChildProgram.of("discovery.Main", Stream.concat(wif4j.stream(), Stream.of(application)).toList());
+        ChildProgram.Run run = child.in(home).env(Map.of("AWS_EC2_METADATA_DISABLED", "true",
+                        "ANTHROPIC_FEDERATION_RULE_ID", "fdrl_discovery",
+                        "ANTHROPIC_ORGANIZATION_ID", "123e4567-e89b-12d3-a456-426614174000"))
+                .env("VAULT_ADDR", vault.address()).env("VAULT_TOKEN", VAULT_TOKEN).env("WIF4J_ACME_VAULT_ROLE", "wif4j")
+                .run();
+        assertEquals(0, run.exit(), run.output());
+        return run.stdout().lines().map(String::strip).toList();
     }
 
-    private static Path location(Class<?> type) {
+    private static String location(Class<?> type) {
         try {
-            return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
