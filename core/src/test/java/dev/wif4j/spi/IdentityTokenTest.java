@@ -55,16 +55,16 @@ class IdentityTokenTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-        "empty|''|The identity token is empty.",
-        "two parts|eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0|expected three parts separated by dots (header.payload.signature), found 2.",
-        "five parts (JWE)|a.b.c.d.e|found 5 (an encrypted JWE, which Anthropic does not accept).",
-        "not base64url|eyJhbGciOiJSUzI1NiJ9.***.c2ln|its payload part is not base64url text.",
-        "header not JSON|bm90IGpzb24.eyJzdWIiOiJ4In0.c2ln|its header part is not JSON.",
-        "payload an array|eyJhbGciOiJSUzI1NiJ9.WzEsMl0.c2ln|its payload is JSON but not an object.",
-        "unsigned|eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.|its signature part is empty (an unsigned token, which Anthropic refuses).",
-        "no alg|eyJ0eXAiOiJKV1QifQ.eyJzdWIiOiJ4In0.c2ln|The identity token's header has no 'alg'.",
-    })
+    @CsvSource(delimiter = '|', textBlock = """
+        empty|''|The identity token is empty.
+        two parts|eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0|expected three parts separated by dots (header.payload.signature), found 2.
+        five parts (JWE)|a.b.c.d.e|found 5 (an encrypted JWE, which Anthropic does not accept).
+        not base64url|eyJhbGciOiJSUzI1NiJ9.***.c2ln|its payload part is not base64url text.
+        header not JSON|bm90IGpzb24.eyJzdWIiOiJ4In0.c2ln|its header part is not JSON.
+        payload an array|eyJhbGciOiJSUzI1NiJ9.WzEsMl0.c2ln|its payload is JSON but not an object.
+        unsigned|eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.|its signature part is empty (an unsigned token, which Anthropic refuses).
+        no alg|eyJ0eXAiOiJKV1QifQ.eyJzdWIiOiJ4In0.c2ln|The identity token's header has no 'alg'.
+        """)
     void malformedTokensAreRefusedWithAMessageNamingTheProblem(String name, String raw, String expected) {
         IdentityTokenException e = assertThrows(IdentityTokenException.class, () -> IdentityToken.parse(raw));
         assertTrue(e.getMessage().endsWith(expected), e.getMessage());

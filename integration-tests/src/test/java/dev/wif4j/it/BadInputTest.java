@@ -59,15 +59,15 @@ class BadInputTest {
     // --- token files -----------------------------------------------------------------------------
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-        "not base64url      | eyJhbGciOiJSUzI1NiJ9.eyJ+c2VjcmV0/.c2ln | its payload part is not base64url text.",
-        "payload an array   | eyJhbGciOiJSUzI1NiJ9.WzEsMiwzXQ.c2VjcmV0LW1hdGVyaWFs | its payload is JSON but not an object.",
-        "payload a string   | eyJhbGciOiJSUzI1NiJ9.InN0cmluZyI.c2VjcmV0LW1hdGVyaWFs | its payload is JSON but not an object.",
-        "payload not JSON   | eyJhbGciOiJSUzI1NiJ9.bm90IGpzb24.c2VjcmV0LW1hdGVyaWFs | its payload part is not JSON.",
-        "header without alg | e30.e30.c2VjcmV0LW1hdGVyaWFs | The identity token's header has no 'alg'.",
-        "unsigned           | eyJhbGciOiJub25lIn0.e30. | signature part is empty (an unsigned token, which Anthropic refuses).",
-        "five parts (JWE)   | a.b.c.d.e | found 5 (an encrypted JWE, which Anthropic does not accept).",
-    })
+    @CsvSource(delimiter = '|', textBlock = """
+        not base64url      | eyJhbGciOiJSUzI1NiJ9.eyJ+c2VjcmV0/.c2ln | its payload part is not base64url text.
+        payload an array   | eyJhbGciOiJSUzI1NiJ9.WzEsMiwzXQ.c2VjcmV0LW1hdGVyaWFs | its payload is JSON but not an object.
+        payload a string   | eyJhbGciOiJSUzI1NiJ9.InN0cmluZyI.c2VjcmV0LW1hdGVyaWFs | its payload is JSON but not an object.
+        payload not JSON   | eyJhbGciOiJSUzI1NiJ9.bm90IGpzb24.c2VjcmV0LW1hdGVyaWFs | its payload part is not JSON.
+        header without alg | e30.e30.c2VjcmV0LW1hdGVyaWFs | The identity token's header has no 'alg'.
+        unsigned           | eyJhbGciOiJub25lIn0.e30. | signature part is empty (an unsigned token, which Anthropic refuses).
+        five parts (JWE)   | a.b.c.d.e | found 5 (an encrypted JWE, which Anthropic does not accept).
+        """)
     void malformedTokenFilesAreNamedAndThenRecovered(String what, String content, String expectedEnd) throws Exception {
         FakeDetectionContext world = FakeDetectionContext.builder()
                 .env("ANTHROPIC_FEDERATION_RULE_ID", ruleId)
@@ -113,20 +113,20 @@ class BadInputTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-        "HTML on 200        | text/html        | <html><body>Welcome to the captive portal</body></html> | it is not a JSON object (55 bytes)",
-        "truncated JSON     | application/json | {\"access_token\":\"sk-ant-oat01-TRUNC\",\"expires_in\":36 | it is not a JSON object (52 bytes)",
-        "empty body         | application/json | ''                                                      | it is not a JSON object (0 bytes)",
-        "JSON array         | application/json | [{\"access_token\":\"sk-ant-oat01-ARRAY\"}]              | it is not a JSON object",
-        "blank access token | application/json | {\"access_token\":\"  \",\"expires_in\":3600}             | it has no access_token",
-        "numeric token      | application/json | {\"access_token\":12345,\"expires_in\":3600}             | it has no access_token",
-        "negative expiry    | application/json | {\"access_token\":\"sk-ant-oat01-NEG\",\"expires_in\":-60} | its expires_in, -60, is not between 1 and 864000 seconds",
-        "zero expiry        | application/json | {\"access_token\":\"sk-ant-oat01-ZERO\",\"expires_in\":0}  | its expires_in, 0, is not between 1 and 864000 seconds",
-        "absurd expiry      | application/json | {\"access_token\":\"sk-ant-oat01-BIG\",\"expires_in\":315360000000} | its expires_in, 315360000000, is not between 1 and 864000 seconds",
-        "beyond a long      | application/json | {\"access_token\":\"sk-ant-oat01-HUGE\",\"expires_in\":123456789012345678901234567890} | its expires_in, an unexpected number of 30 characters, is not between",
-        "fractional expiry  | application/json | {\"access_token\":\"sk-ant-oat01-FRAC\",\"expires_in\":3599.5} | its expires_in is 3599.5, not a whole number of seconds",
-        "token_type echoed  | application/json | {\"access_token\":\"sk-ant-oat01-ECHO\",\"token_type\":\"sk-ant-oat01-ECHO\",\"expires_in\":60} | its token_type is an unexpected string of 19 characters, not Bearer",
-    })
+    @CsvSource(delimiter = '|', textBlock = """
+        HTML on 200        | text/html        | <html><body>Welcome to the captive portal</body></html> | it is not a JSON object (55 bytes)
+        truncated JSON     | application/json | {"access_token":"sk-ant-oat01-TRUNC","expires_in":36 | it is not a JSON object (52 bytes)
+        empty body         | application/json | ''                                                      | it is not a JSON object (0 bytes)
+        JSON array         | application/json | [{"access_token":"sk-ant-oat01-ARRAY"}]              | it is not a JSON object
+        blank access token | application/json | {"access_token":"  ","expires_in":3600}             | it has no access_token
+        numeric token      | application/json | {"access_token":12345,"expires_in":3600}             | it has no access_token
+        negative expiry    | application/json | {"access_token":"sk-ant-oat01-NEG","expires_in":-60} | its expires_in, -60, is not between 1 and 864000 seconds
+        zero expiry        | application/json | {"access_token":"sk-ant-oat01-ZERO","expires_in":0}  | its expires_in, 0, is not between 1 and 864000 seconds
+        absurd expiry      | application/json | {"access_token":"sk-ant-oat01-BIG","expires_in":315360000000} | its expires_in, 315360000000, is not between 1 and 864000 seconds
+        beyond a long      | application/json | {"access_token":"sk-ant-oat01-HUGE","expires_in":123456789012345678901234567890} | its expires_in, an unexpected number of 30 characters, is not between
+        fractional expiry  | application/json | {"access_token":"sk-ant-oat01-FRAC","expires_in":3599.5} | its expires_in is 3599.5, not a whole number of seconds
+        token_type echoed  | application/json | {"access_token":"sk-ant-oat01-ECHO","token_type":"sk-ant-oat01-ECHO","expires_in":60} | its token_type is an unexpected string of 19 characters, not Bearer
+        """)
     void invalidTokenResponsesAreNamedWithoutQuotingThem(String what, String contentType, String body, String expected) {
         anthropic.enqueue(Fault.response(200, contentType, body));
         try (WorkloadIdentity identity = exchanging()) {
@@ -192,13 +192,13 @@ class BadInputTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "ANTHROPIC_FEDERATION_RULE_ID | fdrl_ab-c | The federation rule id 'fdrl_ab-c' is malformed",
-        "ANTHROPIC_FEDERATION_RULE_ID | fdrl_     | The federation rule id 'fdrl_' is malformed",
-        "ANTHROPIC_ORGANIZATION_ID    | 123e4567-e89b-12d3-a456-42661417400 | The organization id '123e4567-e89b-12d3-a456-42661417400' is malformed",
-        "ANTHROPIC_SERVICE_ACCOUNT_ID | user_1    | The service account id 'user_1' is malformed: expected svac_",
-        "ANTHROPIC_WORKSPACE_ID       | Default   | The workspace id 'Default' is malformed",
-    })
+    @CsvSource(delimiter = '|', textBlock = """
+        ANTHROPIC_FEDERATION_RULE_ID | fdrl_ab-c | The federation rule id 'fdrl_ab-c' is malformed
+        ANTHROPIC_FEDERATION_RULE_ID | fdrl_     | The federation rule id 'fdrl_' is malformed
+        ANTHROPIC_ORGANIZATION_ID    | 123e4567-e89b-12d3-a456-42661417400 | The organization id '123e4567-e89b-12d3-a456-42661417400' is malformed
+        ANTHROPIC_SERVICE_ACCOUNT_ID | user_1    | The service account id 'user_1' is malformed: expected svac_
+        ANTHROPIC_WORKSPACE_ID       | Default   | The workspace id 'Default' is malformed
+        """)
     void malformedIdsAreNamed(String variable, String value, String expectedStart) {
         ConfigurationException e = assertThrows(ConfigurationException.class,
                 () -> WorkloadIdentity.builder().context(configured().env(variable, value).build()).build());

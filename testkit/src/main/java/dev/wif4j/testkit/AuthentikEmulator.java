@@ -236,10 +236,15 @@ public final class AuthentikEmulator extends LoopbackEmulator {
 
         /**
          * @param name the provider's name, part of the generated service account's username
+         *     ({@code ak-<name>-client_credentials})
          * @return this builder
+         * @throws IllegalArgumentException when the name is blank: authentik asks for one
          */
         public Builder providerName(String name) {
-            this.providerName = Objects.requireNonNull(name);
+            if (name.isBlank()) {
+                throw new IllegalArgumentException("an authentik provider has a name; a blank one makes no username");
+            }
+            this.providerName = name;
             return this;
         }
 

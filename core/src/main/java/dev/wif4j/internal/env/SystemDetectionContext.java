@@ -12,21 +12,19 @@ import java.util.Optional;
  * The one real {@link DetectionContext}: the process's environment, system properties, file
  * system and clock. The only class in wif4j allowed to call {@code System.getenv} and
  * {@code System.getProperty} (a build test enforces it).
+ *
+ * @param settings the settings given in code
  */
-public final class SystemDetectionContext implements DetectionContext {
+public record SystemDetectionContext(Map<String, String> settings) implements DetectionContext {
     private static final Duration PROBE_TIMEOUT = Duration.ofMillis(500);
-
-    private final Map<String, String> settings;
-    // Created on first use: off the cloud no provider needs it, and it starts a selector thread.
-    private volatile HttpClient httpClient;
 
     /**
      * Creates the context.
      *
-     * @param settings the settings given in code
+     * @param settings the settings given in code, copied
      */
-    public SystemDetectionContext(Map<String, String> settings) {
-        this.settings = Map.copyOf(settings);
+    public SystemDetectionContext {
+        settings = Map.copyOf(settings);
     }
 
     @Override
@@ -37,11 +35,6 @@ public final class SystemDetectionContext implements DetectionContext {
     @Override
     public Optional<String> systemProperty(String name) {
         return nonBlank(System.getProperty(name));
-    }
-
-    @Override
-    public Map<String, String> settings() {
-        return settings;
     }
 
     @Override
@@ -64,23 +57,10 @@ public final class SystemDetectionContext implements DetectionContext {
         return PROBE_TIMEOUT;
     }
 
+    /** @return the process's one probe client, shared by every context: created on first use */
     @Override
     public HttpClient httpClient() {
-        HttpClient client = httpClient;
-        if (client == null) {
-            synchronized (this) {
-                client = httpClient;
-                if (client == null) {
-                    client = HttpClient.newBuilder()
-                            .proxy(HttpClient.Builder.NO_PROXY)
-                            .connectTimeout(PROBE_TIMEOUT)
-                            .followRedirects(HttpClient.Redirect.NEVER)
-                            .build();
-                    httpClient = client;
-                }
-            }
-        }
-        return client;
+        return ProbeClient.INSTANCE;
     }
 
     @Override
@@ -95,5 +75,20 @@ public final class SystemDetectionContext implements DetectionContext {
     @Override
     public String toString() {
         return "SystemDetectionContext";
+    }
+
+    /**
+     * Holds the client, initialized when a provider first asks for it: off the cloud no provider needs it, and it
+     * starts a selector thread. One for the process, as the JDK's client is meant to be shared.
+     */
+    private static final class ProbeClient {
+        static final HttpClient INSTANCE = HttpClient.newBuilder()
+                .proxy(HttpClient.Builder.NO_PROXY)
+                .connectTimeout(PROBE_TIMEOUT)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+
+        private ProbeClient() {
+        }
     }
 }
