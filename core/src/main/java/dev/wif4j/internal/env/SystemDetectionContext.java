@@ -1,5 +1,6 @@
 package dev.wif4j.internal.env;
 
+import dev.wif4j.internal.http.DeferredTls;
 import dev.wif4j.spi.DetectionContext;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
@@ -71,7 +72,8 @@ public final class SystemDetectionContext implements DetectionContext {
             synchronized (this) {
                 client = httpClient;
                 if (client == null) {
-                    client = HttpClient.newBuilder()
+                    // Probes speak http to metadata servers: TLS is set up only if a provider asks for https.
+                    client = DeferredTls.newClientBuilder()
                             .proxy(HttpClient.Builder.NO_PROXY)
                             .connectTimeout(PROBE_TIMEOUT)
                             .followRedirects(HttpClient.Redirect.NEVER)
