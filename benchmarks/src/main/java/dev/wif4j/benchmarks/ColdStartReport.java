@@ -73,6 +73,10 @@ public final class ColdStartReport {
         ratio(walls, Startup.Variant.DETECT_CORE, Startup.Variant.GOOGLE_ADC);
         ratio(walls, Startup.Variant.MESSAGES_CORE_HTTPS, Startup.Variant.OFFICIAL_HTTPS);
         ratio(walls, Startup.Variant.MESSAGES_CORE_HTTP, Startup.Variant.OFFICIAL_HTTP);
+        ratio(walls, Startup.Variant.MESSAGES_SHARED_CLIENT_HTTPS, Startup.Variant.OFFICIAL_HTTPS);
+        ratio(walls, Startup.Variant.MESSAGES_SHARED_CLIENT_HTTP, Startup.Variant.OFFICIAL_HTTP);
+        ratio(walls, Startup.Variant.RAW_JDK_HTTPS, Startup.Variant.OFFICIAL_HTTPS);
+        ratio(walls, Startup.Variant.RAW_JDK_HTTP, Startup.Variant.OFFICIAL_HTTP);
         ratio(walls, Startup.Variant.OFFICIAL_WIF4J_HTTPS, Startup.Variant.OFFICIAL_HTTPS);
         ratio(walls, Startup.Variant.OFFICIAL_WIF4J_HTTP, Startup.Variant.OFFICIAL_HTTP);
     }

@@ -77,6 +77,14 @@ final class Startup implements AutoCloseable {
         MESSAGES_CORE_HTTPS(ClassPath.CORE, MessagesProbe.class, World.HTTPS),
         /** The same over http. */
         MESSAGES_CORE_HTTP(ClassPath.CORE, MessagesProbe.class, World.HTTP),
+        /** wif4j-core with the application's own java.net.http client handed to it: one client, https. */
+        MESSAGES_SHARED_CLIENT_HTTPS(ClassPath.CORE, MessagesSharedClientProbe.class, World.HTTPS),
+        /** The same over http. */
+        MESSAGES_SHARED_CLIENT_HTTP(ClassPath.CORE, MessagesSharedClientProbe.class, World.HTTP),
+        /** No wif4j: java.net.http alone, one /v1/messages call with a fixed token; the floor, https. */
+        RAW_JDK_HTTPS(ClassPath.CORE, RawJdkProbe.class, World.HTTPS),
+        /** The same over http. */
+        RAW_JDK_HTTP(ClassPath.CORE, RawJdkProbe.class, World.HTTP),
         /** The official client's fromEnv() with its own workload identity: to the first answer, https. */
         OFFICIAL_HTTPS(ClassPath.OFFICIAL, OfficialClientProbe.class, World.HTTPS),
         /** The same over http. */

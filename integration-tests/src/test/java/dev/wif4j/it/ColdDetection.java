@@ -11,11 +11,19 @@ public final class ColdDetection {
     private ColdDetection() {}
 
     /**
-     * Detects and prints the verdict.
+     * Detects and prints the verdict; with the argument {@code token}, gets the first access token instead.
      *
-     * @param args none
+     * @param args nothing, or {@code token}
      */
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("token")) {
+            // The first access token instead, as an application gets it: from the environment alone.
+            try (WorkloadIdentity identity = WorkloadIdentity.fromEnvironment()) {
+                System.out.println("token " + (identity.credentials().token().value().startsWith("sk-ant-oat01-")
+                        ? "ok" : "unexpected"));
+            }
+            return;
+        }
         DetectionReport report = WorkloadIdentity.builder().detect();
         System.out.print(report.toTable());
         System.out.println("chosen=" + report.chosen().orElse("none"));

@@ -3,6 +3,8 @@ package dev.wif4j.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wif4j.testkit.AnthropicEmulator;
+import dev.wif4j.testkit.OidcIssuer;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -10,6 +12,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -83,6 +86,50 @@ class ColdDetectionTest {
                 "AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://" + closed));
         assertTrue(run.output().contains("the metadata server at " + closed + " did not answer"), run.output());
         assertNothingForbidden(run);
+        assertEquals(List.of(), tls(run), "an http probe sets up no TLS (DeferredTls)");
+    }
+
+    @Test
+    void theFirstTokenOverHttpSetsUpNoTls() throws Exception {
+        try (OidcIssuer idp = OidcIssuer.start(); AnthropicEmulator anthropic = AnthropicEmulator.start()) {
+            Run run = firstToken(idp, anthropic, List.of());
+            assertEquals(List.of(), tls(run), "wif4j's own client over http sets up no TLS:\n" + run.output());
+        }
+    }
+
+    @Test
+    void theFirstTokenOverHttpsSetsUpTlsWhenItConnects() throws Exception {
+        try (OidcIssuer idp = OidcIssuer.start(); AnthropicEmulator anthropic = AnthropicEmulator.builder().https().start()) {
+            Path trustStore = work.resolve("trust.jks");
+            KeyStore store = KeyStore.getInstance("JKS");
+            store.load(null, null);
+            store.setCertificateEntry("emulator", anthropic.certificate());
+            try (var out = Files.newOutputStream(trustStore)) {
+                store.store(out, "changeit".toCharArray());
+            }
+            Run run = firstToken(idp, anthropic, List.of("-Djavax.net.ssl.trustStore=" + trustStore,
+                    "-Djavax.net.ssl.trustStorePassword=changeit"));
+            assertTrue(!tls(run).isEmpty(), "the https exchange did set TLS up");
+        }
+    }
+
+    /** A child JVM that gets its first access token over wif4j's own client, with a token file. */
+    private static Run firstToken(OidcIssuer idp, AnthropicEmulator anthropic, List<String> jvmOptions)
+            throws Exception {
+        String rule = anthropic.trust(idp, "workload");
+        Path token = Files.writeString(Files.createTempFile(work, "token", ".jwt"), idp.mint().subject("workload").sign());
+        Map<String, String> env = new LinkedHashMap<>(anthropic.environment());
+        env.put("ANTHROPIC_FEDERATION_RULE_ID", rule);
+        env.put("ANTHROPIC_IDENTITY_TOKEN_FILE", token.toString());
+        Run run = run(false, env, jvmOptions, "token");
+        assertEquals(0, run.exit(), run.output());
+        assertTrue(run.output().contains("token ok"), run.output());
+        assertEquals(1, anthropic.tokensIssued());
+        return run;
+    }
+
+    private static List<String> tls(Run run) {
+        return run.classes().stream().filter(c -> c.startsWith("sun.security.ssl.")).toList();
     }
 
     /**
@@ -154,10 +201,16 @@ class ColdDetectionTest {
     private record Run(int exit, String output, List<String> classes) {}
 
     private static Run detect(boolean modulePath, Map<String, String> env) throws Exception {
+        return run(modulePath, env, List.of());
+    }
+
+    private static Run run(boolean modulePath, Map<String, String> env, List<String> jvmOptions, String... args)
+            throws Exception {
         Path log = Files.createTempFile(work, "class-load", ".log");
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElseThrow());
         command.add("-Xlog:class+load=info:file=" + log);
+        command.addAll(jvmOptions);
         List<String> libraries = classPath.subList(1, classPath.size());
         if (modulePath) {
             // The libraries as modules (the SDKs as automatic ones), the probe itself in the unnamed module; the
@@ -174,6 +227,7 @@ class ColdDetectionTest {
             command.addAll(List.of("-cp", classPath.get(0) + File.pathSeparator + joined));
         }
         command.add(ColdDetection.class.getName());
+        command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().clear(); // off the cloud: no signal from this machine's own environment
         pb.environment().put("ANTHROPIC_CONFIG_DIR", Files.createDirectories(work.resolve("config")).toString());

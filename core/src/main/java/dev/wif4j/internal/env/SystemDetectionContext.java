@@ -1,5 +1,6 @@
 package dev.wif4j.internal.env;
 
+import dev.wif4j.internal.http.DeferredTls;
 import dev.wif4j.spi.DetectionContext;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
@@ -82,7 +83,8 @@ public record SystemDetectionContext(Map<String, String> settings) implements De
      * starts a selector thread. One for the process, as the JDK's client is meant to be shared.
      */
     private static final class ProbeClient {
-        static final HttpClient INSTANCE = HttpClient.newBuilder()
+        // Probes speak http to metadata servers: TLS is set up only if a provider asks for https.
+        static final HttpClient INSTANCE = DeferredTls.newClientBuilder()
                 .proxy(HttpClient.Builder.NO_PROXY)
                 .connectTimeout(PROBE_TIMEOUT)
                 .followRedirects(HttpClient.Redirect.NEVER)

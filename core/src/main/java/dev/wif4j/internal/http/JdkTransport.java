@@ -15,7 +15,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * {@link HttpTransport} over the JDK's client. The client is made on the first request when none was
- * given: building one sets up the default TLS context, which costs a fresh JVM more than half a second.
+ * given, with the TLS context set up only at the first https connection ({@link DeferredTls}): together they
+ * cost a fresh JVM more than half a second.
  */
 public final class JdkTransport implements HttpTransport {
     private volatile HttpClient client;
@@ -44,7 +45,7 @@ public final class JdkTransport implements HttpTransport {
             synchronized (this) {
                 c = client;
                 if (c == null) {
-                    c = HttpClient.newBuilder()
+                    c = DeferredTls.newClientBuilder()
                             .connectTimeout(Duration.ofSeconds(10))
                             .followRedirects(HttpClient.Redirect.NEVER)
                             .build();

@@ -118,8 +118,8 @@ public final class SelfSignedTls {
         try {
             Class.forName(PROBE, false, SelfSignedTls.class.getClassLoader());
         } catch (ClassNotFoundException | LinkageError e) {
-            throw new IllegalStateException("the testkit's https emulators (EntraEmulator) make their certificate "
-                    + "with BouncyCastle, an optional dependency: add org.bouncycastle:bcpkix-jdk18on to your test "
+            throw new IllegalStateException("the testkit's https emulators (EntraEmulator, "
+                    + "AnthropicEmulator.builder().https()) make their certificate with BouncyCastle, an optional dependency: add org.bouncycastle:bcpkix-jdk18on to your test "
                     + "dependencies (on the module path also --add-modules org.bouncycastle.pkix)", e);
         }
     }

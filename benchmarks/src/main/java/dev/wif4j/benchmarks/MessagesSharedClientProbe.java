@@ -1,0 +1,36 @@
+package dev.wif4j.benchmarks;
+
+import dev.wif4j.HttpAuthorization;
+import dev.wif4j.WorkloadIdentity;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
+/**
+ * A child process of the start-up runs: {@link MessagesProbe}, but the application hands wif4j its own
+ * {@code java.net.http} client ({@code builder().httpClient(...)}), so that one client, one connection pool and
+ * one TLS handshake per host carry the exchange and the API call. Exits with 0 on a 200, 2 otherwise.
+ */
+public final class MessagesSharedClientProbe {
+    private MessagesSharedClientProbe() {}
+
+    /**
+     * Calls {@code /v1/messages} once.
+     *
+     * @param args none
+     * @throws Exception if the call fails
+     */
+    public static void main(String[] args) throws Exception {
+        int status;
+        HttpClient http = HttpClient.newHttpClient();
+        try (WorkloadIdentity identity = WorkloadIdentity.builder().httpClient(http).build()) {
+            HttpRequest.Builder request = HttpRequest.newBuilder(identity.settings().baseUrl().resolve("/v1/messages"))
+                    .header("content-type", "application/json").header("anthropic-version", "2023-06-01")
+                    .POST(HttpRequest.BodyPublishers.ofString(MessagesProbe.HELLO));
+            HttpResponse<String> reply = HttpAuthorization.send(http, request, HttpResponse.BodyHandlers.ofString(),
+                    identity.credentials());
+            status = reply.statusCode() == 200 ? 0 : 2;
+        }
+        Runtime.getRuntime().exit(status);
+    }
+}
