@@ -67,18 +67,24 @@ public final class ColdStartReport {
         System.out.println();
         System.out.println("| ratio (medians, this run) | value |");
         System.out.println("| --- | --- |");
-        ratio(walls, Startup.Variant.DETECT_ALL_PROVIDERS, Startup.Variant.GOOGLE_ADC);
-        ratio(walls, Startup.Variant.DETECT_ALL_PROVIDERS_NO_HOSTS, Startup.Variant.GOOGLE_ADC);
-        ratio(walls, Startup.Variant.DETECT_ALL_PROVIDERS, Startup.Variant.AWS_DEFAULT_CHAIN);
-        ratio(walls, Startup.Variant.DETECT_CORE, Startup.Variant.GOOGLE_ADC);
-        ratio(walls, Startup.Variant.MESSAGES_CORE_HTTPS, Startup.Variant.OFFICIAL_HTTPS);
-        ratio(walls, Startup.Variant.MESSAGES_CORE_HTTP, Startup.Variant.OFFICIAL_HTTP);
-        ratio(walls, Startup.Variant.MESSAGES_SHARED_CLIENT_HTTPS, Startup.Variant.OFFICIAL_HTTPS);
-        ratio(walls, Startup.Variant.MESSAGES_SHARED_CLIENT_HTTP, Startup.Variant.OFFICIAL_HTTP);
-        ratio(walls, Startup.Variant.RAW_JDK_HTTPS, Startup.Variant.OFFICIAL_HTTPS);
-        ratio(walls, Startup.Variant.RAW_JDK_HTTP, Startup.Variant.OFFICIAL_HTTP);
-        ratio(walls, Startup.Variant.OFFICIAL_WIF4J_HTTPS, Startup.Variant.OFFICIAL_HTTPS);
-        ratio(walls, Startup.Variant.OFFICIAL_WIF4J_HTTP, Startup.Variant.OFFICIAL_HTTP);
+        for (Startup.Variant v : variants) {
+            for (Startup.Variant peer : peersOf(v)) {
+                ratio(walls, v, peer);
+            }
+        }
+    }
+
+    /** The peers issue 17 measures a variant against: the same work done by the library wif4j is compared with. */
+    static List<Startup.Variant> peersOf(Startup.Variant variant) {
+        return switch (variant) {
+            case DETECT_ALL_PROVIDERS -> List.of(Startup.Variant.GOOGLE_ADC, Startup.Variant.AWS_DEFAULT_CHAIN);
+            case DETECT_ALL_PROVIDERS_NO_HOSTS, DETECT_CORE -> List.of(Startup.Variant.GOOGLE_ADC);
+            case MESSAGES_CORE_HTTPS, MESSAGES_SHARED_CLIENT_HTTPS, RAW_JDK_HTTPS, OFFICIAL_WIF4J_HTTPS ->
+                    List.of(Startup.Variant.OFFICIAL_HTTPS);
+            case MESSAGES_CORE_HTTP, MESSAGES_SHARED_CLIENT_HTTP, RAW_JDK_HTTP, OFFICIAL_WIF4J_HTTP ->
+                    List.of(Startup.Variant.OFFICIAL_HTTP);
+            default -> List.of();
+        };
     }
 
     private static void ratio(Map<Startup.Variant, List<Long>> walls, Startup.Variant a, Startup.Variant b) {
