@@ -32,7 +32,7 @@ class TokenResponseFuzzTest {
             assertTrue(message.length() < 700, "an error message of " + message.length() + " chars");
             assertEquals(200, e.statusCode());
             String access = accessToken(body);
-            if (access != null && access.length() >= 8) {
+            if (access != null && access.length() >= 8 && !inTemplate(body, access)) {
                 assertFalse(message.contains(access), "the message quotes the access token");
             }
             return;
@@ -41,6 +41,25 @@ class TokenResponseFuzzTest {
         assertTrue(token.expiresAt().isAfter(SENT));
         assertFalse(token.expiresAt().isAfter(SENT.plusSeconds(TokenExchanger.MAX_EXPIRES_IN_SECONDS)));
         assertFalse(token.toString().contains(token.value()) && token.value().length() > 8, "toString shows the token");
+    }
+
+    /**
+     * Whether the message holds the access token only because the token is a word of the message's own text
+     * (an access token of {@code "expires_in"}, found by the fuzzer): the same body with another access token
+     * gives a message that still contains it.
+     */
+    private static boolean inTemplate(byte[] body, String access) {
+        try {
+            com.fasterxml.jackson.databind.node.ObjectNode other = (com.fasterxml.jackson.databind.node.ObjectNode)
+                    JSON.readTree(body);
+            other.put("access_token", "sk-ant-oat01-fuzz-replacement-" + access.length());
+            TokenExchanger.parse(JSON.writeValueAsBytes(other), 200, "req_fuzz", SENT, ENDPOINT);
+            return false;
+        } catch (TokenExchangeException e) {
+            return e.getMessage().contains(access);
+        } catch (java.io.IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     private static String accessToken(byte[] body) {
