@@ -2,6 +2,7 @@ package dev.wif4j.internal.discovery;
 
 import dev.wif4j.ConfigurationException;
 import dev.wif4j.spi.IdentityProvider;
+import dev.wif4j.spi.support.ProviderIds;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -10,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
-import java.util.regex.Pattern;
 
 /**
  * The one seam through which providers are found: {@link ServiceLoader} with an explicit class
@@ -21,7 +21,6 @@ public final class ProviderLoader {
     private static System.Logger log() {
         return System.getLogger(ProviderLoader.class.getName());
     }
-    private static final Pattern ID = Pattern.compile("[a-z][a-z0-9-]{0,62}");
     /** A broken service file could otherwise make the iterator fail forever. */
     private static final int MAX_ERRORS = 100;
 
@@ -66,7 +65,7 @@ public final class ProviderLoader {
         for (IdentityProvider provider : providers) {
             LoadedProvider loaded = LoadedProvider.of(provider);
             String id = loaded.id();
-            if (id == null || !ID.matcher(id).matches()) {
+            if (!ProviderIds.isValid(id)) {
                 throw new ConfigurationException(Messages.invalidId(loaded));
             }
             if (!BuiltIns.mayUse(id, loaded.implementation())) {

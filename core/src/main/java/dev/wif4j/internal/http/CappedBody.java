@@ -2,12 +2,18 @@ package dev.wif4j.internal.http;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Collects a response body, refusing it as soon as it passes a limit, so that an endless or
@@ -20,6 +26,71 @@ public final class CappedBody implements HttpResponse.BodySubscriber<byte[]> {
 
         TooLargeException(long limit) {
             super("the response body is larger than " + limit + " bytes");
+        }
+    }
+
+    /** The whole call, body included, did not end within its bound (the headers may have come). */
+    public static final class IncompleteException extends HttpTimeoutException {
+        private static final long serialVersionUID = 1L;
+
+        IncompleteException(Duration bound) {
+            super("no complete answer within " + Durations.text(bound));
+        }
+    }
+
+    /** The calling thread was interrupted while it waited; its interrupt status is kept. */
+    public static final class InterruptedWaitException extends InterruptedIOException {
+        private static final long serialVersionUID = 1L;
+
+        InterruptedWaitException() {
+            super("interrupted while waiting for the answer");
+        }
+    }
+
+    /** The call failed with neither an I/O nor a runtime exception (an {@link Error}, say): {@link #getCause()}. */
+    public static final class FailedException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        FailedException(Throwable cause) {
+            super(cause);
+        }
+    }
+
+    /**
+     * Waits for a response whose body {@link #handler} collects, at most {@code bound} for all of it: the request's
+     * own timeout covers only the wait for the headers, so a server that trickles its body is cut off here. The
+     * one bounded attempt behind wif4j's exchange and every provider's fetch; the caller sends, so that what
+     * {@code sendAsync} itself throws stays the caller's.
+     *
+     * @param future the call, from {@code client.sendAsync(request, CappedBody.handler(limit))}
+     * @param bound how long the whole call may take
+     * @return the response, whatever its status
+     * @throws IncompleteException if the whole call took longer than {@code bound}; the call is cancelled
+     * @throws TooLargeException if the body passed the handler's limit
+     * @throws InterruptedWaitException if the thread was interrupted (its interrupt status is set again)
+     * @throws FailedException if the call failed with neither an I/O nor a runtime exception
+     * @throws IOException as the client reported it otherwise ({@link HttpTimeoutException} for the headers)
+     */
+    public static HttpResponse<byte[]> await(CompletableFuture<HttpResponse<byte[]>> future, Duration bound)
+            throws IOException {
+        try {
+            return future.get(bound.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            throw new IncompleteException(bound);
+        } catch (InterruptedException e) {
+            future.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new InterruptedWaitException();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new FailedException(cause);
         }
     }
 

@@ -2,16 +2,12 @@ package dev.wif4j.internal.http;
 
 import dev.wif4j.HttpTransport;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * {@link HttpTransport} over the JDK's client. The client is made on the first request when none was
@@ -62,39 +58,26 @@ public final class JdkTransport implements HttpTransport {
                 .timeout(request.timeout())
                 .POST(HttpRequest.BodyPublishers.ofByteArray(request.body()));
         request.headers().forEach(builder::header);
+        Duration timeout = request.timeout();
         CompletableFuture<HttpResponse<byte[]>> future =
                 client().sendAsync(builder.build(), CappedBody.handler(request.maxResponseBytes()));
-        Duration timeout = request.timeout();
+        HttpResponse<byte[]> response;
         try {
-            // The request timeout covers only the wait for headers; this covers a trickling body too.
-            HttpResponse<byte[]> response = future.get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
-            return new Response(response.statusCode(), response.headers().map(), response.body());
-        } catch (TimeoutException e) {
-            future.cancel(true);
+            // A second more than the request's timeout for the body: that timeout covers only the headers.
+            response = CappedBody.await(future, timeout.plusSeconds(1));
+        } catch (CappedBody.IncompleteException e) {
             throw new HttpTimeoutException("no complete answer within " + Durations.text(timeout));
-        } catch (InterruptedException e) {
-            future.cancel(true);
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted");
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof CappedBody.TooLargeException) {
-                throw new ResponseTooLargeException(request.maxResponseBytes());
-            }
-            if (cause instanceof HttpTimeoutException) {
-                throw new HttpTimeoutException("no answer within " + Durations.text(timeout));
-            }
-            if (cause instanceof IOException io) {
-                throw io;
-            }
-            if (cause instanceof RuntimeException re) {
-                throw re;
-            }
-            if (cause instanceof Error error) {
+        } catch (CappedBody.TooLargeException e) {
+            throw new ResponseTooLargeException(request.maxResponseBytes());
+        } catch (HttpTimeoutException e) {
+            throw new HttpTimeoutException("no answer within " + Durations.text(timeout));
+        } catch (CappedBody.FailedException e) {
+            if (e.getCause() instanceof Error error) {
                 throw error;
             }
-            throw new IOException(cause);
+            throw new IOException(e.getCause());
         }
+        return new Response(response.statusCode(), response.headers().map(), response.body());
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.wif4j.spi.support;
 
 import dev.wif4j.internal.Redaction;
 import dev.wif4j.internal.http.CappedBody;
+import dev.wif4j.internal.http.Durations;
 import dev.wif4j.spi.IdentityTokenException;
 import java.io.IOException;
 import java.net.http.HttpClient;
@@ -11,9 +12,6 @@ import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * One HTTP attempt for a token source, bounded in time and size: the whole call, body included,
@@ -45,31 +43,26 @@ public final class BoundedHttp {
         Objects.requireNonNull(upstream, "upstream");
         CompletableFuture<HttpResponse<byte[]>> future = client.sendAsync(request, CappedBody.handler(maxBytes));
         try {
-            return future.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            future.cancel(true);
-            throw new IdentityTokenException(upstream + " did not answer completely within " + seconds(deadline)
-                    + ".", e, true);
-        } catch (InterruptedException e) {
-            future.cancel(true);
-            Thread.currentThread().interrupt();
+            return CappedBody.await(future, deadline);
+        } catch (CappedBody.IncompleteException e) {
+            throw new IdentityTokenException(upstream + " did not answer completely within "
+                    + Durations.text(deadline) + ".", e, true);
+        } catch (CappedBody.InterruptedWaitException e) {
             throw new IdentityTokenException("Interrupted while calling " + upstream + ".", e);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof CappedBody.TooLargeException) {
-                throw new IdentityTokenException(upstream + " answered with more than " + maxBytes
-                        + " bytes; the response was refused unread.", cause);
-            }
-            if (cause instanceof HttpTimeoutException) {
-                throw new IdentityTokenException(upstream + " did not answer within " + seconds(deadline) + ".",
-                        cause, true);
-            }
-            if (cause instanceof IOException) {
-                throw new IdentityTokenException("Could not reach " + upstream + ": " + cause.getClass().getSimpleName()
-                        + (cause.getMessage() == null ? "" : " (" + Text.escape(Redaction.scrub(cause.getMessage()), 200) + ")") + ".",
-                        cause, true);
-            }
-            throw new IdentityTokenException("Calling " + upstream + " failed: " + cause, cause);
+        } catch (CappedBody.TooLargeException e) {
+            throw new IdentityTokenException(upstream + " answered with more than " + maxBytes
+                    + " bytes; the response was refused unread.", e);
+        } catch (CappedBody.FailedException e) {
+            throw new IdentityTokenException("Calling " + upstream + " failed: " + e.getCause(), e.getCause());
+        } catch (HttpTimeoutException e) {
+            throw new IdentityTokenException(upstream + " did not answer within " + Durations.text(deadline) + ".",
+                    e, true);
+        } catch (IOException e) {
+            throw new IdentityTokenException("Could not reach " + upstream + ": " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : " (" + Text.escape(Redaction.scrub(e.getMessage()), 200) + ")") + ".",
+                    e, true);
+        } catch (RuntimeException e) {
+            throw new IdentityTokenException("Calling " + upstream + " failed: " + e, e);
         }
     }
 
@@ -81,9 +74,5 @@ public final class BoundedHttp {
      */
     public static boolean isTransient(int status) {
         return status == 408 || status == 429 || (status >= 500 && status <= 599);
-    }
-
-    private static String seconds(Duration d) {
-        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }
 }
