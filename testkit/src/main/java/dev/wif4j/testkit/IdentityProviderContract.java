@@ -16,7 +16,10 @@ import dev.wif4j.spi.IdentityToken;
 import dev.wif4j.spi.IdentityTokenException;
 import dev.wif4j.spi.IdentityTokenSource;
 import dev.wif4j.spi.support.ProviderIds;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -250,7 +253,10 @@ public abstract class IdentityProviderContract {
             worlds.add(empty.environment());
         }
         for (Map<String, String> env : worlds) {
-            assertEquals(pinnedEntry(env, id, true), pinnedEntry(env, id, false), () -> "pinned in " + env.keySet());
+            // One instant for both: a message may say how long a token has left ("in 59 min 59 s").
+            Clock now = Clock.fixed(Instant.now(), ZoneOffset.UTC);
+            assertEquals(pinnedEntry(env, id, true, now), pinnedEntry(env, id, false, now),
+                    () -> "pinned in " + env.keySet());
         }
     }
 
@@ -263,7 +269,23 @@ public abstract class IdentityProviderContract {
      * @return the pinned provider's entry, which the report lists first
      */
     protected static DetectionReport.Entry pinnedEntry(Map<String, String> environment, String id, boolean byVariable) {
-        FakeDetectionContext.Builder world = FakeDetectionContext.builder().env(environment).networkForbidden();
+        return pinnedEntry(environment, id, byVariable, Clock.systemUTC());
+    }
+
+    /**
+     * As {@link #pinnedEntry(Map, String, boolean)}, in a world on the given clock: two entries compared with each
+     * other must be made at one instant when a provider's message counts the time a token has left.
+     *
+     * @param environment the world's environment variables
+     * @param id the provider id to pin
+     * @param byVariable {@code true} to pin with {@code WIF4J_PROVIDER}, {@code false} with the builder
+     * @param clock the world's clock
+     * @return the pinned provider's entry, which the report lists first
+     */
+    protected static DetectionReport.Entry pinnedEntry(Map<String, String> environment, String id, boolean byVariable,
+            Clock clock) {
+        FakeDetectionContext.Builder world = FakeDetectionContext.builder().env(environment).clock(clock)
+                .networkForbidden();
         if (byVariable) {
             world.env("WIF4J_PROVIDER", id);
         }
