@@ -1,5 +1,7 @@
 package dev.wif4j.spi.support;
 
+import dev.wif4j.internal.Redaction;
+
 /**
  * Values quoted into messages so that a message stays one readable line whatever the value holds:
  * control characters are escaped, and a long value is cut with its length said. Secrets are never
@@ -19,6 +21,20 @@ public final class Text {
      */
     public static String quote(String value) {
         return "'" + escape(value, DEFAULT_LIMIT) + "'";
+    }
+
+    /**
+     * Free text from elsewhere (a tool's error output, a server's message) made fit for a message: anything shaped
+     * like a JWT or an Anthropic key or token is replaced by {@code [redacted ...x9Qa]} (its last four characters),
+     * the same rule wif4j's own messages follow, and the rest is {@linkplain #escape(String, int) escaped and cut}.
+     * Other secrets have no recognisable shape: text that may hold them is not to be shown at all.
+     *
+     * @param value the text; may be {@code null}
+     * @param limit the most characters to show, at least 1
+     * @return the scrubbed, escaped text; {@code null} shows as {@code null}
+     */
+    public static String scrub(String value, int limit) {
+        return escape(Redaction.scrub(value), limit);
     }
 
     /**

@@ -65,6 +65,14 @@ class SupportTest {
     }
 
     @Test
+    void scrubHidesTokenShapesThenEscapes() {
+        String jwt = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJlX3g5UWE";
+        assertEquals("got [redacted ...5UWE]\\nkey [redacted ...wxyz] ok",
+                Text.scrub("got " + jwt + "\nkey sk-ant-api03-abcdefghijklmnopqrstuvwxyz ok", 200));
+        assertEquals("null", Text.scrub(null, 10));
+    }
+
+    @Test
     void providerIds() {
         assertTrue(ProviderIds.isValid("acme-vault"));
         assertFalse(ProviderIds.isValid("Acme"));

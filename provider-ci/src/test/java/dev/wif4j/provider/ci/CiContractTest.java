@@ -103,7 +103,7 @@ class CiContractTest {
     class Buildkite extends OnSystem {
         @Override
         protected FakeDetectionContext availableContext() {
-            return withTool(job(CiEnvironments.buildkite("/usr/local/bin")), "/usr/local/bin/buildkite-agent",
+            return withTool(job(CiEnvironments.buildkite("/usr/local/bin:/usr/bin:/bin")), "/usr/local/bin/buildkite-agent",
                     CiEnvironments.buildkiteToken(issuer, OidcIssuer.DEFAULT_AUDIENCE).sign(),
                     CiEnvironments.buildkiteToken(issuer, OidcIssuer.DEFAULT_AUDIENCE).sign());
         }

@@ -156,7 +156,7 @@ class CiDetectionTest {
     void circleCiCustomAudience() {
         Map<String, String> env = CiEnvironments.circleCi(issuer);
         env.put("WIF4J_CI_AUDIENCE", "https://claude.acme.example");
-        env.put("PATH", "/opt/circleci/bin");
+        env.put("PATH", "/opt/circleci/bin:/usr/bin:/bin");
         Detection without = detect(env);
         assertFalse(without.isAvailable());
         assertEquals("CIRCLECI is true and WIF4J_CI_AUDIENCE sets an audience, but the circleci CLI is not on PATH: "
@@ -202,7 +202,7 @@ class CiDetectionTest {
             StandInCommand agent = StandInCommand.install(context.path("/usr/local/bin/buildkite-agent"));
             Detection d = new CiIdentityProvider().detect(context);
             assertEquals("Buildkite job (BUILDKITE is true): every fetch runs buildkite-agent oidc request-token "
-                    + "--audience https://api.anthropic.com (" + agent.path() + ") for a new token", d.message());
+                    + "--audience=https://api.anthropic.com (" + agent.path() + ") for a new token", d.message());
             assertEquals(List.of(), agent.calls());
         }
     }

@@ -123,7 +123,8 @@ class CiEndToEndTest {
     }
 
     private FakeDetectionContext buildkite() {
-        return job(CiEnvironments.buildkite("/usr/local/bin"), r -> r
+        // The agent is run with the job's PATH: the stand-in's own helpers (mv) are in /usr/bin and /bin.
+        return job(CiEnvironments.buildkite("/usr/local/bin:/usr/bin:/bin"), r -> r
                 .subjectPrefix("organization:acme:pipeline:deploy:ref:refs/heads/main:*")
                 .claim("organization_id", CiEnvironments.BUILDKITE_ORGANIZATION_ID)
                 .audience(OidcIssuer.DEFAULT_AUDIENCE)).build();
@@ -164,8 +165,8 @@ class CiEndToEndTest {
                 WorkloadIdentityException e = assertThrows(WorkloadIdentityException.class,
                         () -> identity.credentials().token());
                 Duration took = Duration.ofNanos(System.nanoTime() - start);
-                assertTrue(e.getMessage().contains("exited with status 1: Error: failed to request OIDC token: 503"),
-                        e.getMessage());
+                assertTrue(e.getMessage().contains("exited with status 1 (its error output is not shown; "
+                        + "WIF4J_CI_TOOL_STDERR=show shows it"), e.getMessage());
                 assertTrue(agent.calls().size() <= 4, "at most 4 runs, saw " + agent.calls().size());
                 assertEquals(3, agent.calls().size(), "the failure is retryable, so core's exchange tries 3 times");
                 assertEquals(0, anthropic.exchangeRequests());

@@ -41,7 +41,7 @@ public final class Ci {
         String job = system.displayName() + " job (" + found.why() + ")";
         if (plan.command() != null) {
             return Detection.available(job + ": every fetch runs " + plan.command().shown() + " ("
-                    + plan.command().executable() + ") for a new token");
+                    + plan.command().shownPath() + ") for a new token");
         }
         String variable = plan.variable();
         String value = context.env(variable).orElse(null);

@@ -1,8 +1,14 @@
 package dev.wif4j.provider.ci.internal;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import dev.wif4j.spi.DetectionContext;
 import dev.wif4j.spi.support.ProviderSettings;
 import dev.wif4j.spi.support.Setting;
+import dev.wif4j.spi.support.Text;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -35,7 +41,7 @@ public enum CiSystem {
             String other = DEFAULT_GITLAB_VARIABLE.equals(variable) ? ", or name the variable you use with "
                     + "WIF4J_CI_GITLAB_VARIABLE" : "";
             return "ask for an ID token in the job in .gitlab-ci.yml with id_tokens: {" + variable + ": {aud: "
-                    + audience + "}}" + other;
+                    + Text.escape(audience, 300) + "}}" + other;
         }
     },
 
@@ -54,9 +60,10 @@ public enum CiSystem {
                     + custom.get() + " sets an audience, but the circleci CLI is not on PATH: install it in the job's "
                     + "image to get a token for that audience on every fetch, or unset " + custom.get() + " to use "
                     + CIRCLECI_VARIABLE + ", whose aud is the organization id"));
+            trusted(cli, signal() + " and " + custom.get() + " sets an audience, but the circleci CLI on PATH");
             String audience = settings.audience();
-            String claims = "{\"aud\":\"" + audience.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}";
-            return Plan.command(this, new Command(cli, List.of("run", "oidc", "get", "--claims", claims)), audience);
+            return Plan.command(this, command(context, settings, cli, ToolEnvironment.CIRCLECI,
+                    List.of("run", "oidc", "get", "--claims", audienceClaims(audience))), audience);
         }
 
         @Override
@@ -90,9 +97,11 @@ public enum CiSystem {
             Path agent = Executables.find(context, "buildkite-agent").orElseThrow(() -> new NotHere(signal()
                     + " but buildkite-agent is not on PATH: run the job on a Buildkite agent, with the "
                     + "buildkite-agent binary on the job's PATH"));
+            trusted(agent, signal() + " but the buildkite-agent on PATH");
             String audience = settings.audience();
-            return Plan.command(this, new Command(agent, List.of("oidc", "request-token", "--audience", audience)),
-                    audience);
+            // One argument: an audience starting with '-' can never be read as another option.
+            return Plan.command(this, command(context, settings, agent, ToolEnvironment.BUILDKITE,
+                    List.of("oidc", "request-token", "--audience=" + audience)), audience);
         }
 
         @Override
@@ -126,9 +135,9 @@ public enum CiSystem {
         String missingTokenHint(DetectionContext context, String variable) {
             String audience = ProviderSettings.of(context, ID).audience();
             String audienceVariable = variable.replace("_TOKEN", "_AUDIENCE");
-            return "set " + audienceVariable + " to " + audience + " in the workspace's environment variables, and "
-                    + "HCP Terraform puts a token into " + variable + " in every plan and apply (self-hosted agents "
-                    + "need v1.7.0, or v1.12.0 for tagged tokens)";
+            return "set " + audienceVariable + " to " + Text.escape(audience, 300) + " in the workspace's environment "
+                    + "variables, and HCP Terraform puts a token into " + variable + " in every plan and apply "
+                    + "(self-hosted agents need v1.7.0, or v1.12.0 for tagged tokens)";
         }
     };
 
@@ -141,6 +150,9 @@ public enum CiSystem {
     static final String TERRAFORM_AUDIENCE = "TFC_WORKLOAD_IDENTITY_AUDIENCE";
     private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,254}");
     private static final Pattern TAG = Pattern.compile("[A-Za-z0-9_]{1,128}");
+    /** The setting that shows a failing tool's stderr in the failure: {@code hide} (the default) or {@code show}. */
+    static final String STDERR_SETTING = "tool.stderr";
+    private static final JsonFactory JSON = new JsonFactory();
 
     private final String key;
     private final String displayName;
@@ -183,6 +195,35 @@ public enum CiSystem {
     /** What sets a token's lifetime, for the message about an expired one. */
     String lifetimeHint() {
         return lifetimeHint;
+    }
+
+    /** A run of a tool, with the tool's own variables and nothing else of the application's environment. */
+    private static Command command(DetectionContext context, ProviderSettings settings, Path tool, List<String> variables,
+            List<String> arguments) {
+        Setting stderr = settings.get(STDERR_SETTING);
+        boolean show = "show".equals(stderr.asChoice("hide", "hide", "show"));
+        return new Command(tool, arguments, ToolEnvironment.of(context, settings, variables), show,
+                stderr.variable() + "=show");
+    }
+
+    /** Refuses a tool that someone other than root and this user could have changed. */
+    private static void trusted(Path tool, String found) {
+        Executables.untrusted(tool).ifPresent(why -> {
+            throw new NotHere(found + " is not run: " + why);
+        });
+    }
+
+    /** @return {@code {"aud":"<audience>"}}, written by a JSON writer: any character in the audience stays valid JSON */
+    static String audienceClaims(String audience) {
+        StringWriter out = new StringWriter();
+        try (JsonGenerator json = JSON.createGenerator(out)) {
+            json.writeStartObject();
+            json.writeStringField("aud", audience);
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a StringWriter does not fail
+        }
+        return out.toString();
     }
 
     /** Where the audience asked for was configured, if it was: {@code WIF4J_CI_AUDIENCE}, {@code WIF4J_AUDIENCE}... */

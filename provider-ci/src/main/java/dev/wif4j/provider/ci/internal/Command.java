@@ -2,37 +2,56 @@ package dev.wif4j.provider.ci.internal;
 
 import dev.wif4j.spi.IdentityTokenException;
 import dev.wif4j.spi.support.Text;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * One run of a CI system's command-line tool that prints an identity token: no shell (the arguments are a list,
- * never a command line), stdin closed, the whole run bounded by a deadline after which the tool and every process
- * it started are killed, stdout capped, and stderr shown in a failure only when it holds nothing that looks like a
- * token (the same shapes wif4j's own redaction hides: a JWT, an Anthropic key or token).
+ * never a command line), stdin closed, an allow-listed environment, the tool refused when others could have changed
+ * it, the whole run bounded by a deadline, stdout capped, and stderr shown in a failure only when the user asked for
+ * it, scrubbed of anything shaped like a token and escaped. The run ends when the tool exits: its output is read
+ * for a short grace after that, and whatever the tool left running is killed, so a child holding the output open
+ * neither delays the token nor outlives the run.
  */
 public final class Command {
-    /** A JWT ({@code eyJ...}) or an Anthropic secret, as wif4j's redaction recognises them. */
-    private static final Pattern SECRET = Pattern.compile("eyJ[A-Za-z0-9_-]{4,}|sk-ant-[A-Za-z0-9]+-");
     /** How much stderr is kept for a message; the rest is read and dropped so the tool never blocks on it. */
     private static final int MAX_STDERR_BYTES = 4 * 1024;
     /** How much stderr a message shows. */
     private static final int SHOWN_STDERR_CHARS = 300;
+    /** How long the output may stay open after the tool exits, for the reader to take what the tool wrote. */
+    static final Duration GRACE = Duration.ofMillis(250);
+    /**
+     * Put into the tool's environment with a value new for every run. A child the tool leaves behind is re-parented
+     * when the tool exits, so {@link ProcessHandle#descendants()} no longer finds it; its environment still carries
+     * this, which is how it is found (Linux, through /proc).
+     */
+    static final String RUN_MARKER = "WIF4J_CI_TOOL_RUN";
+    /** The most of a process's environment read when looking for {@link #RUN_MARKER}. */
+    private static final int MAX_ENVIRON_BYTES = 256 * 1024;
 
     private final Path executable;
     private final List<String> arguments;
+    private final Map<String, String> environment;
+    private final String showStderrHint;
+    private final boolean showStderr;
     private final String shown;
 
     /**
@@ -40,14 +59,23 @@ public final class Command {
      *
      * @param executable the tool, found on PATH
      * @param arguments its arguments
+     * @param environment the tool's whole environment
+     * @param showStderr whether a failure quotes the tool's stderr (scrubbed and escaped)
+     * @param showStderrHint how a user asks for that, e.g. {@code WIF4J_CI_TOOL_STDERR=show}
      */
-    public Command(Path executable, List<String> arguments) {
+    public Command(Path executable, List<String> arguments, Map<String, String> environment, boolean showStderr,
+            String showStderrHint) {
         this.executable = executable;
         this.arguments = List.copyOf(arguments);
-        this.shown = executable.getFileName() + " " + String.join(" ", this.arguments);
+        this.environment = Map.copyOf(environment);
+        this.showStderr = showStderr;
+        this.showStderrHint = showStderrHint;
+        // Arguments carry settings (the audience): escaped, a message stays one line whatever they hold.
+        this.shown = Text.escape(executable.getFileName().toString(), 100) + " "
+                + this.arguments.stream().map(a -> Text.escape(a, 300)).collect(Collectors.joining(" "));
     }
 
-    /** @return the command as messages show it: the tool's name and its arguments (none of them secret) */
+    /** @return the command as messages show it: the tool's name and its arguments (none of them secret), escaped */
     public String shown() {
         return shown;
     }
@@ -57,6 +85,16 @@ public final class Command {
         return executable;
     }
 
+    /** @return the tool's path as messages show it, escaped */
+    public String shownPath() {
+        return Text.escape(executable.toString(), 300);
+    }
+
+    /** @return the names of the variables the tool is run with */
+    public List<String> environmentNames() {
+        return List.copyOf(new LinkedHashMap<>(environment).keySet());
+    }
+
     /**
      * Runs the command once.
      *
@@ -64,39 +102,58 @@ public final class Command {
      * @param maxStdoutBytes the most stdout accepted
      * @return stdout, stripped
      * @throws IdentityTokenException retryable when the tool timed out or failed (it calls its CI's service, whose
-     *     failures are mostly passing ones); not retryable when it cannot be started, is not executable, or printed
-     *     too much
+     *     failures are mostly passing ones); not retryable when it cannot be started, is not executable, may have
+     *     been changed by another user, or printed too much
      */
     public String run(Duration timeout, int maxStdoutBytes) {
         long deadline = System.nanoTime() + timeout.toNanos();
+        Optional<String> untrusted = Executables.untrusted(executable);
+        if (untrusted.isPresent()) {
+            throw new IdentityTokenException(shown + " is not run: " + untrusted.get() + ".", null, false);
+        }
         List<String> commandLine = new ArrayList<>();
         commandLine.add(executable.toString());
         commandLine.addAll(arguments);
+        ProcessBuilder builder = new ProcessBuilder(commandLine);
+        builder.environment().clear();
+        builder.environment().putAll(environment);
+        String marker = UUID.randomUUID().toString();
+        builder.environment().put(RUN_MARKER, marker);
+        Instant started = Instant.now();
         Process process;
         try {
-            process = new ProcessBuilder(commandLine).start();
+            process = builder.start();
         } catch (IOException | RuntimeException e) {
-            throw new IdentityTokenException("Cannot run " + shown + " (" + executable + "): "
+            throw new IdentityTokenException("Cannot run " + shown + " (" + shownPath() + "): "
                     + Text.escape(String.valueOf(e.getMessage()), 200) + ".", e);
         }
+        Output stdout = null;
+        Output stderr = null;
         try {
             process.getOutputStream().close();
-            FutureTask<byte[]> stdout = reader(process.getInputStream(), maxStdoutBytes + 1, null);
-            AtomicReference<byte[]> stderrSoFar = new AtomicReference<>(new byte[0]);
-            FutureTask<byte[]> stderr = reader(process.getErrorStream(), MAX_STDERR_BYTES, stderrSoFar);
-            byte[] out = stdout.get(remaining(deadline), TimeUnit.NANOSECONDS);
-            if (out.length > maxStdoutBytes) {
-                kill(process);
+            stdout = Output.read(process.getInputStream(), maxStdoutBytes + 1, false);
+            stderr = Output.read(process.getErrorStream(), MAX_STDERR_BYTES, true);
+            CompletableFuture.anyOf(process.onExit(), stdout.full).get(remaining(deadline), TimeUnit.NANOSECONDS);
+            if (stdout.size() > maxStdoutBytes) {
                 throw new IdentityTokenException(shown + " printed more than " + maxStdoutBytes
                         + " bytes: that is not one identity token.");
             }
-            if (!process.waitFor(remaining(deadline), TimeUnit.NANOSECONDS)) {
-                throw new TimeoutException();
+            // The tool has exited. A child it started may hold the output open: read for a grace, then stop.
+            long graceEnd = Math.min(deadline, System.nanoTime() + GRACE.toNanos());
+            stdout.awaitEnd(graceEnd);
+            stderr.awaitEnd(graceEnd);
+            byte[] out = stdout.bytes();
+            if (out.length > maxStdoutBytes) {
+                throw new IdentityTokenException(shown + " printed more than " + maxStdoutBytes
+                        + " bytes: that is not one identity token.");
+            }
+            if (stdout.failure != null) {
+                throw new IdentityTokenException("Cannot read the output of " + shown + ".", stdout.failure, true);
             }
             int status = process.exitValue();
             if (status != 0) {
-                byte[] err = stderrOf(stderr, stderrSoFar);
-                String said = said(new String(err, StandardCharsets.UTF_8), new String(out, StandardCharsets.UTF_8));
+                String said = said(new String(stderr.bytes(), StandardCharsets.UTF_8),
+                        new String(out, StandardCharsets.UTF_8));
                 // 126 and 127 are the shells' "not executable" and "not found": another attempt fails alike.
                 boolean retryable = status != 126 && status != 127;
                 throw new IdentityTokenException(shown + " exited with status " + status + said + ".", null, retryable);
@@ -115,73 +172,179 @@ public final class Command {
         } catch (ExecutionException | IOException e) {
             throw new IdentityTokenException("Cannot read the output of " + shown + ".", e, true);
         } finally {
-            kill(process);
+            stop(process, marker, started, stdout, stderr);
         }
     }
 
-    /** What stderr said, for a message: escaped and cut, or withheld entirely when it holds a token. */
-    private static String said(String stderr, String stdout) {
+    /** What stderr said, for a message: nothing unless asked for; then scrubbed, escaped and cut. */
+    private String said(String stderr, String stdout) {
         String text = stderr.strip();
         if (text.isEmpty()) {
             return "";
         }
+        if (!showStderr) {
+            return " (its error output is not shown; " + showStderrHint + " shows it, with anything shaped like a "
+                    + "token redacted)";
+        }
         String printed = stdout.strip();
-        if (SECRET.matcher(text).find() || !printed.isEmpty() && text.contains(printed)) {
-            return " (its error output is not shown: it holds what looks like a token)";
+        if (!printed.isEmpty() && text.contains(printed)) {
+            return " (its error output is not shown: it repeats what the tool printed)";
         }
-        return ": " + Text.escape(text, SHOWN_STDERR_CHARS);
-    }
-
-    private static byte[] stderrOf(FutureTask<byte[]> stderr, AtomicReference<byte[]> soFar) {
-        try {
-            // The tool has exited; a child it left behind may still hold stderr open, so wait only briefly.
-            return stderr.get(200, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException | ExecutionException e) {
-            return soFar.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return soFar.get();
-        }
-    }
-
-    /**
-     * Reads up to {@code limit} bytes on a daemon thread. With {@code soFar}, what was read is published there and
-     * the rest of the stream is drained and dropped (stderr must never fill its pipe and stall the tool); without
-     * it, reading stops at the limit (stdout past the cap means the run is refused anyway).
-     */
-    private static FutureTask<byte[]> reader(InputStream in, int limit, AtomicReference<byte[]> soFar) {
-        FutureTask<byte[]> task = new FutureTask<>(() -> {
-            try (in) {
-                byte[] bytes = in.readNBytes(limit);
-                if (soFar != null) {
-                    soFar.set(bytes);
-                    in.transferTo(OutputStream.nullOutputStream());
-                }
-                return bytes;
-            }
-        });
-        Thread thread = new Thread(task, "wif4j-ci-command-output");
-        thread.setDaemon(true);
-        thread.start();
-        return task;
+        return ": " + Text.scrub(text, SHOWN_STDERR_CHARS);
     }
 
     private static long remaining(long deadline) {
         return Math.max(0, deadline - System.nanoTime());
     }
 
-    /** Kills the tool and whatever it started: a child left running would keep the pipes, and the CI job, busy. */
-    private static void kill(Process process) {
-        try {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-        } catch (UnsupportedOperationException | SecurityException e) {
-            // Nothing more can be done than killing the tool itself.
+    /**
+     * Kills the tool, whatever it started while it ran, and, when something still holds its output open after it
+     * exited, whatever carries this run's marker: a child left running would keep the pipes, and the CI job, busy.
+     */
+    private static void stop(Process process, String marker, Instant started, Output stdout, Output stderr) {
+        if (process.isAlive()) {
+            try {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+            } catch (UnsupportedOperationException | SecurityException e) {
+                // Nothing more can be done than killing the tool itself.
+            }
+            process.destroyForcibly();
+            // A moment for the pipes to close behind it, so that a tool that left nothing running is not searched for.
+            long settled = System.nanoTime() + Duration.ofMillis(100).toNanos();
+            try {
+                for (Output output : new Output[] {stdout, stderr}) {
+                    if (output != null) {
+                        output.awaitEnd(settled);
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
-        process.destroyForcibly();
+        boolean held = stdout != null && !stdout.ended() || stderr != null && !stderr.ended();
+        if (held) {
+            stopMarked(marker, started);
+        }
+    }
+
+    /** Kills every process started since this run whose environment holds its marker (Linux; elsewhere nothing). */
+    private static void stopMarked(String marker, Instant started) {
+        // The real /proc, not the context's file system: these are real processes.
+        Path proc = Path.of("/proc");
+        if (!Files.isDirectory(proc)) {
+            return;
+        }
+        byte[] needle = (RUN_MARKER + "=" + marker).getBytes(StandardCharsets.US_ASCII);
+        long self = ProcessHandle.current().pid();
+        Instant since = started.minusSeconds(1); // start times are in clock ticks
+        try {
+            ProcessHandle.allProcesses()
+                    .filter(p -> p.pid() != self)
+                    .filter(p -> p.info().startInstant().map(at -> !at.isBefore(since)).orElse(true))
+                    .filter(p -> holds(proc.resolve(Long.toString(p.pid())).resolve("environ"), needle))
+                    .forEach(p -> {
+                        p.descendants().forEach(ProcessHandle::destroyForcibly);
+                        p.destroyForcibly();
+                    });
+        } catch (UnsupportedOperationException | SecurityException e) {
+            // Cannot list processes here: the leftover lives until it ends on its own.
+        }
+    }
+
+    private static boolean holds(Path environ, byte[] needle) {
+        byte[] bytes;
+        try (InputStream in = Files.newInputStream(environ)) {
+            bytes = in.readNBytes(MAX_ENVIRON_BYTES);
+        } catch (IOException | RuntimeException e) {
+            return false; // gone, or another user's
+        }
+        outer:
+        for (int i = 0; i + needle.length <= bytes.length; i++) {
+            if (i > 0 && bytes[i - 1] != 0) {
+                continue;
+            }
+            for (int j = 0; j < needle.length; j++) {
+                if (bytes[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i + needle.length == bytes.length || bytes[i + needle.length] == 0;
+        }
+        return false;
     }
 
     @Override
     public String toString() {
         return "Command[" + shown + "]";
+    }
+
+    /**
+     * One of the tool's output streams, read on a daemon thread as it comes, so that what was read so far can be
+     * taken at any time. Up to {@code limit} bytes are kept; then reading stops ({@link #full} completes), or, when
+     * draining, the rest is read and dropped (stderr must never fill its pipe and stall the tool).
+     */
+    private static final class Output implements Runnable {
+        private final InputStream in;
+        private final int limit;
+        private final boolean drain;
+        private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
+        private final CountDownLatch end = new CountDownLatch(1);
+        final CompletableFuture<Void> full = new CompletableFuture<>();
+        volatile IOException failure;
+
+        private Output(InputStream in, int limit, boolean drain) {
+            this.in = in;
+            this.limit = limit;
+            this.drain = drain;
+        }
+
+        static Output read(InputStream in, int limit, boolean drain) {
+            Output output = new Output(in, limit, drain);
+            Thread thread = new Thread(output, "wif4j-ci-command-output");
+            thread.setDaemon(true);
+            thread.start();
+            return output;
+        }
+
+        @Override
+        public void run() {
+            byte[] buffer = new byte[8192];
+            try (in) {
+                int n;
+                while ((n = in.read(buffer)) >= 0) {
+                    synchronized (kept) {
+                        kept.write(buffer, 0, Math.min(n, limit - kept.size()));
+                    }
+                    if (size() >= limit && !drain) {
+                        full.complete(null);
+                        return;
+                    }
+                }
+            } catch (IOException e) {
+                failure = e;
+            } finally {
+                end.countDown();
+            }
+        }
+
+        int size() {
+            synchronized (kept) {
+                return kept.size();
+            }
+        }
+
+        byte[] bytes() {
+            synchronized (kept) {
+                return kept.toByteArray();
+            }
+        }
+
+        boolean ended() {
+            return end.getCount() == 0;
+        }
+
+        void awaitEnd(long deadline) throws InterruptedException {
+            end.await(remaining(deadline), TimeUnit.NANOSECONDS);
+        }
     }
 }

@@ -3,6 +3,7 @@ package dev.wif4j.provider.ci.internal;
 import dev.wif4j.spi.IdentityToken;
 import dev.wif4j.spi.IdentityTokenException;
 import dev.wif4j.spi.IdentityTokenSource;
+import dev.wif4j.spi.support.Text;
 import java.time.Duration;
 
 /**
@@ -31,14 +32,17 @@ final class CommandTokenSource implements IdentityTokenSource {
     @Override
     public IdentityToken fetch() {
         long start = System.nanoTime();
+        log.log(System.Logger.Level.DEBUG, () -> "running " + command.shown() + " with the variables "
+                + command.environmentNames());
         IdentityToken token = Tokens.parse("The output of " + command.shown(), command.run(timeout, MAX_OUTPUT_BYTES));
         if (!token.audience().contains(audience)) {
-            throw new IdentityTokenException(command.shown() + " printed a token for the audience " + token.audience()
-                    + ", not the " + audience + " it was asked for: is " + command.executable() + " "
-                    + system.displayName() + "'s own tool?");
+            throw new IdentityTokenException(command.shown() + " printed a token for the audience "
+                    + Tokens.audience(token) + ", not the " + Text.escape(audience, 300) + " it was asked for: is "
+                    + command.shownPath() + " " + system.displayName() + "'s own tool?");
         }
-        log.log(System.Logger.Level.DEBUG, () -> command.shown() + " gave " + token + " in "
-                + (System.nanoTime() - start) / 1_000_000 + " ms");
+        // The token's claims are its issuer's text: escaped, so that a claim cannot forge a log line.
+        log.log(System.Logger.Level.DEBUG, () -> command.shown() + " gave " + Text.escape(token.toString(), 1000)
+                + " in " + (System.nanoTime() - start) / 1_000_000 + " ms");
         return token;
     }
 

@@ -2,10 +2,15 @@ package dev.wif4j.provider.ci.internal;
 
 import dev.wif4j.spi.IdentityToken;
 import dev.wif4j.spi.IdentityTokenException;
+import dev.wif4j.spi.support.Text;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.stream.Collectors;
 
-/** Parsing and describing the tokens CI systems hand out; no message here ever holds the token itself. */
+/**
+ * Parsing and describing the tokens CI systems hand out; no message here ever holds the token itself, and its
+ * claims, text its issuer chose, are escaped (a CR or LF in {@code sub} would otherwise forge a line of output).
+ */
 final class Tokens {
     private Tokens() {
     }
@@ -26,9 +31,19 @@ final class Tokens {
         }
     }
 
+    /** How much of one claim a message shows. */
+    private static final int CLAIM_CHARS = 300;
+
     /** @return e.g. {@code iss https://gitlab.com, sub project_path:acme/app:..., aud [https://api.anthropic.com]} */
     static String claims(IdentityToken token) {
-        return "iss " + token.issuer().orElse("?") + ", sub " + token.subject().orElse("?") + ", aud " + token.audience();
+        return "iss " + Text.escape(token.issuer().orElse("?"), CLAIM_CHARS) + ", sub "
+                + Text.escape(token.subject().orElse("?"), CLAIM_CHARS) + ", aud " + audience(token);
+    }
+
+    /** @return the token's {@code aud}, escaped, e.g. {@code [https://api.anthropic.com]} */
+    static String audience(IdentityToken token) {
+        return token.audience().stream().map(a -> Text.escape(a, CLAIM_CHARS))
+                .collect(Collectors.joining(", ", "[", "]"));
     }
 
     /** @return e.g. {@code 2026-11-22T10:05:00Z (in 4 min 59 s)} or {@code ... (2 min ago)} */
