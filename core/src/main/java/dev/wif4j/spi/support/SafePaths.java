@@ -5,6 +5,7 @@ import java.io.Serial;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -97,8 +98,7 @@ public final class SafePaths {
      * @throws IOException if its attributes cannot be read
      */
     public static void checkOwnFile(Path file) throws IOException {
-        if (Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
-                .isSymbolicLink()) {
+        if (Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isSymbolicLink()) {
             throw new UnsafePathException(file, Text.escape(file.toString(), 500) + " is a symbolic link");
         }
         Attributes a = attributes(file);

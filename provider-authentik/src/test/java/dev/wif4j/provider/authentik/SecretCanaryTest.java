@@ -304,7 +304,7 @@ class SecretCanaryTest {
             all = new ArrayList<>(captured);
         }
         assertTrue(all.stream().anyMatch(s -> s != null && s.contains("The base URL")), "the base URL was refused");
-        assertTrue(all.stream().anyMatch(s -> s != null && s.contains("active profile file")), "active_config refused");
+        assertTrue(all.stream().anyMatch(s -> s != null && s.contains("/cfg/active_config")), "active_config refused");
         StringBuilder where = new StringBuilder();
         int leaks = 0;
         for (String text : all) {
