@@ -1,8 +1,8 @@
 package dev.wif4j.spi.support;
 
+import dev.wif4j.internal.Redaction;
 import java.net.URI;
 import java.net.URISyntaxException;
-import dev.wif4j.internal.Redaction;
 import java.util.Locale;
 
 /**

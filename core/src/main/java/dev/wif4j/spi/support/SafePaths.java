@@ -13,14 +13,17 @@ import java.util.Set;
 
 /**
  * Whether another user can change what a path names, judged the way OpenSSH's {@code StrictModes}
- * judges a user's files: a file, and every directory on the way to it, must be owned by this user or
- * by root, and such a directory must not be writable by its group or by others unless it has the
- * sticky bit (then only an entry's owner may rename or remove it). One writable directory anywhere
- * above is enough for another user to swap a subdirectory, and with it everything below.
+ * judges a user's files: {@link #checkDirectory} wants a directory, and every directory above it, owned
+ * by this user or by root and not writable by its group or by others unless it has the sticky bit (then
+ * only an entry's owner may rename or remove it): one writable directory anywhere above is enough for
+ * another user to swap a subdirectory, and with it everything below. {@link #checkOwnFile} wants a file
+ * that is no symbolic link and is owned by this user or by root.
  *
  * <p>Where the file system keeps no Unix owner and mode (Windows: ACLs decide there), nothing is
- * checked; where the runtime cannot tell this process's user (no {@code jdk.security.auth} module),
- * owners are not checked, modes still are.
+ * checked. Owners are checked where the runtime can tell this process's user, through the
+ * {@code jdk.security.auth} module: on the class path it always can; on the module path, only when that
+ * module is in the boot layer (for example {@code --add-modules jdk.security.auth}). Modes are checked
+ * either way.
  */
 public final class SafePaths {
     private static final long UNKNOWN = -1;
