@@ -10,6 +10,8 @@
 module dev.wif4j {
     requires transitive java.net.http;
     requires com.fasterxml.jackson.core;
+    // Optional: this process's uid for SafePaths' owner checks; without it, owners are not checked.
+    requires static jdk.security.auth;
 
     exports dev.wif4j;
     exports dev.wif4j.spi;

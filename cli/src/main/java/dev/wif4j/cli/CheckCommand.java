@@ -1,5 +1,11 @@
 package dev.wif4j.cli;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.io.JsonEOFException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jose.jwk.JWKSet;
@@ -7,6 +13,7 @@ import dev.wif4j.cli.internal.RuleCheck;
 import dev.wif4j.spi.IdentityToken;
 import dev.wif4j.spi.IdentityTokenSource;
 import dev.wif4j.spi.support.SmallFiles;
+import dev.wif4j.spi.support.Text;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -53,14 +60,18 @@ final class CheckCommand extends Subcommand {
             keys = jwks != null ? RuleCheck.parseKeys(read(jwks, "--jwks", MAX_JSON_BYTES))
                     : issuerJson == null ? null : RuleCheck.inlineKeys(issuerJson);
         } catch (ParseException e) {
-            throw new ParameterException(spec.commandLine(), "The keys are not JWKs: " + e.getMessage());
+            // Not the parser's message: it may quote the input, and the file may be a secret given by mistake.
+            throw new ParameterException(spec.commandLine(), "The keys " + (jwks != null ? "in --jwks " + shown(jwks)
+                    : "inline in --issuer " + shown(issuer)) + " are not JWKs: expected a JWKS document {\"keys\": [...]} "
+                    + "or an array of public JWKs (the text is not shown).");
         }
         IdentityToken token = tokenFile != null
                 ? IdentityToken.parse(read(tokenFile, "--token-file", MAX_TOKEN_BYTES).strip()) : fetch();
         Clock clock = root.context() != null ? root.context().clock() : Clock.systemUTC();
         List<RuleCheck.Result> results = RuleCheck.evaluate(token, ruleJson, issuerJson, keys, clock.instant());
         for (RuleCheck.Result r : results) {
-            out.printf("%-4s  %-16s %s%s%n", r.status(), r.check(), r.detail(),
+            // Details quote the token's claims and the rule's values: escaped, so none can forge a line.
+            out.printf("%-4s  %-16s %s%s%n", r.status(), r.check(), Text.escape(r.detail(), 2000),
                     r.reason() == null ? "" : "  [" + r.reason() + "]");
         }
         List<String> reasons = results.stream().filter(r -> r.status() == RuleCheck.Status.FAIL)
@@ -84,13 +95,31 @@ final class CheckCommand extends Subcommand {
         try {
             JsonNode node = JSON.readTree(read(file, option, MAX_JSON_BYTES));
             if (node == null || !node.isObject()) {
-                throw new ParameterException(spec.commandLine(), option + " " + file + " is not a JSON object.");
+                throw new ParameterException(spec.commandLine(), option + " " + shown(file) + " is not a JSON object.");
             }
             return node;
         } catch (IOException e) {
-            throw new ParameterException(spec.commandLine(), option + " " + file + " is not JSON: "
-                    + e.getMessage().lines().findFirst().orElse(""));
+            throw new ParameterException(spec.commandLine(), option + " " + shown(file) + " is not JSON: "
+                    + problem(e) + " (the text is not shown).");
         }
+    }
+
+    /**
+     * What is wrong with a file Jackson could not read, and where, without a word of it: Jackson's message
+     * quotes the input ("Unrecognized token 'aws_secret_access_key'"), and the file may be a secret.
+     */
+    static String problem(IOException e) {
+        String kind = e instanceof JsonEOFException ? "the input ends inside a value"
+                : e instanceof StreamConstraintsException ? "it exceeds a size or nesting limit"
+                : e instanceof InputCoercionException ? "a number out of range"
+                : e instanceof JsonParseException ? "an unexpected character or word"
+                : "an unreadable document (" + e.getClass().getSimpleName() + ")";
+        JsonLocation at = e instanceof JsonProcessingException p ? p.getLocation() : null;
+        return at == null || at.getLineNr() < 1 ? kind : kind + " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+    }
+
+    private static String shown(Path file) {
+        return Text.escape(String.valueOf(file), 500);
     }
 
     /** Every input is capped before it is read: {@code /dev/zero} or a 300 MB file must not exhaust memory. */
@@ -98,13 +127,13 @@ final class CheckCommand extends Subcommand {
         try {
             return new String(SmallFiles.read(file, maxBytes), StandardCharsets.UTF_8);
         } catch (SmallFiles.TooLargeException e) {
-            throw new ParameterException(spec.commandLine(), option + " " + file + " is larger than " + maxBytes
+            throw new ParameterException(spec.commandLine(), option + " " + shown(file) + " is larger than " + maxBytes
                     + " bytes" + (maxBytes == MAX_TOKEN_BYTES ? "; Anthropic refuses identity tokens over 16 KiB." : "."));
         } catch (SmallFiles.NotRegularFileException e) {
-            throw new ParameterException(spec.commandLine(), option + " " + file + " is not a regular file"
+            throw new ParameterException(spec.commandLine(), option + " " + shown(file) + " is not a regular file"
                     + (e.isDirectory() ? " (a directory)." : " (a FIFO, a device or a socket); it was not read."));
         } catch (IOException e) {
-            throw new ParameterException(spec.commandLine(), option + " " + file + " cannot be read ("
+            throw new ParameterException(spec.commandLine(), option + " " + shown(file) + " cannot be read ("
                     + e.getClass().getSimpleName() + ").");
         }
     }

@@ -3,6 +3,8 @@ package dev.wif4j.cli;
 import dev.wif4j.spi.IdentityToken;
 import dev.wif4j.spi.IdentityTokenSource;
 import dev.wif4j.WorkloadIdentityException;
+import dev.wif4j.spi.support.SafePaths;
+import dev.wif4j.spi.support.Text;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
@@ -16,7 +18,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -81,8 +82,9 @@ final class TokenFileCommand extends Subcommand {
                     IdentityToken token = source.fetch();
                     write(target, token.serialized());
                     Instant now = clock.instant();
-                    log.println(now + " wrote a token for " + token.subject().orElse("?") + " to " + target
-                            + token.expiresAt().map(e -> ", valid until " + e).orElse(""));
+                    // The subject is the issuer's text: a line break in it must not forge a log line.
+                    log.println(now + " wrote a token for " + Text.escape(token.subject().orElse("?"), 200) + " to "
+                            + shown(target) + token.expiresAt().map(e -> ", valid until " + e).orElse(""));
                     log.flush();
                     if (once) {
                         return 0;
@@ -94,8 +96,8 @@ final class TokenFileCommand extends Subcommand {
                         throw e;
                     }
                     pause = backoff;
-                    log.println(clock.instant() + " could not refresh the token: " + e.getMessage() + " Retrying in "
-                            + pause.toSeconds() + " s.");
+                    log.println(clock.instant() + " could not refresh the token: " + Text.escape(e.getMessage(), 2000)
+                            + " Retrying in " + pause.toSeconds() + " s.");
                     log.flush();
                     backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
                 }
@@ -105,7 +107,7 @@ final class TokenFileCommand extends Subcommand {
                     break;
                 }
             }
-            log.println(clock.instant() + " stopped; " + target + " keeps the last token.");
+            log.println(clock.instant() + " stopped; " + shown(target) + " keeps the last token.");
             log.flush();
             return 0;
         } finally {
@@ -133,10 +135,11 @@ final class TokenFileCommand extends Subcommand {
     }
 
     /**
-     * The target as an absolute path, refused unless a regular file may safely live there: not a
-     * directory, device, FIFO or socket, nothing under {@code /dev}, {@code /proc} or {@code /sys}, and a
-     * directory no other user can write into unless it has the sticky bit (another user could swap the
-     * file between its creation and its rename).
+     * The target, refused unless a regular file may safely live there: not a directory, device, FIFO or
+     * socket, nothing under {@code /dev}, {@code /proc} or {@code /sys}, and no directory on the way to it,
+     * from the root down, that another user could change (owned by another user than this one or root, or
+     * writable by others without the sticky bit): one such ancestor lets another user swap a subdirectory,
+     * and the token file with it. The path returned has its links resolved, so nobody can repoint one later.
      */
     static Path checkTarget(Path out) {
         if (out.toString().equals("-")) {
@@ -145,58 +148,53 @@ final class TokenFileCommand extends Subcommand {
         }
         Path target = out.toAbsolutePath().normalize();
         if (target.getParent() == null) {
-            throw new WorkloadIdentityException("--out " + target + " is the root directory; --out names the token "
-                    + "file to write, e.g. /var/run/wif4j/token.");
+            throw new WorkloadIdentityException("--out " + shown(target) + " is the root directory; --out names the "
+                    + "token file to write, e.g. /var/run/wif4j/token.");
         }
         if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
-            throw new WorkloadIdentityException("--out " + target + " is a directory; name the token file inside it, "
-                    + "e.g. " + target.resolve("token") + ".");
+            throw new WorkloadIdentityException("--out " + shown(target) + " is a directory; name the token file "
+                    + "inside it, e.g. " + shown(target.resolve("token")) + ".");
         }
         if (Files.exists(target, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)
                 && !Files.isSymbolicLink(target)) {
-            throw new WorkloadIdentityException("--out " + target + " is not a regular file (a device, a FIFO or a "
-                    + "socket); token-file writes regular files only.");
+            throw new WorkloadIdentityException("--out " + shown(target) + " is not a regular file (a device, a FIFO "
+                    + "or a socket); token-file writes regular files only.");
         }
         Path dir;
         try {
             dir = target.getParent().toRealPath();
         } catch (IOException e) {
-            throw new WorkloadIdentityException("The directory of " + target + " does not exist.");
+            throw new WorkloadIdentityException("The directory of " + shown(target) + " does not exist.");
         }
         for (String special : SPECIAL) {
             if (dir.startsWith(special) || target.startsWith(special)) {
-                throw new WorkloadIdentityException("--out " + target + " is under " + special + ", where files are "
-                        + "devices or kernel interfaces; token-file writes regular files only.");
+                throw new WorkloadIdentityException("--out " + shown(target) + " is under " + special + ", where files "
+                        + "are devices or kernel interfaces; token-file writes regular files only.");
             }
         }
         if (!Files.isDirectory(dir)) {
-            throw new WorkloadIdentityException("The directory of " + target + " does not exist.");
+            throw new WorkloadIdentityException("The directory of " + shown(target) + " does not exist.");
         }
-        Integer mode = unixMode(dir);
-        if (mode != null && (mode & 0022) != 0 && (mode & 01000) == 0) {
-            throw new WorkloadIdentityException("The directory " + dir + " can be written by other users (mode "
-                    + String.format("%04o", mode & 07777) + ") and has no sticky bit, so another user (or another "
-                    + "container sharing the volume) could swap the token file for a link of their own. Write into a "
-                    + "directory only this user can write (chmod go-w), or one with the sticky bit (chmod +t).");
+        try {
+            dir = SafePaths.checkDirectory(dir);
+        } catch (SafePaths.UnsafePathException e) {
+            boolean self = e.path().equals(dir);
+            throw new WorkloadIdentityException("The directory " + e.getMessage()
+                    + (self ? "" : "; it is above the token file's directory " + shown(dir))
+                    + ", so another user (or another container sharing the volume) could swap "
+                    + (self ? "the token file" : "a directory on the way, and the token file with it,")
+                    + " for a link of their own. Write into a directory only this user or root can change (chown, "
+                    + "chmod go-w), below no directory others can, or one with the sticky bit (chmod +t).");
+        } catch (IOException e) {
+            throw new WorkloadIdentityException("The directory of " + shown(target) + " cannot be checked: "
+                    + e.getClass().getSimpleName() + ".", e);
         }
-        return target;
+        return dir.resolve(target.getFileName());
     }
 
-    /** The directory's mode bits including the sticky bit, where the file system says (Linux, macOS). */
-    private static Integer unixMode(Path dir) {
-        try {
-            Object mode = Files.getAttribute(dir, "unix:mode");
-            return mode instanceof Integer m ? m : null;
-        } catch (UnsupportedOperationException | IllegalArgumentException | IOException e) {
-            try {
-                Set<PosixFilePermission> perms = Files.getPosixFilePermissions(dir);
-                // No sticky bit visible here: count it as absent, the safe side.
-                return (perms.contains(PosixFilePermission.GROUP_WRITE) ? 0020 : 0)
-                        | (perms.contains(PosixFilePermission.OTHERS_WRITE) ? 0002 : 0);
-            } catch (UnsupportedOperationException | IOException ignored) {
-                return null; // not POSIX (Windows): ACLs decide, and this check does not apply
-            }
-        }
+    /** A path for a message or a log line: escaped, since --out may hold anything, even a line break. */
+    private static String shown(Path path) {
+        return Text.escape(path.toString(), 500);
     }
 
     /**
@@ -229,8 +227,8 @@ final class TokenFileCommand extends Subcommand {
             }
             created = false;
         } catch (IOException e) {
-            throw new WorkloadIdentityException("Cannot write " + target + ": " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")") + ".", e);
+            throw new WorkloadIdentityException("Cannot write " + shown(target) + ": " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : " (" + Text.escape(e.getMessage(), 600) + ")") + ".", e);
         } finally {
             if (created) {
                 try {

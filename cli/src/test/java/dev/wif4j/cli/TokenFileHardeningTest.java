@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wif4j.WorkloadIdentityException;
 import dev.wif4j.testkit.FakeDetectionContext;
+import dev.wif4j.testkit.GitHubActionsEmulator;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -15,8 +16,11 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
@@ -135,5 +139,81 @@ class TokenFileHardeningTest {
         assertEquals(2, code, err.toString());
         assertTrue(err.toString().contains("is not a regular file"), err.toString());
         assertFalse(err.toString().contains("OutOfMemoryError"));
+    }
+
+    @Test
+    @DisplayName("every directory above the token file is checked: a 0777 non-sticky ancestor is refused, by name")
+    void writableAncestorsAreRefused() throws Exception {
+        Path shared = Files.createDirectory(dir.resolve("shared"));
+        Path own = Files.createDirectory(shared.resolve("own"));
+        Files.setPosixFilePermissions(own, PosixFilePermissions.fromString("rwx------"));
+        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+        String err = failure("token-file", "--once", "--out", own.resolve("token").toString());
+        assertTrue(err.contains("The directory " + shared.toRealPath() + " can be written by other users (mode 0777) "
+                + "and has no sticky bit; it is above the token file's directory " + own.toRealPath() + ", so another "
+                + "user (or another container sharing the volume) could swap a directory on the way, and the token "
+                + "file with it, for a link of their own."), err);
+        assertEquals(0, new ProcessBuilder("chmod", "1777", shared.toString()).start().waitFor());
+        assertEquals(own.resolve("token"), TokenFileCommand.checkTarget(own.resolve("token")), "sticky is safe");
+    }
+
+    @Test
+    @DisplayName("a directory above the token file owned by another user (not root) is refused, by name")
+    void foreignAncestorsAreRefused() throws Exception {
+        Path foreign = Files.createDirectory(dir.resolve("foreign"));
+        Path own = Files.createDirectory(foreign.resolve("own"));
+        UserPrincipal nobody = dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
+        try {
+            Files.setOwner(foreign, nobody);
+        } catch (IOException e) {
+            Assumptions.assumeTrue(false, "only root can give a directory away: " + e);
+        }
+        String err = failure("token-file", "--once", "--out", own.resolve("token").toString());
+        assertTrue(err.contains("The directory " + foreign.toRealPath() + " is owned by nobody (uid "), err);
+        assertTrue(err.contains("or root; it is above the token file's directory " + own.toRealPath()), err);
+    }
+
+    @Test
+    @DisplayName("token-file's log line escapes a line break in the token's subject (a forged log line)")
+    void subjectLineBreaksAreEscaped() throws Exception {
+        Path target = dir.resolve("token");
+        String forged = "2026-01-01T00:00:00Z wrote a token for repo:acme/app:ref:refs/heads/main to /var/run/token";
+        try (GitHubActionsEmulator actions = GitHubActionsEmulator.builder().repository("acme/app")
+                .ref("refs/heads/x\r\n" + forged).start();
+                FakeDetectionContext context = FakeDetectionContext.builder().env(actions.jobEnvironment())
+                        .env("ANTHROPIC_FEDERATION_RULE_ID", "fdrl_x")
+                        .env("ANTHROPIC_ORGANIZATION_ID", "123e4567-e89b-12d3-a456-426614174000").build()) {
+            StringWriter err = new StringWriter();
+            int code = Main.run(new String[] {"token-file", "--once", "--out", target.toString()},
+                    new PrintWriter(new StringWriter()), new PrintWriter(err), context);
+            assertEquals(0, code, err.toString());
+            assertEquals(1, err.toString().lines().count(), err.toString());
+            assertTrue(err.toString().contains("wrote a token for repo:acme/app:ref:refs/heads/x\\r\\n" + forged + " to "
+                    + target), err.toString());
+        }
+    }
+
+    @Test
+    @DisplayName("check says where a file is not JSON and what kind of error, never a word of it")
+    void checkNeverQuotesAFileThatIsNotJson() throws Exception {
+        Path credentials = dir.resolve("credentials");
+        Files.writeString(credentials, "aws_secret_access_key = CANARYwJalrXUtnFEMI/K7MDENG\n");
+        Path rule = Files.writeString(dir.resolve("rule.json"), "{}");
+        for (String[] args : List.of(new String[] {"check", "--rule", credentials.toString()},
+                new String[] {"check", "--rule", rule.toString(), "--issuer", credentials.toString()},
+                new String[] {"check", "--rule", rule.toString(), "--jwks", credentials.toString()})) {
+            StringWriter err = new StringWriter();
+            int code = Main.run(args, new PrintWriter(new StringWriter()), new PrintWriter(err),
+                    FakeDetectionContext.empty());
+            assertEquals(2, code, err.toString());
+            assertFalse(err.toString().contains("aws_secret"), err.toString());
+            assertFalse(err.toString().contains("CANARY"), err.toString());
+        }
+        StringWriter err = new StringWriter();
+        Main.run(new String[] {"check", "--rule", credentials.toString()}, new PrintWriter(new StringWriter()),
+                new PrintWriter(err), FakeDetectionContext.empty());
+        // The column differs between Jackson versions (where the word starts, or where it ends).
+        assertTrue(err.toString().matches("(?s).*--rule " + credentials + " is not JSON: an unexpected character or "
+                + "word at line 1, column \\d+ \\(the text is not shown\\)\\..*"), err.toString());
     }
 }

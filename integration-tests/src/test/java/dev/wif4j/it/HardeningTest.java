@@ -124,7 +124,8 @@ class HardeningTest extends ExchangeScenario {
         ConfigurationException secret = assertThrows(ConfigurationException.class,
                 () -> builder().baseUrl("http://user:hunter2@example.com/").build());
         assertFalse(secret.getMessage().contains("hunter2"), secret.getMessage());
-        assertTrue(secret.getMessage().contains("http://***@example.com/"), secret.getMessage());
+        // Scheme, host and port alone (issue 27, L1): not even a masked user info or the path.
+        assertTrue(secret.getMessage().contains("'http://example.com'"), secret.getMessage());
         ConfigurationException port = assertThrows(ConfigurationException.class,
                 () -> builder().baseUrl("https://api.anthropic.com:99999").build());
         assertTrue(port.getMessage().contains("port is out of range"), port.getMessage());

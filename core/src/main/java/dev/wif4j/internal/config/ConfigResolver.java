@@ -5,20 +5,28 @@ import dev.wif4j.FederationSettings;
 import dev.wif4j.internal.json.Json;
 import dev.wif4j.spi.DetectionContext;
 import dev.wif4j.spi.support.Endpoints;
+import dev.wif4j.spi.support.SafePaths;
 import dev.wif4j.spi.support.SmallFiles;
 import dev.wif4j.spi.support.Text;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -45,6 +53,9 @@ public final class ConfigResolver {
     private static final Pattern UUID = Pattern.compile(
             "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
     private static final int MAX_PROFILE_BYTES = 1024 * 1024;
+    private static final int MAX_ACTIVE_CONFIG_BYTES = 4096;
+    private static final String PROFILE_NAME_RULE = "use letters, digits, '_', '-' and '.', not starting with '.', "
+            + "with no path separators and no '..'.";
 
     /**
      * Values given in code; each may be {@code null}.
@@ -147,8 +158,8 @@ public final class ConfigResolver {
      * @throws ConfigurationException if it is not allowed
      */
     public static URI baseUrl(String raw) {
-        // A URL may carry a password before the host: never repeat it.
-        String value = Text.escape(raw.replaceFirst("^([A-Za-z][A-Za-z0-9+.-]*://)[^/@?#]*@", "$1***@"), 200);
+        // Only the scheme, host and port are ever shown: a query, a fragment or a password may hold a key.
+        String value = Endpoints.describe(raw);
         String trimmed = raw.strip();
         while (trimmed.endsWith("/")) {
             trimmed = trimmed.substring(0, trimmed.length() - 1);
@@ -157,25 +168,34 @@ public final class ConfigResolver {
         try {
             uri = new URI(trimmed);
         } catch (URISyntaxException e) {
-            throw new ConfigurationException("The base URL '" + value + "' is not a valid URL.");
+            throw new ConfigurationException("The base URL " + value + " is not a valid URL.");
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         String host = uri.getHost();
-        if (host == null || !(scheme.equals("https") || scheme.equals("http"))) {
-            throw new ConfigurationException("The base URL '" + value + "' is not allowed: use an https:// URL "
+        boolean web = scheme.equals("https") || scheme.equals("http");
+        if (host == null && web && trimmed.contains("@")) {
+            throw new ConfigurationException("The base URL " + value + " is not allowed: it may not carry user info "
+                    + "(a password holding '/' hides the host). Use an https:// URL such as https://api.anthropic.com.");
+        }
+        if (host == null || !web) {
+            throw new ConfigurationException("The base URL " + value + " is not allowed: use an https:// URL "
                     + "such as https://api.anthropic.com (http:// only to localhost, 127.0.0.1 or [::1]).");
         }
         if (scheme.equals("http") && !Endpoints.isLoopback(host)) {
-            throw new ConfigurationException("The base URL '" + value + "' is not allowed: the identity token "
+            throw new ConfigurationException("The base URL " + value + " is not allowed: the identity token "
                     + "would be sent in clear text. Use https://, or http:// only to localhost, 127.0.0.1 or [::1].");
         }
         if (uri.getPort() > 65535) {
-            throw new ConfigurationException("The base URL '" + value + "' is not allowed: its port is out of range "
+            throw new ConfigurationException("The base URL " + value + " is not allowed: its port is out of range "
                     + "(1-65535).");
         }
-        if (uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
-            throw new ConfigurationException("The base URL '" + value + "' is not allowed: it may not carry "
-                    + "user info, a query or a fragment.");
+        // "https://user:12/ab@host" parses as host "user", port 12: the '@' gives the password away.
+        boolean hiddenUserInfo = uri.getRawPath() != null && uri.getRawPath().contains("@");
+        if (uri.getRawUserInfo() != null || hiddenUserInfo || uri.getRawQuery() != null
+                || uri.getRawFragment() != null) {
+            throw new ConfigurationException("The base URL " + value + " is not allowed: it may not carry "
+                    + "user info, a query or a fragment" + (hiddenUserInfo ? " (it has an '@' after the host: a "
+                    + "password holding '/'?)" : "") + ".");
         }
         return uri;
     }
@@ -191,21 +211,31 @@ public final class ConfigResolver {
         Path dir = configDirectory(context, explicit);
         if (explicitName != null) {
             String name = explicitName.strip();
-            checkProfileName(name, origin + " '" + explicitName + "'");
+            if (!isProfileName(name)) {
+                throw new ConfigurationException(origin + " " + Text.quote(explicitName) + " is not a valid profile "
+                        + "name: " + PROFILE_NAME_RULE);
+            }
             Path file = dir.resolve("configs").resolve(name + ".json");
             Profile profile = Profile.read(file, name);
             if (profile == null) {
-                throw new ConfigurationException(origin + " is '" + name + "', but " + file
+                throw new ConfigurationException(origin + " is '" + name + "', but " + pathText(file)
                         + " does not exist. Create it, or unset ANTHROPIC_PROFILE.");
             }
             return profile;
         }
         String name = "default";
         Path active = dir.resolve("active_config");
-        String activeName = readSmall(active);
+        byte[] content = readActiveConfig(active);
+        String activeName = content == null ? null : new String(content, StandardCharsets.UTF_8);
         if (activeName != null && !activeName.isBlank()) {
             name = activeName.strip();
-            checkProfileName(name, "The active profile named in " + active + ", '" + name + "',");
+            if (!isProfileName(name)) {
+                // Never quoted: the file may be a secret, or a link planted to make this message print one.
+                throw new ConfigurationException("The active profile file " + pathText(active) + " holds "
+                        + content.length + " bytes that are not a valid profile name (not shown): "
+                        + PROFILE_NAME_RULE.substring(0, PROFILE_NAME_RULE.length() - 1) + ", at most 128 characters. "
+                        + "Write one profile name into it, or delete it, or set ANTHROPIC_PROFILE.");
+            }
         }
         return Profile.read(dir.resolve("configs").resolve(name + ".json"), name);
     }
@@ -230,16 +260,14 @@ public final class ConfigResolver {
                 : context.path(home).resolve(".config").resolve("anthropic");
     }
 
-    private static void checkProfileName(String name, String what) {
-        if (!PROFILE_NAME.matcher(name).matches() || name.equals(".") || name.equals("..") || name.contains("..")) {
-            throw new ConfigurationException(what + " is not a valid profile name: use letters, digits, '_', "
-                    + "'-' and '.', not starting with '.', with no path separators and no '..'.");
-        }
+    private static boolean isProfileName(String name) {
+        return PROFILE_NAME.matcher(name).matches() && !name.contains("..");
     }
 
     private static void check(String value, Pattern pattern, String what, String allowed) {
         if (!pattern.matcher(value).matches()) {
-            throw new ConfigurationException("The " + what + " '" + value + "' is malformed: expected " + allowed + ".");
+            throw new ConfigurationException("The " + what + " " + Text.quote(value) + " is malformed: expected "
+                    + allowed + ".");
         }
     }
 
@@ -253,17 +281,62 @@ public final class ConfigResolver {
         return fromEnv.isPresent() ? fromEnv.get().strip() : null;
     }
 
-    private static String readSmall(Path file) {
+    /**
+     * The active profile file's bytes, or {@code null} if there is none. A link is refused, not followed:
+     * pointed at {@code /proc/self/environ} or a secret, it would make wif4j read that file. So is a file
+     * of another user's, who could otherwise choose the profile this process uses.
+     */
+    private static byte[] readActiveConfig(Path file) {
+        BasicFileAttributes attributes;
         try {
-            return new String(SmallFiles.read(file, 4096), StandardCharsets.UTF_8);
+            attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         } catch (NoSuchFileException e) {
             return null;
-        } catch (SmallFiles.NotRegularFileException | SmallFiles.TooLargeException e) {
-            throw new ConfigurationException("Could not read " + file + ": " + e.getMessage()
-                    + "; it should hold a profile name.", e);
         } catch (IOException e) {
-            throw new ConfigurationException("Could not read " + file + ": " + e, e);
+            throw new ConfigurationException("Could not read the active profile file " + pathText(file) + ": "
+                    + e.getClass().getSimpleName() + ".", e);
         }
+        if (attributes.isSymbolicLink()) {
+            throw new ConfigurationException("The active profile file " + pathText(file) + " is a symbolic link, which "
+                    + "wif4j does not follow: it could name any file, whose content would be taken for a profile name. "
+                    + "Replace it with a file holding the profile name, or set ANTHROPIC_PROFILE.");
+        }
+        if (!attributes.isRegularFile()) {
+            throw new ConfigurationException("The active profile file " + pathText(file) + " is not a regular file"
+                    + (attributes.isDirectory() ? " (a directory)" : " (a FIFO, a device or a socket); it was not opened")
+                    + ". It should hold a profile name.");
+        }
+        try {
+            SafePaths.checkOwnFile(file);
+        } catch (SafePaths.UnsafePathException e) {
+            throw new ConfigurationException("The active profile file is not used: " + e.getMessage() + ", so another "
+                    + "user could choose the profile this process uses. Change its owner, or set ANTHROPIC_PROFILE.");
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (IOException e) {
+            throw new ConfigurationException("Could not read the active profile file " + pathText(file) + ": "
+                    + e.getClass().getSimpleName() + ".", e);
+        }
+        // NOFOLLOW: a link swapped in since the check is not followed either.
+        try (InputStream in = Channels.newInputStream(Files.newByteChannel(file,
+                Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)))) {
+            byte[] bytes = in.readNBytes(MAX_ACTIVE_CONFIG_BYTES + 1);
+            if (bytes.length > MAX_ACTIVE_CONFIG_BYTES) {
+                throw new ConfigurationException("The active profile file " + pathText(file) + " is larger than "
+                        + MAX_ACTIVE_CONFIG_BYTES + " bytes; it should hold a profile name.");
+            }
+            return bytes;
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (IOException e) {
+            throw new ConfigurationException("Could not read the active profile file " + pathText(file) + ": "
+                    + e.getClass().getSimpleName() + ".", e);
+        }
+    }
+
+    /** A path for a message: escaped, since a configured directory may hold anything, even a line break. */
+    static String pathText(Path path) {
+        return Text.escape(String.valueOf(path), 500);
     }
 
     /** A profile file's federation fields; package-private for the fuzz test. */
@@ -278,19 +351,20 @@ public final class ConfigResolver {
             } catch (NoSuchFileException e) {
                 return null;
             } catch (SmallFiles.TooLargeException e) {
-                throw new ConfigurationException("The profile file " + file + " is larger than 1 MiB.");
+                throw new ConfigurationException("The profile file " + pathText(file) + " is larger than 1 MiB.");
             } catch (SmallFiles.NotRegularFileException e) {
-                throw new ConfigurationException("The profile file " + file + " is not a regular file"
+                throw new ConfigurationException("The profile file " + pathText(file) + " is not a regular file"
                         + (e.isDirectory() ? " (a directory)." : " (a FIFO, a device or a socket); it was not opened."));
             } catch (IOException e) {
-                throw new ConfigurationException("Could not read the profile file " + file + ": " + e, e);
+                throw new ConfigurationException("Could not read the profile file " + pathText(file) + ": "
+                        + e.getClass().getSimpleName() + ".", e);
             }
             return parse(bytes, file, name);
         }
 
         /** Parses a profile file's bytes; the seam the fuzz test calls. */
         static Profile parse(byte[] bytes, Path file, String name) {
-            String where = "The profile file " + file;
+            String where = "The profile file " + pathText(file);
             Object parsed;
             try {
                 parsed = Json.parse(bytes, true);
@@ -346,9 +420,9 @@ public final class ConfigResolver {
                     text(root, "workspace_id", where), text(root, "base_url", where), tokenPath, tokenValue);
         }
 
-        /** A value for an error message, cut short: a profile may hold anything (found by ProfileFuzzTest). */
+        /** A value for an error message, escaped and cut short: a profile may hold anything (found by ProfileFuzzTest). */
         private static String shown(String value) {
-            return value == null || value.length() <= 40 ? value : value.substring(0, 40) + "... (" + value.length() + " characters)";
+            return Text.escape(value, 40);
         }
 
         private static String text(Map<?, ?> object, String field, String where) {
@@ -363,7 +437,7 @@ public final class ConfigResolver {
         }
 
         String describe() {
-            return "profile '" + name + "' (" + file + ")";
+            return "profile '" + name + "' (" + pathText(file) + ")";
         }
 
         @Override

@@ -1,6 +1,7 @@
 package dev.wif4j.internal.discovery;
 
 import dev.wif4j.internal.Redaction;
+import dev.wif4j.spi.support.Text;
 import java.util.Collection;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -54,7 +55,7 @@ public final class Messages {
 
     /** The chosen id is malformed. */
     static String malformedChoice(String id, String origin) {
-        return origin + " is '" + id + "', which is not a provider id: ids are lower-case letters, digits and "
+        return origin + " is " + Text.quote(id) + ", which is not a provider id: ids are lower-case letters, digits and "
                 + "dashes, starting with a letter (for example 'gcp' or 'acme-vault').";
     }
 

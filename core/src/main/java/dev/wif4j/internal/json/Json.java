@@ -2,9 +2,15 @@ package dev.wif4j.internal.json;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.io.JsonEOFException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -76,9 +82,26 @@ public final class Json {
         } catch (DuplicateKeyException | SyntaxException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
-            // JsonParseException, StreamConstraintsException, number overflow: all are "not JSON".
-            throw new SyntaxException("not JSON: " + e.getClass().getSimpleName(), e);
+            // JsonParseException, StreamConstraintsException, number overflow: all are "not JSON". Jackson's
+            // message quotes the input ("Unrecognized token 'aws_secret_access_key'"), so neither it nor the
+            // exception carrying it goes any further: only the kind of error and where.
+            throw new SyntaxException("not JSON: " + problem(e), null);
         }
+    }
+
+    /**
+     * What is wrong with a document Jackson could not read, and where, without a word of the document:
+     * Jackson's own message quotes the input, which may be a secret (a credentials file given by mistake).
+     * For example {@code "an unexpected character or word at line 1, column 4"}.
+     */
+    private static String problem(Throwable e) {
+        String kind = e instanceof JsonEOFException ? "the input ends inside a value"
+                : e instanceof StreamConstraintsException ? "it exceeds a size or nesting limit"
+                : e instanceof InputCoercionException ? "a number out of range"
+                : e instanceof JsonParseException ? "an unexpected character or word"
+                : "an unreadable document (" + e.getClass().getSimpleName() + ")";
+        JsonLocation at = e instanceof JsonProcessingException p ? p.getLocation() : null;
+        return at == null || at.getLineNr() < 1 ? kind : kind + " at line " + at.getLineNr() + ", column " + at.getColumnNr();
     }
 
     private static Object value(JsonParser parser, JsonToken token, boolean refuseDuplicateKeys) throws IOException {

@@ -7,6 +7,7 @@ import dev.wif4j.spi.IdentityToken;
 import dev.wif4j.spi.IdentityTokenException;
 import dev.wif4j.spi.IdentityTokenSource;
 import dev.wif4j.spi.support.SmallFiles;
+import dev.wif4j.spi.support.Text;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -53,7 +54,7 @@ public final class FileIdentityProvider implements IdentityProvider {
             // Still chosen, so that fetch() reports the bad value instead of another provider being used.
             return Detection.available(c.origin() + " is set, but is not a valid path (" + e.getReason() + ")");
         }
-        return Detection.available(c.origin() + " names " + c.path()
+        return Detection.available(c.origin() + " names " + Text.escape(c.path(), 500)
                 + (Files.exists(path) ? "" : " (the file does not exist yet)"));
     }
 
@@ -97,7 +98,8 @@ public final class FileIdentityProvider implements IdentityProvider {
 
         Source(Path path, String shownPath, String origin) {
             this.path = path;
-            this.shownPath = shownPath;
+            // A profile in a checked-out repository may name any path, even one with a line break in it.
+            this.shownPath = Text.escape(shownPath, 500);
             this.origin = origin;
         }
 

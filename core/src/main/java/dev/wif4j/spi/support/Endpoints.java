@@ -1,5 +1,6 @@
 package dev.wif4j.spi.support;
 
+import dev.wif4j.internal.Redaction;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
@@ -28,6 +29,38 @@ public final class Endpoints {
         // Exactly these three: 127.0.0.2, ::ffff:127.0.0.1 and 2130706433 are loopback too, but no emulator
         // needs them, and each is one more spelling for a reviewer to get wrong.
         return h.equalsIgnoreCase("localhost") || h.equals("127.0.0.1") || h.equals("::1");
+    }
+
+    /**
+     * A URL for a message, with nothing in it that may hold a secret: its scheme, host and port alone,
+     * quoted and escaped, e.g. {@code 'https://api.example.com:8443'}. User info, path, query and
+     * fragment are left out, since a key in a query or a password in user info would otherwise be
+     * printed. A value with no host that can be read (not a URL, or a password holding {@code /},
+     * which makes the rest of the URL look like a path) is described by its length alone.
+     *
+     * @param url the URL as configured; may be {@code null}
+     * @return e.g. {@code 'https://api.example.com'}, or {@code (a value of 23 characters, not shown:
+     *     no host can be read from it)}
+     */
+    public static String describe(String url) {
+        if (url == null) {
+            return "(none)";
+        }
+        String text = url.strip();
+        URI uri;
+        try {
+            uri = new URI(text);
+        } catch (URISyntaxException e) {
+            uri = null;
+        }
+        // An '@' after the host is a password with a '/' in it ("https://user:12/ab@host"): what Java
+        // took for the host and port may be the user name and the password's first characters.
+        if (uri == null || uri.getScheme() == null || uri.getHost() == null
+                || uri.getRawPath() != null && uri.getRawPath().contains("@")) {
+            return "(a value of " + text.length() + " characters, not shown: no host can be read from it)";
+        }
+        String shown = uri.getScheme() + "://" + uri.getHost() + (uri.getPort() >= 0 ? ":" + uri.getPort() : "");
+        return "'" + Text.escape(Redaction.scrub(shown), 200) + "'";
     }
 
     /**

@@ -266,7 +266,8 @@ public final class Setting {
      * An endpoint URL under the {@link Endpoints} rule: https, or http to a loopback host.
      *
      * @return the URL, or empty when unset
-     * @throws SettingException when it is not a URL the rule allows
+     * @throws SettingException when it is not a URL the rule allows; the message shows the URL as
+     *     {@link Endpoints#describe(String)} does, its scheme, host and port alone
      */
     public Optional<URI> asEndpoint() {
         if (value == null) {
@@ -275,7 +276,10 @@ public final class Setting {
         try {
             return Optional.of(Endpoints.parse(value));
         } catch (IllegalArgumentException e) {
-            throw invalid(e.getMessage());
+            // Scheme, host and port only: a password or a key in the query stays out of the message.
+            String where = source != null ? source : variable();
+            String shown = secret ? " is set," : " is " + Endpoints.describe(value) + ",";
+            throw new SettingException(where + shown + " but " + e.getMessage() + ".");
         }
     }
 

@@ -14,7 +14,8 @@
  *       message; thrown from {@code open} or {@code fetch}, it is the
  *       {@link dev.wif4j.spi.IdentityTokenException} the user sees.</li>
  *   <li>{@link dev.wif4j.spi.support.Endpoints}: the https-or-loopback rule for any URL a token is sent
- *       to or fetched from (wif4j's own base URL uses the same rule).</li>
+ *       to or fetched from (wif4j's own base URL uses the same rule), and a URL described for a message
+ *       without what may hold a secret.</li>
  *   <li>{@link dev.wif4j.spi.support.BoundedHttp}: one HTTP attempt with a deadline for the whole
  *       call, body included, and a size cap: the shape of a fetch (retries belong to wif4j's exchange,
  *       see {@link dev.wif4j.spi.IdentityTokenSource}).</li>
@@ -22,6 +23,8 @@
  *       tells a cloud VM from a laptop without a network call.</li>
  *   <li>{@link dev.wif4j.spi.support.SmallFiles}: a token, secret or profile file read with a cap, never
  *       opening a FIFO or a device that could hang or flood the process.</li>
+ *   <li>{@link dev.wif4j.spi.support.SafePaths}: whether another user could change what a path names
+ *       (the owner and mode of a file and of every directory above it).</li>
  *   <li>{@link dev.wif4j.spi.support.Text}: values quoted safely into messages.</li>
  *   <li>{@link dev.wif4j.spi.support.ProviderIds}: the rule for provider ids.</li>
  * </ul>

@@ -1,8 +1,10 @@
 package dev.wif4j.internal.json;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -56,6 +58,21 @@ class JsonTest {
         assertThrows(Json.SyntaxException.class, () -> parse(new String(open), false));
         assertNull(parse("  \n", false));
         assertNull(parse("null", false));
+    }
+
+    @Test
+    @DisplayName("a syntax error says what kind and where, never a word of the input, nor keeps Jackson's message")
+    void syntaxErrorsNeverQuoteTheInput() {
+        Json.SyntaxException e = assertThrows(Json.SyntaxException.class,
+                () -> parse("[default]\naws_secret_access_key = CANARYwJalrXUtnFEMI\n", false));
+        // The column differs between Jackson versions (where the word starts, or where it ends).
+        assertTrue(e.getMessage().matches("not JSON: an unexpected character or word at line 1, column \\d+"),
+                e.getMessage());
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            assertFalse(String.valueOf(t.getMessage()).contains("aws_secret_access_key"), t.toString());
+        }
+        String eof = assertThrows(Json.SyntaxException.class, () -> parse("{\"k\":\"CANARY", false)).getMessage();
+        assertTrue(eof.matches("not JSON: the input ends inside a value at line 1, column \\d+"), eof);
     }
 
     @Test

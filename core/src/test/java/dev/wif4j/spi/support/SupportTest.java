@@ -8,8 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Endpoints, DMI, Text and ProviderIds. */
@@ -40,6 +44,71 @@ class SupportTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Endpoints.parse("https://user:hunter2@host/"));
         assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
+    }
+
+    @Test
+    void urlsAreDescribedByTheirSchemeHostAndPortAlone() {
+        assertEquals("'https://api.example.com'", Endpoints.describe(" https://api.example.com/v1?key=k#f "));
+        assertEquals("'http://127.0.0.1:8080'", Endpoints.describe("http://user:pw@127.0.0.1:8080/x"));
+        assertEquals("'https://[::1]:9'", Endpoints.describe("https://[::1]:9"));
+        // A password holding '/' hides the host; with digits before the '/', Java takes them for the port.
+        assertEquals("(a value of 24 characters, not shown: no host can be read from it)",
+                Endpoints.describe("https://u:pa/ss@host.com"));
+        assertEquals("(a value of 24 characters, not shown: no host can be read from it)",
+                Endpoints.describe("https://u:12/ss@host.com"));
+        assertEquals("(a value of 9 characters, not shown: no host can be read from it)", Endpoints.describe("not a url"));
+        assertEquals("(none)", Endpoints.describe(null));
+    }
+
+    @Test
+    void endpointSettingsShowNoPasswordOrQuery() {
+        MapContext ctx = new MapContext().env("VAULT_ADDR", "http://user:hunter2@vault.internal:8200/v1?token=s3cret");
+        SettingException e = assertThrows(SettingException.class,
+                () -> ProviderSettings.of(ctx, "vault").get("address").orEnv("VAULT_ADDR").asEndpoint());
+        assertTrue(e.getMessage().startsWith("VAULT_ADDR is 'http://vault.internal:8200', but it is http:// to "),
+                e.getMessage());
+        assertFalse(e.getMessage().contains("hunter2") || e.getMessage().contains("s3cret"), e.getMessage());
+    }
+
+    @Test
+    @EnabledOnOs({OS.LINUX, OS.MAC})
+    void safePathsRefuseWritableOrForeignAncestorsAndLinks(@TempDir Path root) throws Exception {
+        Path a = Files.createDirectory(root.resolve("a"));
+        Path c = Files.createDirectories(a.resolve("b/c"));
+        assertEquals(c.toRealPath(), SafePaths.checkDirectory(c));
+        Files.setPosixFilePermissions(a, PosixFilePermissions.fromString("rwxrwxrwx"));
+        SafePaths.UnsafePathException e = assertThrows(SafePaths.UnsafePathException.class,
+                () -> SafePaths.checkDirectory(c));
+        assertEquals(a.toRealPath(), e.path());
+        assertEquals(a.toRealPath() + " can be written by other users (mode 0777) and has no sticky bit", e.getMessage());
+        Files.setPosixFilePermissions(a, PosixFilePermissions.fromString("rwxrwxr-x"));
+        assertTrue(assertThrows(SafePaths.UnsafePathException.class, () -> SafePaths.checkDirectory(c)).getMessage()
+                .endsWith("can be written by other members of its group (mode 0775) and has no sticky bit"));
+        assertEquals(0, new ProcessBuilder("chmod", "1777", a.toString()).start().waitFor());
+        assertEquals(c.toRealPath(), SafePaths.checkDirectory(c), "the sticky bit makes it safe");
+        Files.setPosixFilePermissions(a, PosixFilePermissions.fromString("rwx------"));
+
+        Path link = Files.createSymbolicLink(root.resolve("link"), c);
+        assertEquals(c.toRealPath(), SafePaths.checkDirectory(link), "links resolved first");
+        assertEquals(link + " is a symbolic link",
+                assertThrows(SafePaths.UnsafePathException.class, () -> SafePaths.checkOwnFile(link)).getMessage());
+        Path file = Files.writeString(c.resolve("f"), "x");
+        SafePaths.checkOwnFile(file);
+
+        // Another user's directory or file: only root can hand one over, so only then is this checked.
+        UserPrincipal nobody = root.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
+        try {
+            Files.setOwner(file, nobody);
+            Files.setOwner(c.getParent(), nobody);
+        } catch (IOException notRoot) {
+            return;
+        }
+        if (SafePaths.currentUid().isPresent()) {
+            assertTrue(assertThrows(SafePaths.UnsafePathException.class, () -> SafePaths.checkOwnFile(file))
+                    .getMessage().matches(".* is owned by nobody \\(uid \\d+\\), not by this user \\(uid \\d+\\) or root"));
+            e = assertThrows(SafePaths.UnsafePathException.class, () -> SafePaths.checkDirectory(c));
+            assertEquals(c.getParent().toRealPath(), e.path());
+        }
     }
 
     @Test

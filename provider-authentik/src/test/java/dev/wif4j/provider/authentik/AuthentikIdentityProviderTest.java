@@ -113,7 +113,8 @@ class AuthentikIdentityProviderTest extends IdentityProviderContract {
     @Test
     @DisplayName("a plain-http token URL off loopback, or an unknown token field, is refused at detection")
     void invalidSettings() {
-        assertEquals("unavailable: WIF4J_AUTHENTIK_TOKEN_URL is 'http://authentik.company/application/o/token/', but "
+        // An endpoint setting shows its scheme, host and port alone: a password or a key in it stays out (issue 27).
+        assertEquals("unavailable: WIF4J_AUTHENTIK_TOKEN_URL is 'http://authentik.company', but "
                 + "it is http:// to authentik.company, which would send tokens in clear text: use https://, or "
                 + "http:// only to localhost, 127.0.0.1 or [::1].", detect(configured().env("WIF4J_AUTHENTIK_TOKEN_URL",
                         "http://authentik.company/application/o/token/").build()));

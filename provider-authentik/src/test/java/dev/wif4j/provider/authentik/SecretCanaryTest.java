@@ -13,13 +13,17 @@ import dev.wif4j.testkit.Fault;
 import dev.wif4j.testkit.FederationIssuer;
 import dev.wif4j.testkit.FederationRule;
 import dev.wif4j.testkit.RecordedRequest;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.logging.Handler;
@@ -229,6 +233,90 @@ class SecretCanaryTest {
         }
         System.out.printf("canaries: %d secrets, %d paths, %d captured texts, %d leaked%n", canaries.size(), paths,
                 all.size(), leaks);
+        assertEquals(0, leaks, where.toString());
+    }
+
+    /** In a base URL's query, its fragment, and a password holding '/', which hides the host from a URL parser. */
+    static final String QUERY_CANARY = "sk-ant-api03-CANARYquery0123456789";
+    static final String FRAGMENT_CANARY = "CANARYfragment0123456789";
+    static final String PASSWORD_CANARY = "CANARY-pass/word0123456789";
+    /** What a planted active_config might name: the process environment, a credentials file. */
+    static final String ACTIVE_CONFIG_CANARY = "ANTHROPIC_API_KEY=sk-ant-api03-CANARYactive0123456789";
+
+    /**
+     * A world for configuration errors: authentik configured as in {@link #run}, the federation settings from
+     * {@code variables}, and {@code files} prepared once the world exists (links among them).
+     */
+    private void runConfigured(Map<String, String> variables, Consumer<FakeDetectionContext> files) {
+        paths++;
+        try (FakeDetectionContext world = FakeDetectionContext.builder()
+                .file("/run/secrets/ak", CLIENT_SECRET + "\n")
+                .env("WIF4J_AUTHENTIK_CLIENT_SECRET_FILE", "/run/secrets/ak")
+                .env("WIF4J_AUTHENTIK_HOST", authentik.hostUrl())
+                .env("WIF4J_AUTHENTIK_CLIENT_ID", "claude-client")
+                .env("WIF4J_AUTHENTIK_SLUG", authentik.slug())
+                .env(variables)
+                .build()) {
+            files.accept(world);
+            try (WorkloadIdentity identity = WorkloadIdentity.builder().context(world).build()) {
+                capture(identity, identity.detection(), identity.settings());
+                token(identity);
+            } catch (RuntimeException e) {
+                captureChain(e);
+            }
+            captured.addAll(world.logLines());
+        }
+    }
+
+    @Test
+    void noCanaryLeaksFromTheConfiguration() throws Exception {
+        canaries.add(QUERY_CANARY);
+        canaries.add(FRAGMENT_CANARY);
+        canaries.add(PASSWORD_CANARY);
+        canaries.add(ACTIVE_CONFIG_CANARY);
+        canaries.add(ACTIVE_CONFIG_CANARY.substring(ACTIVE_CONFIG_CANARY.indexOf("sk-ant")));
+        String base = anthropic.baseUrl();
+        String hostAndPort = base.substring(base.indexOf("://") + 3);
+        // ANTHROPIC_BASE_URL with a key in its query, in its fragment, and a password holding '/'.
+        for (String url : List.of(base + "/?key=" + QUERY_CANARY, base + "/#" + FRAGMENT_CANARY,
+                "http://user:" + PASSWORD_CANARY + "@" + hostAndPort, "https://user:" + PASSWORD_CANARY + "@" + hostAndPort
+                        + "/v1?key=" + QUERY_CANARY)) {
+            runConfigured(Map.of("ANTHROPIC_FEDERATION_RULE_ID", ruleId,
+                    "ANTHROPIC_ORGANIZATION_ID", anthropic.organizationId(), "ANTHROPIC_BASE_URL", url), world -> { });
+        }
+        // <config dir>/active_config holding secrets; then a link to a file that holds them (/proc/self/environ).
+        Map<String, String> profileMode = Map.of("ANTHROPIC_CONFIG_DIR", "/cfg",
+                "ANTHROPIC_BASE_URL", base);
+        runConfigured(profileMode, world -> world.writeFile("/cfg/active_config", ACTIVE_CONFIG_CANARY + "\n"));
+        runConfigured(profileMode, world -> {
+            try {
+                Files.createDirectories(world.path("/cfg"));
+                Files.createSymbolicLink(world.path("/cfg/active_config"),
+                        world.writeFile("/proc/self/environ", "HOME=/root\u0000" + ACTIVE_CONFIG_CANARY + "\u0000"));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+
+        Logger.getLogger("").removeHandler(handler);
+        List<String> all;
+        synchronized (captured) {
+            all = new ArrayList<>(captured);
+        }
+        assertTrue(all.stream().anyMatch(s -> s != null && s.contains("The base URL")), "the base URL was refused");
+        assertTrue(all.stream().anyMatch(s -> s != null && s.contains("/cfg/active_config")), "active_config refused");
+        StringBuilder where = new StringBuilder();
+        int leaks = 0;
+        for (String text : all) {
+            for (String canary : canaries) {
+                if (text != null && text.contains(canary)) {
+                    leaks++;
+                    where.append("\n--- leaked ").append(canary.substring(0, 8)).append("... in: ").append(text);
+                }
+            }
+        }
+        System.out.printf("configuration canaries: %d secrets, %d paths, %d captured texts, %d leaked%n",
+                canaries.size(), paths, all.size(), leaks);
         assertEquals(0, leaks, where.toString());
     }
 }
