@@ -229,10 +229,13 @@ class WorkloadIdentityInterceptorTest {
         AnthropicClient twice = clientFor(anthropic.baseUrl(), interceptor, interceptor);
         try {
             twice.async().messages().create(HELLO).get(30, TimeUnit.SECONDS);
-            anthropic.revokeAll();
+            for (int i = 0; i < 4; i++) {
+                anthropic.enqueueMessages(Fault.status(401, DENIED));
+            }
             int exchanges = anthropic.exchangeRequests();
-            assertEquals("Hello from the Anthropic emulator.",
-                    text(twice.async().messages().create(HELLO).get(30, TimeUnit.SECONDS)));
+            ExecutionException e = assertThrows(ExecutionException.class,
+                    () -> twice.async().messages().create(HELLO).get(30, TimeUnit.SECONDS));
+            assertTrue(e.getCause() instanceof UnauthorizedException, String.valueOf(e.getCause()));
             assertEquals(1 + 2, anthropic.messagesRequests(), "the 401 and one replay");
             assertEquals(1, anthropic.exchangeRequests() - exchanges);
         } finally {
