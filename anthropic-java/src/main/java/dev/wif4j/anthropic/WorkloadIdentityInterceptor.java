@@ -123,9 +123,9 @@ public final class WorkloadIdentityInterceptor implements Interceptor {
      * {@link AnthropicCredentials#tokenScope()} permits. For a {@link WorkloadIdentity}'s credentials that is its
      * scope; for credentials implemented elsewhere, which know no base URL, it is by default
      * {@link TokenScope#fromEnvironment()}: {@code https://api.anthropic.com}, the origin
-     * {@code ANTHROPIC_BASE_URL} names and {@code WIF4J_ALLOWED_ORIGINS}, the same variables the official
-     * client's own {@code fromEnv()} and wif4j read, and nothing else. Another origin needs
-     * {@link #of(AnthropicCredentials, TokenScope)}.
+     * {@code ANTHROPIC_BASE_URL} names (where the official client's own {@code fromEnv()} sends requests) and
+     * {@code WIF4J_ALLOWED_ORIGINS}, and nothing else: without an identity there is no other base URL to trust.
+     * Another origin needs {@link #of(AnthropicCredentials, TokenScope)}.
      *
      * @param credentials the tokens
      * @return the interceptor
