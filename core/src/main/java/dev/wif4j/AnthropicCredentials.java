@@ -31,10 +31,31 @@ public interface AnthropicCredentials {
      * fail with the same token at once, the first call invalidates it and the later ones do not
      * throw away the replacement.
      *
+     * <p>A 401 drops a {@link WorkloadIdentity}'s token at most once per 60 s: within 60 s of the last
+     * such drop the token stays cached and {@link #token()} keeps returning it, so the callers that
+     * replay only with a different token (the interceptors, {@link HttpAuthorization}) return the 401
+     * instead. An API or a gateway that refuses every token therefore costs at most one exchange a
+     * minute, not one per call: each exchange spends an identity token, and some (CI job tokens) are
+     * accepted once. A replacement revoked within that minute is dropped at its first 401 after it.
+     *
      * @param rejected the token the API refused; never {@code null}
      */
     void invalidate(AccessToken rejected);
 
     /** Drops whatever token is cached. */
     void invalidate();
+
+    /**
+     * Where these tokens may be sent: {@link HttpAuthorization} and the interceptors check every request
+     * against it before they fetch or attach a token. A {@link WorkloadIdentity}'s credentials return its
+     * {@link WorkloadIdentity#tokenScope()}; the default, for credentials that know no configuration, is
+     * {@link TokenScope#fromEnvironment()}: {@code https://api.anthropic.com}, {@code ANTHROPIC_BASE_URL}'s
+     * origin and {@code WIF4J_ALLOWED_ORIGINS}.
+     *
+     * @return the scope
+     * @throws ConfigurationException if the default's variables hold a URL that is not allowed
+     */
+    default TokenScope tokenScope() {
+        return TokenScope.fromEnvironment();
+    }
 }

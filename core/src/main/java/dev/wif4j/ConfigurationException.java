@@ -5,8 +5,9 @@ import java.io.Serial;
 /**
  * A setting is missing or invalid: a profile name with a path separator, a base URL that is
  * neither https nor loopback, an unknown provider id, a missing federation rule id. Thrown when
- * {@link WorkloadIdentity} is built, never later, and the message names the value and what is
- * allowed.
+ * {@link WorkloadIdentity} is built, never later (or when {@link TokenScope#fromEnvironment()}, the
+ * default scope of credentials that have none, is first read), and the message names the value and
+ * what is allowed.
  */
 public class ConfigurationException extends WorkloadIdentityException {
     @Serial

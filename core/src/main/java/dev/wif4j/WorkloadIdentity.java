@@ -54,9 +54,12 @@ public final class WorkloadIdentity implements AutoCloseable {
     private final IdentityTokenSource source;
     private final TokenExchanger exchanger;
     private final RefreshingCredentials credentials;
+    private final TokenScope tokenScope;
 
     private WorkloadIdentity(FederationSettings settings, DetectionReport report, String providerId,
-            IdentityTokenSource source, TokenExchanger exchanger, RefreshingCredentials credentials) {
+            IdentityTokenSource source, TokenExchanger exchanger, RefreshingCredentials credentials,
+            TokenScope tokenScope) {
+        this.tokenScope = tokenScope;
         this.settings = settings;
         this.report = report;
         this.providerId = providerId;
@@ -112,6 +115,17 @@ public final class WorkloadIdentity implements AutoCloseable {
      */
     public Optional<RuntimeException> lastFailure() {
         return credentials.lastFailure();
+    }
+
+    /**
+     * Where the access tokens may be sent: the base URL's origin and the allowed origins
+     * ({@code WIF4J_ALLOWED_ORIGINS}, {@link Builder#allowedOrigin(String)}), https or loopback http only.
+     * The credentials carry the same ({@link AnthropicCredentials#tokenScope()}).
+     *
+     * @return the scope
+     */
+    public TokenScope tokenScope() {
+        return tokenScope;
     }
 
     /**
@@ -183,6 +197,8 @@ public final class WorkloadIdentity implements AutoCloseable {
         private String serviceAccountId;
         private String workspaceId;
         private String baseUrl;
+        private final List<String> allowedOrigins = new ArrayList<>();
+        private String allowedOriginsOrigin;
         // Where the rest comes from: provider settings, the profile, the environment.
         private final Map<String, String> settings = new HashMap<>();
         private String profile;
@@ -257,6 +273,44 @@ public final class WorkloadIdentity implements AutoCloseable {
          */
         public Builder baseUrl(String url) {
             this.baseUrl = url;
+            return this;
+        }
+
+        /**
+         * Allows access tokens to be sent to one more origin besides the base URL's, such as a gateway in
+         * front of the Claude API: {@code scheme://host[:port]}, https (http only to {@code localhost},
+         * {@code 127.0.0.1} or {@code [::1]}), no path. Call it once per origin; origins given in code replace
+         * {@code WIF4J_ALLOWED_ORIGINS} and the system property {@code wif4j.allowed.origins}. A request to any
+         * other origin is refused before a token is fetched ({@link TokenScope}).
+         *
+         * @param origin e.g. {@code https://gateway.example.com:8443}
+         * @return this builder
+         */
+        public Builder allowedOrigin(String origin) {
+            allowedOrigins.add(Objects.requireNonNull(origin, "origin"));
+            if (allowedOriginsOrigin == null) {
+                allowedOriginsOrigin = "WorkloadIdentity.builder().allowedOrigin(...)";
+            }
+            return this;
+        }
+
+        /**
+         * Replaces the allowed origins (see {@link #allowedOrigin(String)}), naming where the user set them in
+         * messages, e.g. {@code "wif4j.allowed-origins"} for a Spring property.
+         *
+         * @param origins the origins, each {@code scheme://host[:port]}; an empty list leaves the choice to
+         *     {@code WIF4J_ALLOWED_ORIGINS}
+         * @param origin where they were set; not blank
+         * @return this builder
+         */
+        public Builder allowedOrigins(List<String> origins, String origin) {
+            if (Objects.requireNonNull(origin, "origin").isBlank()) {
+                throw new IllegalArgumentException("origin must not be blank");
+            }
+            List<String> copy = List.copyOf(origins);
+            allowedOrigins.clear();
+            allowedOrigins.addAll(copy);
+            allowedOriginsOrigin = copy.isEmpty() ? null : origin;
             return this;
         }
 
@@ -584,6 +638,11 @@ public final class WorkloadIdentity implements AutoCloseable {
                 System.Logger warn = base.logger(WorkloadIdentity.class.getName());
                 resolved.warnings().forEach(w -> warn.log(Level.WARNING, w));
             }
+            // Before any provider is opened: a bad origin is a setting like any other.
+            TokenScope tokenScope = allowedOrigins.isEmpty()
+                    ? TokenScope.of(resolved.settings().baseUrl(),
+                            TokenScope.split(base.globalSetting(TokenScope.SETTING).orElse("")), TokenScope.settingName(base))
+                    : TokenScope.of(resolved.settings().baseUrl(), allowedOrigins, allowedOriginsOrigin);
             // A profile's identity_token is as explicit as ANTHROPIC_IDENTITY_TOKEN_FILE; code still wins.
             Map<String, String> fromProfile = new HashMap<>(resolved.providerSettings());
             fromProfile.keySet().removeAll(settings.keySet());
@@ -622,8 +681,9 @@ public final class WorkloadIdentity implements AutoCloseable {
                     exchangeOptions.withFetchTimeout(ctx.fetchTimeout()), Version.userAgent(chosenId),
                     ctx.globalSetting("audience").orElse(DetectionContext.DEFAULT_AUDIENCE), chosenId, observers);
             RefreshingCredentials credentials = new RefreshingCredentials(exchanger::exchange, ctx.clock(),
-                    observers);
-            return new WorkloadIdentity(resolved.settings(), report, chosenId, tokenSource, exchanger, credentials);
+                    observers, tokenScope);
+            return new WorkloadIdentity(resolved.settings(), report, chosenId, tokenSource, exchanger, credentials,
+                    tokenScope);
         }
     }
 }

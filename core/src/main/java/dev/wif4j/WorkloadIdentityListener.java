@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Observes the work a {@link WorkloadIdentity} does: each identity-token fetch, each token exchange and
@@ -130,10 +131,18 @@ public interface WorkloadIdentityListener {
         }
 
         /**
-         * What kind of failure, as a short tag value of bounded cardinality: {@code "none"} on success; the
-         * API's error type (such as {@code "invalid_grant"}) when the token endpoint named one;
-         * {@code "http_<status>"} when it did not; {@code "network"} when it could not be reached;
-         * {@code "identity_token"} when no identity token could be obtained; {@code "other"} otherwise.
+         * What kind of failure, as a tag value from a fixed set, whatever the server says: {@code "none"} on
+         * success; the error type the token endpoint named when it is one of the Claude API's
+         * ({@code invalid_request_error}, {@code authentication_error}, {@code billing_error},
+         * {@code permission_error}, {@code not_found_error}, {@code request_too_large}, {@code rate_limit_error},
+         * {@code api_error}, {@code timeout_error}, {@code overloaded_error}) or OAuth's ({@code invalid_request},
+         * {@code invalid_client}, {@code invalid_grant}, {@code unauthorized_client},
+         * {@code unsupported_grant_type}, {@code invalid_scope}, {@code server_error},
+         * {@code temporarily_unavailable}); otherwise {@code "http_<status>"} for the statuses a token endpoint
+         * or a proxy commonly answers (400, 401, 403, 404, 405, 407, 408, 409, 413, 415, 422, 429, 500, 502, 503,
+         * 504, 529) and {@code "http_2xx"} to {@code "http_5xx"} for the rest; {@code "network"} when it could not
+         * be reached; {@code "identity_token"} when no identity token could be obtained; {@code "other"}
+         * otherwise.
          *
          * @return the error type
          */
@@ -141,14 +150,29 @@ public interface WorkloadIdentityListener {
             return failure.map(TokenExchange::typeOf).orElse("none");
         }
 
+        /** The error types a tag may carry: a server's own word would give one meter per distinct answer. */
+        private static final Set<String> KNOWN_TYPES = Set.of("invalid_request_error",
+                "authentication_error", "billing_error", "permission_error", "not_found_error", "request_too_large",
+                "rate_limit_error", "api_error", "timeout_error", "overloaded_error", "invalid_request",
+                "invalid_client", "invalid_grant", "unauthorized_client", "unsupported_grant_type", "invalid_scope",
+                "server_error", "temporarily_unavailable");
+        private static final Set<Integer> KNOWN_STATUSES = Set.of(400, 401, 403, 404, 405, 407,
+                408, 409, 413, 415, 422, 429, 500, 502, 503, 504, 529);
+
         private static String typeOf(RuntimeException failure) {
             if (failure instanceof TokenExchangeException e) {
                 String type = e.errorType().orElse(null);
-                // A server's own word is a tag only if it looks like an error type: tags must stay few.
-                if (type != null && type.length() <= 40 && type.matches("[a-z][a-z0-9_]*")) {
+                if (type != null && KNOWN_TYPES.contains(type)) {
                     return type;
                 }
-                return e.statusCode() > 0 ? "http_" + e.statusCode() : "network";
+                int status = e.statusCode();
+                if (status <= 0) {
+                    return "network";
+                }
+                if (KNOWN_STATUSES.contains(status)) {
+                    return "http_" + status;
+                }
+                return status >= 200 && status < 600 ? "http_" + status / 100 + "xx" : "other";
             }
             if (failure instanceof dev.wif4j.spi.IdentityTokenException) {
                 return "identity_token";

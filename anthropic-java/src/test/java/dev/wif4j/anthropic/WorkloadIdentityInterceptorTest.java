@@ -13,12 +13,15 @@ import com.anthropic.models.messages.Message;
 import com.anthropic.models.messages.MessageCreateParams;
 import com.anthropic.models.messages.RawMessageStreamEvent;
 import dev.wif4j.WorkloadIdentity;
+import dev.wif4j.WorkloadIdentityException;
 import dev.wif4j.testkit.AnthropicEmulator;
 import dev.wif4j.testkit.FakeDetectionContext;
 import dev.wif4j.testkit.Fault;
+import dev.wif4j.testkit.FaultyProxy;
 import dev.wif4j.testkit.OidcIssuer;
 import dev.wif4j.testkit.RecordedRequest;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -140,6 +143,119 @@ class WorkloadIdentityInterceptorTest {
         assertEquals(2, anthropic.messagesRequests(), "one try and one replay, no more");
         assertEquals(2, anthropic.tokensIssued(), "one token, then one refresh");
         assertEquals("Hello from the Anthropic emulator.", text(client.messages().create(HELLO)));
+    }
+
+    private static final String DENIED =
+            "{\"type\":\"error\",\"error\":{\"type\":\"authentication_error\",\"message\":\"Invalid bearer token\"}}";
+
+    private AnthropicClient clientFor(String baseUrl, WorkloadIdentityInterceptor... interceptors) {
+        AnthropicOkHttpClient.Builder builder = AnthropicOkHttpClient.builder().baseUrl(baseUrl).maxRetries(0);
+        for (WorkloadIdentityInterceptor interceptor : interceptors) {
+            builder.addInterceptor(interceptor);
+        }
+        return builder.build();
+    }
+
+    @Test
+    @DisplayName("a client pointed at another origin (a gateway not allowed) fails naming it, and nothing reaches it")
+    void anotherOriginGetsNothing() {
+        try (FaultyProxy gateway = FaultyProxy.to(anthropic.baseUrl())) {
+            String origin = gateway.baseUrl(); // http://127.0.0.1:<another port>
+            AnthropicClient elsewhere = clientFor(origin, WorkloadIdentityInterceptor.of(identity));
+            try {
+                WorkloadIdentityException e = assertThrows(WorkloadIdentityException.class,
+                        () -> elsewhere.messages().create(HELLO));
+                assertTrue(e.getMessage().startsWith("wif4j did not send a request to " + origin + ": the access token "
+                        + "is attached only to the Anthropic base URL's origin (" + anthropic.baseUrl() + ")"),
+                        e.getMessage());
+                assertTrue(e.getMessage().contains("add it to WIF4J_ALLOWED_ORIGINS"), e.getMessage());
+                assertFalse(e.getMessage().contains("/v1/messages"), e.getMessage());
+                ExecutionException async = assertThrows(ExecutionException.class,
+                        () -> elsewhere.async().messages().create(HELLO).get(30, TimeUnit.SECONDS));
+                assertTrue(async.getCause() instanceof WorkloadIdentityException, String.valueOf(async.getCause()));
+                assertEquals(e.getMessage(), async.getCause().getMessage());
+            } finally {
+                elsewhere.close();
+            }
+            assertEquals(0, gateway.connections(), "nothing reached the other origin");
+            assertEquals(0, anthropic.exchangeRequests(), "no token was even fetched");
+            assertEquals(0, anthropic.messagesRequests());
+        }
+    }
+
+    @Test
+    @DisplayName("an allowed gateway origin gets the token, and the call goes through it")
+    void allowedOriginGetsTheToken() {
+        try (FaultyProxy gateway = FaultyProxy.to(anthropic.baseUrl());
+                WorkloadIdentity gated = WorkloadIdentity.builder().context(world)
+                        .federationRuleId(anthropic.trust(idp, "workload")).organizationId(anthropic.organizationId())
+                        .baseUrl(anthropic.baseUrl()).allowedOrigin(gateway.baseUrl() + "/")
+                        .identityTokenSupplier(() -> idp.mint().sign()).build()) {
+            AnthropicClient viaGateway = clientFor(gateway.baseUrl(), WorkloadIdentityInterceptor.of(gated));
+            try {
+                assertEquals("Hello from the Anthropic emulator.", text(viaGateway.messages().create(HELLO)));
+            } finally {
+                viaGateway.close();
+            }
+            assertTrue(gateway.connections() > 0, "the call went through the gateway");
+            assertTrue(lastMessageRequest().header("Authorization").orElseThrow().startsWith("Bearer sk-ant-oat01-"));
+        }
+    }
+
+    @Test
+    @DisplayName("added twice to one client, a 401 costs one replay and one exchange, not two of each")
+    void addedTwiceReplaysOnce() {
+        AnthropicClient twice = clientFor(anthropic.baseUrl(), WorkloadIdentityInterceptor.of(identity),
+                WorkloadIdentityInterceptor.of(identity));
+        try {
+            assertEquals("Hello from the Anthropic emulator.", text(twice.messages().create(HELLO)));
+            assertEquals(1, anthropic.messagesRequests(), "authorised once, sent once");
+            for (int i = 0; i < 4; i++) {
+                anthropic.enqueueMessages(Fault.status(401, DENIED));
+            }
+            int exchanges = anthropic.exchangeRequests();
+            assertThrows(UnauthorizedException.class, () -> twice.messages().create(HELLO));
+            assertEquals(1 + 2, anthropic.messagesRequests(), "one try and one replay");
+            assertEquals(1, anthropic.exchangeRequests() - exchanges, "one exchange for the 401");
+        } finally {
+            twice.close();
+        }
+    }
+
+    @Test
+    @DisplayName("the same instance added twice, asynchronously: one replay, one exchange")
+    void sameInstanceAddedTwiceAsync() throws Exception {
+        WorkloadIdentityInterceptor interceptor = WorkloadIdentityInterceptor.of(identity);
+        AnthropicClient twice = clientFor(anthropic.baseUrl(), interceptor, interceptor);
+        try {
+            twice.async().messages().create(HELLO).get(30, TimeUnit.SECONDS);
+            for (int i = 0; i < 4; i++) {
+                anthropic.enqueueMessages(Fault.status(401, DENIED));
+            }
+            int exchanges = anthropic.exchangeRequests();
+            ExecutionException e = assertThrows(ExecutionException.class,
+                    () -> twice.async().messages().create(HELLO).get(30, TimeUnit.SECONDS));
+            assertTrue(e.getCause() instanceof UnauthorizedException, String.valueOf(e.getCause()));
+            assertEquals(1 + 2, anthropic.messagesRequests(), "the 401 and one replay");
+            assertEquals(1, anthropic.exchangeRequests() - exchanges);
+        } finally {
+            twice.close();
+        }
+    }
+
+    @Test
+    @DisplayName("three calls against an API that answers 401 to everything make one exchange, not three")
+    void refusingApiCostsOneExchange() {
+        client.messages().create(HELLO);
+        for (int i = 0; i < 6; i++) {
+            anthropic.enqueueMessages(Fault.status(401, DENIED));
+        }
+        int exchanges = anthropic.exchangeRequests();
+        for (int i = 0; i < 3; i++) {
+            assertThrows(UnauthorizedException.class, () -> client.messages().create(HELLO));
+        }
+        assertEquals(1, anthropic.exchangeRequests() - exchanges, "one exchange a minute for 401s");
+        assertEquals(1 + 2 + 1 + 1, anthropic.messagesRequests(), "a replay only with a new token");
     }
 
     @Test

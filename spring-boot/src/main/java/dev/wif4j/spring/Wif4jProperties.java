@@ -1,6 +1,8 @@
 package dev.wif4j.spring;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -34,6 +36,13 @@ public class Wif4jProperties {
 
     /** The base URL of the token exchange; overrides ANTHROPIC_BASE_URL. https, or http to a loopback host. */
     private String baseUrl;
+
+    /**
+     * Origins besides the base URL's that may receive the access token, such as a gateway in front of the Claude
+     * API: scheme://host[:port], https (http only to localhost, 127.0.0.1 or [::1]), no path; overrides
+     * WIF4J_ALLOWED_ORIGINS. Requests to any other origin are refused before a token is attached.
+     */
+    private List<String> allowedOrigins = new ArrayList<>();
 
     /** The profile to read (configs/NAME.json in the config directory); overrides ANTHROPIC_PROFILE. */
     private String profile;
@@ -156,6 +165,24 @@ public class Wif4jProperties {
      */
     public void setBaseUrl(String baseUrl) {
         this.baseUrl = baseUrl;
+    }
+
+    /**
+     * The origins allowed besides the base URL's.
+     *
+     * @return the origins, a mutable list; empty when unset
+     */
+    public List<String> getAllowedOrigins() {
+        return allowedOrigins;
+    }
+
+    /**
+     * Sets the origins allowed besides the base URL's.
+     *
+     * @param allowedOrigins each scheme://host[:port]
+     */
+    public void setAllowedOrigins(List<String> allowedOrigins) {
+        this.allowedOrigins = allowedOrigins;
     }
 
     /**

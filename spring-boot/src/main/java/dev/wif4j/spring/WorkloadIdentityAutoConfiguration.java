@@ -51,6 +51,10 @@ public class WorkloadIdentityAutoConfiguration {
         if (StringUtils.hasText(properties.getProvider())) {
             builder.provider(properties.getProvider().strip(), "wif4j.provider");
         }
+        if (properties.getAllowedOrigins() != null && !properties.getAllowedOrigins().isEmpty()) {
+            builder.allowedOrigins(properties.getAllowedOrigins().stream().filter(StringUtils::hasText)
+                    .map(String::strip).toList(), "wif4j.allowed-origins");
+        }
         for (Map.Entry<String, String> setting : properties.getSettings().entrySet()) {
             builder.setting(setting.getKey(), setting.getValue());
         }

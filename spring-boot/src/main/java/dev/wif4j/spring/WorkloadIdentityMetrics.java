@@ -19,8 +19,10 @@ import java.util.Optional;
  * <ul>
  *   <li>{@value #TOKEN_EXCHANGE} (timer): each token exchange, every attempt and pause included; tags
  *       {@code provider}, {@code outcome} ({@code success} / {@code failure}) and {@code error.type}
- *       ({@code none}, the API's error type such as {@code invalid_grant}, {@code http_<status>},
- *       {@code network}, {@code identity_token} or {@code other});</li>
+ *       ({@code none}, a known API or OAuth error type such as {@code invalid_grant}, {@code http_<status>}
+ *       for common statuses, else {@code http_4xx} / {@code http_5xx}, {@code network}, {@code identity_token}
+ *       or {@code other}: a fixed set, whatever the server answers, see
+ *       {@link WorkloadIdentityListener.TokenExchange#errorType()});</li>
  *   <li>{@value #IDENTITY_TOKEN_FETCH} (timer): each identity-token fetch; tags {@code provider},
  *       {@code outcome};</li>
  *   <li>{@value #TOKEN_REFRESH} (counter): each refresh of the cached token; tags {@code reason}

@@ -112,6 +112,23 @@ class WorkloadIdentityAutoConfigurationTest {
     }
 
     @Test
+    @DisplayName("wif4j.allowed-origins widens the token scope; a bad origin fails at start-up naming the property")
+    void allowedOriginsProperty() {
+        runner.withPropertyValues(fx.properties())
+                .withPropertyValues("wif4j.allowed-origins=https://gateway.example.com:8443, http://localhost:9")
+                .run(ctx -> assertThat(ctx.getBean(WorkloadIdentity.class).tokenScope().origins()).containsExactly(
+                        fx.anthropic.baseUrl(), "https://gateway.example.com:8443", "http://localhost:9"));
+        runner.withPropertyValues(fx.properties())
+                .withPropertyValues("wif4j.allowed-origins=https://fine.example,http://gateway.example:18090")
+                .run(ctx -> {
+                    assertThat(ctx).hasFailed();
+                    assertThat(ctx.getStartupFailure()).rootCause().isInstanceOf(ConfigurationException.class)
+                            .hasMessageStartingWith("The allowed origin http://gateway.example:18090 in "
+                                    + "wif4j.allowed-origins is not allowed: it is http:// to gateway.example");
+                });
+    }
+
+    @Test
     @DisplayName("an application's own WorkloadIdentity wins and is the one wired in")
     void userIdentityWins() {
         WorkloadIdentity mine = WorkloadIdentity.builder().context(fx.world).federationRuleId(fx.ruleId)

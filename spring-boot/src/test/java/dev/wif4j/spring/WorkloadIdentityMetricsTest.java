@@ -4,12 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.wif4j.AccessToken;
+import dev.wif4j.TokenExchangeException;
 import dev.wif4j.WorkloadIdentity;
+import dev.wif4j.WorkloadIdentityListener;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -102,6 +108,30 @@ class WorkloadIdentityMetricsTest {
             assertThat(refreshes(registry, "mandatory", "failure")).isEqualTo(1);
             assertThat(remaining(registry, "file")).isZero();
         });
+    }
+
+    @Test
+    @DisplayName("10,000 distinct error answers from a server make a few error.type tag values, not 10,000")
+    void errorTypeTagsStayFew() {
+        WorkloadIdentityMetrics metrics = new WorkloadIdentityMetrics(registry);
+        for (int i = 0; i < 10_000; i++) {
+            // What a hostile or broken token endpoint can vary: its error word and its status.
+            String type = switch (i % 4) {
+                case 0 -> "error_" + i;
+                case 1 -> "invalid_grant";
+                case 2 -> null;
+                default -> "Weird Text " + i;
+            };
+            int status = 100 + i % 900;
+            metrics.tokenExchanged(new WorkloadIdentityListener.TokenExchange("file", Duration.ofMillis(1), 1,
+                    Optional.empty(), Optional.of(new TokenExchangeException("refused", status, null, type, null, null,
+                    null))));
+        }
+        Set<String> tags = registry.find(WorkloadIdentityMetrics.TOKEN_EXCHANGE).timers().stream()
+                .map(t -> t.getId().getTag("error.type")).collect(Collectors.toSet());
+        assertThat(tags).contains("invalid_grant", "http_404", "http_503", "http_4xx", "http_5xx", "other");
+        assertThat(tags).allMatch(t -> t.matches("invalid_grant|http_\\d(\\d\\d|xx)|other"), tags.toString());
+        assertThat(tags.size()).as(tags.toString()).isLessThanOrEqualTo(30);
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.wif4j.internal.cache;
 
 import dev.wif4j.AccessToken;
 import dev.wif4j.AnthropicCredentials;
+import dev.wif4j.TokenScope;
 import dev.wif4j.WorkloadIdentityException;
 import dev.wif4j.WorkloadIdentityListener;
 import dev.wif4j.WorkloadIdentityListener.RefreshReason;
@@ -51,6 +52,11 @@ public final class RefreshingCredentials implements AnthropicCredentials, AutoCl
     static final long LATEST_ADVISORY_MILLIS = 60_000;
     static final long MANDATORY_MILLIS = 30_000;
     static final long ADVISORY_BACKOFF_MILLIS = 5_000;
+    /**
+     * A 401 drops the cached token at most once per this window: an API that refuses every token must not
+     * make each call an exchange (each spends an identity token; CI job tokens are accepted once).
+     */
+    static final long UNAUTHORIZED_WINDOW_MILLIS = 60_000;
 
     /**
      * A token with the instants its refresh windows open, computed once per token so the fresh
@@ -80,6 +86,12 @@ public final class RefreshingCredentials implements AnthropicCredentials, AutoCl
     /** Why the next refresh that callers wait for runs, when an invalidation caused it. */
     private volatile RefreshReason pendingReason;
     private final Listeners listeners;
+    /** Where the tokens may be sent; {@code null} for the interface's default. */
+    private final TokenScope scope;
+    /** When a 401 last dropped a token, by {@link #clock}; {@code Long.MIN_VALUE} before the first. */
+    private volatile long lastUnauthorizedDropMillis = Long.MIN_VALUE;
+    /** When a 401 that did not drop the token was last logged, so that one is logged per window. */
+    private volatile long lastKeptLogMillis = Long.MIN_VALUE;
     /** {@link #WAIT_BOUND_SECONDS}, shorter in tests. */
     volatile long waitBoundMillis = WAIT_BOUND_SECONDS * 1000;
 
@@ -101,7 +113,20 @@ public final class RefreshingCredentials implements AnthropicCredentials, AutoCl
      * @param listeners told of each refresh
      */
     public RefreshingCredentials(Supplier<AccessToken> exchange, Clock clock, Listeners listeners) {
-        this(exchange, clock, RefreshingCredentials::randomAdvisoryLead, null, listeners);
+        this(exchange, clock, RefreshingCredentials::randomAdvisoryLead, null, listeners, null);
+    }
+
+    /**
+     * Creates the cache of a workload identity, telling listeners of each refresh.
+     *
+     * @param exchange performs one exchange (with its own retries) and returns the new token
+     * @param clock the clock, whose {@link Clock#millis()} must not allocate on the hot path
+     * @param listeners told of each refresh
+     * @param scope where the tokens may be sent, as {@link #tokenScope()} returns it
+     */
+    public RefreshingCredentials(Supplier<AccessToken> exchange, Clock clock, Listeners listeners, TokenScope scope) {
+        this(exchange, clock, RefreshingCredentials::randomAdvisoryLead, null, listeners,
+                Objects.requireNonNull(scope, "scope"));
     }
 
     /**
@@ -114,11 +139,17 @@ public final class RefreshingCredentials implements AnthropicCredentials, AutoCl
      * @param executor runs background refreshes, or {@code null} for the cache's own thread
      */
     RefreshingCredentials(Supplier<AccessToken> exchange, Clock clock, LongSupplier advisoryLead, Executor executor) {
-        this(exchange, clock, advisoryLead, executor, Listeners.NONE);
+        this(exchange, clock, advisoryLead, executor, Listeners.NONE, null);
     }
 
     RefreshingCredentials(Supplier<AccessToken> exchange, Clock clock, LongSupplier advisoryLead, Executor executor,
             Listeners listeners) {
+        this(exchange, clock, advisoryLead, executor, listeners, null);
+    }
+
+    private RefreshingCredentials(Supplier<AccessToken> exchange, Clock clock, LongSupplier advisoryLead,
+            Executor executor, Listeners listeners, TokenScope scope) {
+        this.scope = scope;
         this.listeners = Objects.requireNonNull(listeners, "listeners");
         this.exchange = Objects.requireNonNull(exchange, "exchange");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -152,9 +183,39 @@ public final class RefreshingCredentials implements AnthropicCredentials, AutoCl
         Objects.requireNonNull(rejected, "rejected");
         // Only the token that was refused: a late 401 must not discard its replacement.
         Cached cached = current.get();
-        if (cached != null && cached.token.equals(rejected) && current.compareAndSet(cached, null)) {
+        if (cached == null || !cached.token.equals(rejected)) {
+            return;
+        }
+        long now = clock.millis();
+        long last = lastUnauthorizedDropMillis;
+        // At most one drop per window; a clock that went back counts as the window having passed.
+        if (last != Long.MIN_VALUE && now >= last && now - last < UNAUTHORIZED_WINDOW_MILLIS) {
+            keptAfterUnauthorized(now, last);
+            return;
+        }
+        if (current.compareAndSet(cached, null)) {
+            lastUnauthorizedDropMillis = now;
             pendingReason = RefreshReason.UNAUTHORIZED;
         }
+    }
+
+    private void keptAfterUnauthorized(long now, long lastDrop) {
+        long logged = lastKeptLogMillis;
+        if (logged != Long.MIN_VALUE && now >= logged && now - logged < UNAUTHORIZED_WINDOW_MILLIS) {
+            return;
+        }
+        lastKeptLogMillis = now;
+        long wait = Math.max(1, (UNAUTHORIZED_WINDOW_MILLIS - (now - lastDrop) + 999) / 1000);
+        log().log(Level.WARNING, () -> "The Claude API refused the access token (HTTP 401) again within "
+                + UNAUTHORIZED_WINDOW_MILLIS / 1000 + " s of the last token exchange a 401 caused; the token stays "
+                + "in use and the next 401 may exchange again in " + wait + " s (at most one such exchange a minute, "
+                + "since each spends an identity token). If every call is refused, check the federation rule's "
+                + "scope and workspace, and that the requests reach the Claude API. This is logged once a minute.");
+    }
+
+    @Override
+    public TokenScope tokenScope() {
+        return scope != null ? scope : AnthropicCredentials.super.tokenScope();
     }
 
     @Override

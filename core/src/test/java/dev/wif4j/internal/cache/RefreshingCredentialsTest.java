@@ -258,6 +258,29 @@ class RefreshingCredentialsTest {
     }
 
     @Test
+    @org.junit.jupiter.api.DisplayName("a 401 drops a token at most once a minute: an API refusing everything costs one exchange")
+    void unauthorizedDropsAreBoundedPerMinute() {
+        RefreshingCredentials cache = new RefreshingCredentials(exchange(Duration.ofHours(1)), clock);
+        AccessToken first = cache.token();
+        cache.invalidate(first);
+        AccessToken second = cache.token();
+        assertNotEquals(first, second, "the first 401 drops the token");
+        for (int i = 0; i < 100; i++) {
+            clock.advance(Duration.ofMillis(500));
+            cache.invalidate(second);
+            assertSame(second, cache.token(), "a 401 within the minute keeps the token");
+        }
+        assertEquals(2, exchanges.get());
+        clock.advance(Duration.ofSeconds(10)); // 60 s since the drop
+        cache.invalidate(second);
+        AccessToken third = cache.token();
+        assertNotEquals(second, third, "a minute later a 401 drops it again");
+        cache.invalidate();
+        assertNotEquals(third, cache.token(), "invalidate() is not bounded: the application asked for it");
+        assertEquals(4, exchanges.get());
+    }
+
+    @Test
     void toStringHidesTheToken() {
         RefreshingCredentials cache = new RefreshingCredentials(exchange(Duration.ofHours(1)), clock);
         AccessToken token = cache.token();

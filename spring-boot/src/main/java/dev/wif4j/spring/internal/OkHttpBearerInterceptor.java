@@ -2,6 +2,8 @@ package dev.wif4j.spring.internal;
 
 import dev.wif4j.AccessToken;
 import dev.wif4j.AnthropicCredentials;
+import dev.wif4j.TokenScope;
+import dev.wif4j.WorkloadIdentityException;
 import java.io.IOException;
 import java.util.LinkedHashSet;
 import java.util.Objects;
@@ -15,8 +17,11 @@ import okhttp3.Response;
  * Spring AI's hook takes an {@code okhttp3.Interceptor}, not the official client's {@code Interceptor}, so
  * this is {@code dev.wif4j.anthropic.WorkloadIdentityInterceptor}'s behaviour at the OkHttp level: on every
  * attempt {@code Authorization: Bearer}, the OAuth beta once, no {@code X-Api-Key}; on a 401 the token is
- * dropped and a replayable request is sent once more. Idempotent: a request it has already authorised (it
- * was added twice to one client) passes through untouched, so there is never more than one replay.
+ * dropped and a replayable request is sent once more, unless the credentials kept the refused token (they drop
+ * one at most once a minute for 401s). Idempotent: a request it has already authorised (it was added twice to
+ * one client) passes through untouched, so there is never more than one replay. A request for an origin the
+ * credentials' {@link TokenScope} does not permit fails with an {@link IOException} naming that origin and the
+ * setting that allows it, before a token is fetched or anything is sent.
  */
 public final class OkHttpBearerInterceptor implements Interceptor {
     /** The beta that lets the Claude API accept a bearer token (the same as WorkloadIdentityInterceptor's). */
@@ -28,14 +33,17 @@ public final class OkHttpBearerInterceptor implements Interceptor {
     }
 
     private final AnthropicCredentials credentials;
+    private final TokenScope scope;
 
     /**
-     * Creates the interceptor.
+     * Creates the interceptor, sending tokens only where the credentials' {@link AnthropicCredentials#tokenScope()}
+     * permits.
      *
      * @param credentials the token cache
      */
     public OkHttpBearerInterceptor(AnthropicCredentials credentials) {
         this.credentials = Objects.requireNonNull(credentials, "credentials");
+        this.scope = credentials.tokenScope();
     }
 
     @Override
@@ -44,14 +52,30 @@ public final class OkHttpBearerInterceptor implements Interceptor {
         if (request.tag(Authorized.class) != null) {
             return chain.proceed(request);
         }
+        try {
+            scope.check(request.url().uri());
+        } catch (WorkloadIdentityException e) {
+            // An IOException, as for a failed token fetch: anything else would kill OkHttp's dispatcher thread.
+            throw new IOException(e.getMessage(), e);
+        }
         AccessToken token = token();
         Response response = chain.proceed(authorize(request, token));
         if (response.code() != 401 || !replayable(request)) {
             return response;
         }
-        response.close();
         credentials.invalidate(token);
-        return chain.proceed(authorize(request, token()));
+        AccessToken fresh;
+        try {
+            fresh = token();
+        } catch (IOException e) {
+            response.close();
+            throw e;
+        }
+        if (fresh.equals(token)) {
+            return response; // the credentials kept it: the same token would be refused again
+        }
+        response.close();
+        return chain.proceed(authorize(request, fresh));
     }
 
     private AccessToken token() throws IOException {
