@@ -3,8 +3,12 @@ package dev.wif4j.provider.spiffe;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wif4j.WorkloadIdentity;
+import dev.wif4j.WorkloadIdentityException;
+import dev.wif4j.testkit.FakeDetectionContext;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -15,6 +19,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -25,16 +30,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A rogue "agent" on the configured TCP address that floods the client with empty HTTP/2 SETTINGS frames and never
- * reads (each one asks for an acknowledgement, which then has nowhere to go). The client runs in a JVM of its own
- * with a 64 MiB heap, as {@code child.FetchOnCommand}, so that a client that queues without end runs out of memory
- * there and not in the test's JVM.
+ * Rogue "agents" on the configured TCP address, raw sockets that never read. The one that floods the client with
+ * empty HTTP/2 SETTINGS frames (each asks for an acknowledgement, which then has nowhere to go) is met by a client in
+ * a JVM of its own with a 64 MiB heap, {@code child.FetchOnCommand}, so that a client that queues without end runs
+ * out of memory there and not in the test's JVM; a silent one and one that speaks garbage, here.
  */
 class SpiffeRogueAgentTest {
     /** The Workload API call's bound in the child ({@code WIF4J_SPIFFE_TIMEOUT}). */
@@ -49,22 +53,20 @@ class SpiffeRogueAgentTest {
     @TempDir
     Path home;
 
-    private SettingsFlood agent;
-
-    @BeforeEach
-    void start() throws IOException {
-        agent = new SettingsFlood();
-    }
+    private RawAgent agent;
 
     @AfterEach
     void stop() throws IOException {
-        agent.close();
+        if (agent != null) {
+            agent.close();
+        }
     }
 
     @Test
     @DisplayName("a SETTINGS flood that is never read: each fetch fails within the timeout with one connection, "
             + "not retried; memory stays within a 64 MiB heap; SIGTERM ends the JVM in the middle of a fetch")
     void settingsFloodIsBounded() throws Exception {
+        agent = RawAgent.settingsFlood();
         List<String> command = List.of(ProcessHandle.current().info().command().orElseThrow(),
                 "-Xmx64m", "-XX:+ExitOnOutOfMemoryError", "-Duser.home=" + home,
                 "-cp", System.getProperty("java.class.path"), "child.FetchOnCommand");
@@ -135,6 +137,52 @@ class SpiffeRogueAgentTest {
         assertFalse(Pattern.compile("OutOf\\w*MemoryError").matcher(output).find(), output);
     }
 
+    @Test
+    @DisplayName("an agent that accepts and never says a word: each attempt ends at the timeout, retried by the "
+            + "exchange (3 connections), one token() within the exchange's bound")
+    void silentAgentIsBounded() throws Exception {
+        agent = new RawAgent((out, end) -> Thread.sleep(TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime())));
+        WorkloadIdentityException e = tokenFails(500);
+        assertTrue(e.getMessage().contains("did not answer within 500 ms"), e.getMessage());
+        assertEquals(3, agent.connections(), "retryable: the exchange's 3 attempts");
+    }
+
+    @Test
+    @DisplayName("an agent that answers garbage and never reads: each attempt fails at once, retried by the exchange "
+            + "(3 connections), one token() well within the bound")
+    void garbageAgentIsBounded() throws Exception {
+        byte[] garbage = "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n".repeat(100)
+                .getBytes(StandardCharsets.US_ASCII);
+        agent = new RawAgent((out, end) -> {
+            out.write(garbage);
+            out.flush();
+            Thread.sleep(TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime()));
+        });
+        WorkloadIdentityException e = tokenFails(500);
+        assertTrue(e.getMessage().contains("the SPIFFE Workload API at " + agent.address() + " answered"),
+                e.getMessage());
+        assertEquals(3, agent.connections(), "retryable: the exchange's 3 attempts");
+    }
+
+    /** One {@code token()} against the agent, with the given Workload API timeout; fails within 30 s. */
+    private WorkloadIdentityException tokenFails(long timeoutMillis) {
+        long start = System.nanoTime();
+        try (FakeDetectionContext context = FakeDetectionContext.builder()
+                .env("WIF4J_PROVIDER", "spiffe")
+                .env("SPIFFE_ENDPOINT_SOCKET", agent.address())
+                .env("WIF4J_SPIFFE_TIMEOUT", timeoutMillis + "ms")
+                .env("ANTHROPIC_FEDERATION_RULE_ID", "fdrl_rogue")
+                .env("ANTHROPIC_ORGANIZATION_ID", "123e4567-e89b-12d3-a456-426614174000")
+                .env("ANTHROPIC_BASE_URL", "http://127.0.0.1:9").build();
+                WorkloadIdentity identity = WorkloadIdentity.builder().context(context).build()) {
+            WorkloadIdentityException e = assertThrows(WorkloadIdentityException.class,
+                    () -> identity.credentials().token());
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            assertTrue(took.compareTo(Duration.ofSeconds(30)) < 0, "took " + took);
+            return e;
+        }
+    }
+
     private static String next(BlockingQueue<String> lines, long millis, List<String> transcript)
             throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
@@ -148,20 +196,40 @@ class SpiffeRogueAgentTest {
     }
 
     /**
-     * The rogue: on 127.0.0.1, writes empty SETTINGS frames (no connection preface is needed from a server) to every
-     * connection as fast as it can, for at most a minute, and reads nothing.
+     * A raw TCP "Workload API" on 127.0.0.1 that treats every connection with {@code behaviour} on a thread of its own
+     * (bounded to a minute) and reads nothing.
      */
-    private static final class SettingsFlood implements AutoCloseable {
+    private static final class RawAgent implements AutoCloseable {
         private final ServerSocket server = new ServerSocket(0, 8, InetAddress.getLoopbackAddress());
         private final AtomicInteger connections = new AtomicInteger();
         private final List<Socket> sockets = new CopyOnWriteArrayList<>();
-        private final List<Thread> threads = new ArrayList<>();
+        private final List<Thread> threads = new CopyOnWriteArrayList<>();
+        private final Behaviour behaviour;
 
-        SettingsFlood() throws IOException {
-            Thread acceptor = new Thread(this::accept, "settings-flood");
+        /** What the agent does with a connection; returns when done or when the connection fails. */
+        interface Behaviour {
+            void treat(OutputStream out, long endNanos) throws IOException, InterruptedException;
+        }
+
+        RawAgent(Behaviour behaviour) throws IOException {
+            this.behaviour = behaviour;
+            Thread acceptor = new Thread(this::accept, "raw-agent");
             acceptor.setDaemon(true);
             acceptor.start();
             threads.add(acceptor);
+        }
+
+        /** Empty SETTINGS frames as fast as the socket takes them: length 0, type 4, no flags, stream 0. */
+        static RawAgent settingsFlood() throws IOException {
+            byte[] frames = new byte[9 * 7000];
+            for (int i = 0; i < frames.length; i += 9) {
+                frames[i + 3] = 4;
+            }
+            return new RawAgent((out, end) -> {
+                while (System.nanoTime() < end) {
+                    out.write(frames);
+                }
+            });
         }
 
         String address() {
@@ -173,36 +241,24 @@ class SpiffeRogueAgentTest {
         }
 
         private void accept() {
-            byte[] frames = new byte[9 * 7000]; // length 0, type 4 (SETTINGS), no flags, stream 0: 9 bytes each
-            for (int i = 0; i < frames.length; i += 9) {
-                frames[i + 3] = 4;
-            }
             try {
                 while (true) {
                     Socket socket = server.accept();
                     sockets.add(socket);
                     connections.incrementAndGet();
-                    Thread writer = new Thread(() -> flood(socket, frames), "settings-flood-writer");
-                    writer.setDaemon(true);
-                    writer.start();
-                    synchronized (threads) {
-                        threads.add(writer);
-                    }
+                    Thread treat = new Thread(() -> {
+                        try {
+                            behaviour.treat(socket.getOutputStream(), System.nanoTime() + TimeUnit.SECONDS.toNanos(60));
+                        } catch (IOException | InterruptedException e) {
+                            // the client dropped the connection, or the agent is closed
+                        }
+                    }, "raw-agent-connection");
+                    treat.setDaemon(true);
+                    treat.start();
+                    threads.add(treat);
                 }
             } catch (IOException e) {
                 // closed
-            }
-        }
-
-        private static void flood(Socket socket, byte[] frames) {
-            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            try {
-                OutputStream out = socket.getOutputStream();
-                while (System.nanoTime() < end) {
-                    out.write(frames);
-                }
-            } catch (IOException e) {
-                // the client dropped the connection
             }
         }
 
@@ -212,13 +268,12 @@ class SpiffeRogueAgentTest {
             for (Socket socket : sockets) {
                 socket.close();
             }
-            synchronized (threads) {
-                for (Thread thread : threads) {
-                    try {
-                        thread.join(5_000);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
+            for (Thread thread : threads) {
+                thread.interrupt();
+                try {
+                    thread.join(5_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                 }
             }
         }

@@ -78,6 +78,11 @@ public final class SpiffeTokenSource implements IdentityTokenSource {
             throw new IdentityTokenException(upstream + " gave no usable JWT-SVID for the audience "
                     + Text.quote(settings.audience()) + " (" + Text.escape(String.valueOf(e.getMessage()), 200) + ").",
                     e);
+        } catch (LinkageError e) {
+            // On the module path, java-spiffe (an automatic module) does not pull in its explicit-module dependencies.
+            throw new IdentityTokenException("java-spiffe cannot check the JWT-SVID: a library it needs is missing ("
+                    + e.getClass().getSimpleName() + ": " + Text.escape(String.valueOf(e.getMessage()), 120) + "). "
+                    + "On the module path, add --add-modules ALL-MODULE-PATH (see the README).", e);
         }
         if (settings.spiffeId().isPresent() && !settings.spiffeId().get().equals(svid.getSpiffeId())) {
             throw new IdentityTokenException(upstream + " answered the request for " + settings.spiffeId().get()
