@@ -56,6 +56,9 @@ public final class SpiffeTokenSource implements IdentityTokenSource {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IdentityTokenException("Interrupted while asking " + upstream + ".", e);
+        } catch (RuntimeException e) {
+            throw new IdentityTokenException(upstream + " could not be asked (" + e.getClass().getSimpleName() + ").",
+                    e, true);
         } finally {
             connection.close();
         }
