@@ -1,12 +1,10 @@
 /**
  * The {@code spiffe} identity provider: JWT-SVIDs from the SPIFFE Workload API (a SPIRE agent, a service mesh),
- * through the SPIFFE project's java-spiffe library.
+ * with grpc-java and the SPIFFE project's java-spiffe library (its generated Workload API messages and its JWT-SVID
+ * checks).
  *
- * <p>java-spiffe 0.8 cannot be loaded as named modules: its jars carry no module names and
- * {@code java-spiffe-core} and {@code grpc-netty-linux} both hold the package
- * {@code io.spiffe.workloadapi.internal} (spiffe/java-spiffe#108), so a plain module path fails to resolve. The
- * provider works on the class path; on the module path only with
- * {@code --patch-module java.spiffe.core=grpc-netty-linux.jar} (see the README).
+ * <p>java-spiffe and gRPC carry no module descriptors: on the module path they are automatic modules, and
+ * java-spiffe's own dependencies are resolved with {@code --add-modules ALL-MODULE-PATH} (see the README).
  *
  * @provides dev.wif4j.spi.IdentityProvider the {@code spiffe} provider
  */
@@ -15,6 +13,7 @@ module dev.wif4j.provider.spiffe {
     // Filename-based automatic module names: java-spiffe declares none (spiffe/java-spiffe#108).
     requires java.spiffe.core;
     requires io.grpc;
+    requires io.grpc.netty.shaded;
 
     exports dev.wif4j.provider.spiffe;
 

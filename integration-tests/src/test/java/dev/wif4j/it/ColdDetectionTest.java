@@ -214,14 +214,11 @@ class ColdDetectionTest {
         List<String> libraries = classPath.subList(1, classPath.size());
         if (modulePath) {
             // The libraries as modules (the SDKs as automatic ones), the probe itself in the unnamed module; the
-            // test libraries stay off. grpc-netty-linux splits a package with java-spiffe-core: patched into it,
-            // as the README says.
-            List<String> modules = libraries.stream().filter(j -> !isTestLibrary(j) && !j.contains("grpc-netty-linux"))
-                    .toList();
-            String nettyLinux = libraries.stream().filter(j -> j.contains("grpc-netty-linux")).findFirst().orElseThrow();
+            // test libraries stay off. ALL-MODULE-PATH resolves what the automatic modules (java-spiffe) need, as
+            // the README says.
+            List<String> modules = libraries.stream().filter(j -> !isTestLibrary(j)).toList();
             command.addAll(List.of("--module-path", String.join(File.pathSeparator, modules),
-                    "--patch-module", "java.spiffe.core=" + nettyLinux, "--add-modules", "ALL-MODULE-PATH",
-                    "-cp", classPath.get(0)));
+                    "--add-modules", "ALL-MODULE-PATH", "-cp", classPath.get(0)));
         } else {
             String joined = String.join(File.pathSeparator, libraries);
             command.addAll(List.of("-cp", classPath.get(0) + File.pathSeparator + joined));

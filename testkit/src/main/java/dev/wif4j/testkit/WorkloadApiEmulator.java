@@ -6,6 +6,8 @@ import io.grpc.MethodDescriptor;
 import io.grpc.Server;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -45,6 +47,14 @@ import java.util.concurrent.TimeUnit;
  * ({@code INVALID_ARGUMENT}), a request without an audience ({@code INVALID_ARGUMENT}), and a SPIFFE ID the
  * workload is not entitled to ({@code PERMISSION_DENIED}); without a requested SPIFFE ID it returns one JWT-SVID per
  * identity, in the order they were added. The other Workload API methods answer {@code UNIMPLEMENTED}.
+ *
+ * <p>Like a Workload API served by a strict HTTP/2 stack (Rust's h2 and tonic, Node's {@code @grpc/grpc-js}), it
+ * refuses a call whose {@code :authority} is not an RFC 3986 {@code host[:port]}, such as the socket path that
+ * grpc-java sends over a Unix socket unless told otherwise: such a server resets the stream with
+ * {@code PROTOCOL_ERROR}, which a gRPC client sees as {@code INTERNAL}; the emulator ends the call with
+ * {@code INTERNAL} and says so, before the request is read (it is not among {@link #requests()}, but among
+ * {@link #refusedAuthorities()}). {@link Builder#anyAuthority()} accepts any, as grpc-go's server (SPIRE's agent)
+ * does.
  *
  * <p>gRPC is an optional dependency of the testkit: a test that uses this class adds {@code io.grpc:grpc-api} and
  * {@code io.grpc:grpc-netty-shaded} (a provider built on java-spiffe has both already). The Unix socket needs Linux
@@ -89,6 +99,8 @@ public final class WorkloadApiEmulator implements AutoCloseable {
     private final Server server;
     private final String address;
     private final List<Request> requests = new CopyOnWriteArrayList<>();
+    private final List<String> refusedAuthorities = new CopyOnWriteArrayList<>();
+    private final boolean anyAuthority;
     private volatile Status failure;
     private volatile boolean silent;
 
@@ -97,6 +109,7 @@ public final class WorkloadApiEmulator implements AutoCloseable {
         this.identities = b.identities.isEmpty() ? List.of(DEFAULT_SPIFFE_ID) : List.copyOf(b.identities);
         this.lifetime = b.lifetime;
         this.socket = b.socket;
+        this.anyAuthority = b.anyAuthority;
         MethodDescriptor.Marshaller<byte[]> bytes = new WorkloadApiWire.BytesMarshaller();
         ServerServiceDefinition.Builder service = ServerServiceDefinition.builder(SERVICE)
                 .addMethod(unary("FetchJWTSVID", bytes), this::fetchJwtSvid);
@@ -127,7 +140,8 @@ public final class WorkloadApiEmulator implements AutoCloseable {
             builder = NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         }
         try {
-            server = builder.directExecutor().addService(service.build()).build().start();
+            server = builder.directExecutor().addService(ServerInterceptors.intercept(service.build(), authorityRule()))
+                    .build().start();
         } catch (IOException e) {
             shutdownEventLoop();
             throw new UncheckedIOException("cannot start the Workload API emulator", e);
@@ -162,6 +176,14 @@ public final class WorkloadApiEmulator implements AutoCloseable {
     /** @return every {@code FetchJWTSVID} call so far, refused ones included */
     public List<Request> requests() {
         return List.copyOf(requests);
+    }
+
+    /**
+     * @return the {@code :authority} of every call refused because it is not an RFC 3986 {@code host[:port]}, in
+     *     order
+     */
+    public List<String> refusedAuthorities() {
+        return List.copyOf(refusedAuthorities);
     }
 
     /**
@@ -207,6 +229,26 @@ public final class WorkloadApiEmulator implements AutoCloseable {
     @Override
     public String toString() {
         return "WorkloadApiEmulator[" + address + ", " + identities + "]";
+    }
+
+    /** Refuses a call whose {@code :authority} a strict HTTP/2 server would reset the stream for. */
+    private ServerInterceptor authorityRule() {
+        return new ServerInterceptor() {
+            @Override
+            public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+                    ServerCallHandler<Q, R> next) {
+                String authority = call.getAuthority();
+                // RFC 9113 lets a request go without :authority; one that is there must be well-formed.
+                if (anyAuthority || authority == null || WorkloadApiWire.isValidAuthority(authority)) {
+                    return next.startCall(call, headers);
+                }
+                refusedAuthorities.add(authority);
+                call.close(Status.INTERNAL.withDescription("RST_STREAM PROTOCOL_ERROR (emulated): the :authority '"
+                        + authority + "' is not an RFC 3986 host[:port]; over a Unix socket, send localhost"),
+                        new Metadata());
+                return new ServerCall.Listener<>() { };
+            }
+        };
     }
 
     private static MethodDescriptor<byte[], byte[]> unary(String method, MethodDescriptor.Marshaller<byte[]> bytes) {
@@ -293,6 +335,7 @@ public final class WorkloadApiEmulator implements AutoCloseable {
         private Duration lifetime = Duration.ofMinutes(5);
         private Path socket;
         private boolean tcp;
+        private boolean anyAuthority;
 
         private Builder(OidcIssuer issuer) {
             this.issuer = Objects.requireNonNull(issuer, "issuer");
@@ -337,6 +380,17 @@ public final class WorkloadApiEmulator implements AutoCloseable {
          */
         public Builder lifetime(Duration lifetime) {
             this.lifetime = Objects.requireNonNull(lifetime, "lifetime");
+            return this;
+        }
+
+        /**
+         * Accepts any {@code :authority}, a Unix socket's path included, as a Workload API on grpc-go (SPIRE's agent)
+         * does; by default the emulator is as strict as h2 or nghttp2 (see {@link WorkloadApiEmulator}).
+         *
+         * @return this builder
+         */
+        public Builder anyAuthority() {
+            this.anyAuthority = true;
             return this;
         }
 

@@ -18,7 +18,9 @@ import java.util.Optional;
  * The {@code spiffe} provider: a JWT-SVID from the SPIFFE Workload API, as a SPIRE agent (or a mesh built on one)
  * serves it to the workloads on its node. Its {@code sub} is the workload's SPIFFE ID and its {@code iss} the trust
  * domain's issuer, whose keys SPIRE's OIDC discovery provider publishes. Every fetch asks the Workload API anew
- * ({@code FetchJWTSVID} for the audience), through java-spiffe, bounded by the {@code timeout} setting.
+ * ({@code FetchJWTSVID} for the audience, over a connection of its own: grpc-java with java-spiffe's messages and
+ * JWT-SVID checks), bounded by the {@code timeout} setting; over a Unix socket the HTTP/2 authority is
+ * {@code localhost}.
  *
  * <p>Settings ({@code wif4j.spiffe.<key>} / {@code WIF4J_SPIFFE_<KEY>}): {@code socket} (else
  * {@code SPIFFE_ENDPOINT_SOCKET}: {@code unix:///path/to/agent.sock} or {@code tcp://127.0.0.1:PORT}),

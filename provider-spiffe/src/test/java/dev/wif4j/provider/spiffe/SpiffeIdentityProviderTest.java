@@ -4,19 +4,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.wif4j.spi.Detection;
 import dev.wif4j.spi.IdentityToken;
 import dev.wif4j.spi.IdentityTokenException;
 import dev.wif4j.spi.IdentityTokenSource;
+import dev.wif4j.spi.support.SettingException;
 import dev.wif4j.testkit.FakeDetectionContext;
 import dev.wif4j.testkit.OidcIssuer;
 import dev.wif4j.testkit.WorkloadApiEmulator;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -143,6 +147,10 @@ class SpiffeIdentityProviderTest {
                 new String[] {"tcp://10.0.0.7:8081", "talks to it on this host only"},
                 new String[] {"tcp://localhost:8081", "an IP address and a port"},
                 new String[] {"tcp://127.0.0.1", "an IP address and a port"},
+                new String[] {"tcp://127.0.0.1:99999", "the port 99999 is out of range: a tcp address is an IP address "
+                        + "and a port from 1 to 65535"},
+                new String[] {"tcp://127.0.0.1:0", "the port 0 is out of range"},
+                new String[] {"tcp://[::1]", "it has no port: a tcp address is an IP address and a port"},
                 new String[] {"unix://run/agent.sock", "three slashes"},
                 new String[] {"/run/spire/agent.sock", "starts with unix:// or tcp://"},
                 new String[] {"unix:///run/agent.sock?x=1", "no query"})) {
@@ -151,7 +159,38 @@ class SpiffeIdentityProviderTest {
                 assertFalse(d.isAvailable(), bad[0]);
                 assertTrue(d.message().startsWith("SPIFFE_ENDPOINT_SOCKET is '" + bad[0] + "', but"), d.message());
                 assertTrue(d.message().contains(bad[1]), d.message());
+                // Opened anyway (pinned, or by hand), it fails at once with the same sentence: no call is made.
+                SettingException e = assertThrows(SettingException.class, () -> provider.open(context));
+                assertEquals(d.message(), e.getMessage());
             }
+        }
+    }
+
+    @Test
+    @DisplayName("tcp://[::1]:PORT is a working address: the fetch reaches the Workload API over IPv6 loopback")
+    void ipv6Loopback() throws Exception {
+        // In a JVM of its own: the tests' JVM prefers IPv4 and cannot reach [::1].
+        Process child = new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(),
+                "-cp", System.getProperty("java.class.path"), "child.Ipv6Fetch").redirectErrorStream(true).start();
+        String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(child.waitFor(60, TimeUnit.SECONDS), output);
+        assumeFalse(output.startsWith("no-ipv6"), output);
+        List<String> lines = List.of(output.split("\\R"));
+        assertTrue(lines.contains("detection=true"), output);
+        assertTrue(lines.contains("subject=" + WorkloadApiEmulator.DEFAULT_SPIFFE_ID), output);
+        assertTrue(lines.contains("requests=1"), output);
+    }
+
+    @Test
+    @DisplayName("over a Unix socket the provider sends localhost as the HTTP/2 authority, which a strict server "
+            + "(h2, nghttp2, and so the emulator) accepts; the socket's path it would refuse")
+    void unixSocketAuthorityIsLocalhost() {
+        try (FakeDetectionContext context = unixWorld()) {
+            int before = unix.requests().size();
+            IdentityToken token = fetch(context);
+            assertEquals(BILLING, token.subject().orElseThrow());
+            assertEquals(List.of(), unix.refusedAuthorities());
+            assertEquals(before + 1, unix.requests().size());
         }
     }
 

@@ -1,7 +1,7 @@
 package dev.wif4j.provider.spiffe;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wif4j.testkit.OidcIssuer;
@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,18 +21,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The provider on the module path, in JVMs of their own with a clean environment. java-spiffe 0.8's jars carry no
- * module names and split the package {@code io.spiffe.workloadapi.internal} between {@code java-spiffe-core} and
- * {@code grpc-netty-linux} (spiffe/java-spiffe#108), so a plain module path cannot be resolved: the first test
- * records that failure and fails once a java-spiffe release fixes it (then make the module path the supported
- * set-up, and drop the workaround from the README). The second proves the README's workaround.
+ * The provider on the module path, in JVMs of their own with a clean environment, against the emulator's Unix socket.
+ * java-spiffe and gRPC are automatic modules there (their jars declare no module), and an automatic module does not
+ * bring in the explicit modules it needs (java-spiffe checks JWT-SVIDs with nimbus-jose-jwt), so the README's recipe
+ * adds them with {@code --add-modules ALL-MODULE-PATH}; without it, the fetch says so.
  */
 class SpiffeModulePathTest {
-    /** The JVM's words for the split package, as of java-spiffe 0.8.17 (it names the two in either order). */
-    static final Pattern SPLIT_PACKAGE = Pattern.compile("java\\.lang\\.module\\.ResolutionException: Modules "
-            + "(java\\.spiffe\\.core and grpc\\.netty\\.linux|grpc\\.netty\\.linux and java\\.spiffe\\.core) "
-            + "export package io\\.spiffe\\.workloadapi\\.internal to module ");
-
     @TempDir
     Path home;
 
@@ -53,22 +46,9 @@ class SpiffeModulePathTest {
     }
 
     @Test
-    @DisplayName("on a plain module path java-spiffe's split package stops the JVM before wif4j starts")
-    void plainModulePathFails() throws Exception {
-        Run run = run(modulePath(true), List.of());
-        assertNotEquals(0, run.exit, run.output);
-        assertTrue(SPLIT_PACKAGE.matcher(run.output).find(), run.output);
-        assertEquals(0, agent.requests().size());
-    }
-
-    @Test
-    @DisplayName("with grpc-netty-linux patched into java.spiffe.core, wif4j finds the provider and fetches a JWT-SVID")
-    void patchedModulePathWorks() throws Exception {
-        String transport = modulePath(true).stream().filter(e -> e.contains("grpc-netty-linux")).findFirst().orElseThrow();
-        // grpc-netty-linux's one package joins java.spiffe.core's; with no module requiring them, java-spiffe's
-        // explicit-module dependencies (commons-lang3, ...) are resolved only by ALL-MODULE-PATH.
-        Run run = run(modulePath(false), List.of("--patch-module", "java.spiffe.core=" + transport,
-                "--add-modules", "ALL-MODULE-PATH"));
+    @DisplayName("with --add-modules ALL-MODULE-PATH, wif4j finds the provider and fetches a JWT-SVID")
+    void modulePathWorks() throws Exception {
+        Run run = run(List.of("--add-modules", "ALL-MODULE-PATH"));
         assertEquals(0, run.exit, run.output);
         List<String> lines = Arrays.stream(run.output.split("\\R")).filter(l -> l.contains("=")).collect(Collectors.toList());
         assertTrue(lines.contains("provider-module=dev.wif4j.provider.spiffe"), run.output);
@@ -76,32 +56,33 @@ class SpiffeModulePathTest {
         assertTrue(lines.contains("subject=" + WorkloadApiEmulator.DEFAULT_SPIFFE_ID), run.output);
         assertTrue(lines.contains("spiffe-module=java.spiffe.core"), run.output);
         assertEquals(1, agent.requests().size());
+        assertEquals(List.of(), agent.refusedAuthorities());
+    }
+
+    @Test
+    @DisplayName("without it, the fetch fails with a sentence that names the option, not a NoClassDefFoundError")
+    void withoutJavaSpiffesDependenciesSaysWhatToAdd() throws Exception {
+        Run run = run(List.of());
+        assertEquals(3, run.exit, run.output);
+        assertTrue(run.output.contains("error=IdentityTokenException: java-spiffe cannot check the JWT-SVID: a library "
+                + "it needs is missing (NoClassDefFoundError: com/nimbusds/"), run.output);
+        assertTrue(run.output.contains("On the module path, add --add-modules ALL-MODULE-PATH"), run.output);
+        assertFalse(run.output.contains("Exception in thread"), run.output);
     }
 
     private record Run(int exit, String output) {
     }
 
-    /** provider-spiffe's classes, core, Jackson, java-spiffe and its gRPC, protobuf, Guava and commons jars. */
-    private static List<String> modulePath(boolean withTransport) {
+    private Run run(List<String> options) throws Exception {
+        List<String> classPath = new ArrayList<>();
         List<String> modulePath = new ArrayList<>();
         for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
             String name = entry.replace('\\', '/');
-            if (!withTransport && name.contains("grpc-netty-linux")) {
-                continue;
-            }
-            if (!name.endsWith("/test-classes")
-                    && !name.matches(".*(testkit|junit|opentest4j|apiguardian|surefire|bcprov|bcpkix|bcutil).*")) {
-                modulePath.add(entry);
-            }
-        }
-        return modulePath;
-    }
-
-    private Run run(List<String> modulePath, List<String> options) throws Exception {
-        List<String> classPath = new ArrayList<>();
-        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-            if (entry.replace('\\', '/').endsWith("/test-classes")) {
+            if (name.endsWith("/test-classes")) {
                 classPath.add(entry); // modulepath.Main, in the unnamed module
+            } else if (!name.matches(".*(testkit|junit|opentest4j|apiguardian|surefire|bcprov|bcpkix|bcutil).*")) {
+                // provider-spiffe's classes, core, Jackson, java-spiffe and its gRPC, protobuf, Guava, commons jars
+                modulePath.add(entry);
             }
         }
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
@@ -119,7 +100,8 @@ class SpiffeModulePathTest {
         pb.environment().put("ANTHROPIC_ORGANIZATION_ID", "123e4567-e89b-12d3-a456-426614174000");
         pb.environment().put("ANTHROPIC_CONFIG_DIR", home.resolve("anthropic").toString());
         Process process = pb.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the child JVM did not finish");
-        return new Run(process.exitValue(), new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+        return new Run(process.exitValue(), output);
     }
 }

@@ -141,6 +141,111 @@ public final class WorkloadApiWire {
         throw new IllegalArgumentException("a varint longer than 10 bytes");
     }
 
+    /**
+     * Whether an HTTP/2 {@code :authority} is an RFC 3986 {@code host [ ":" port ]}, as strict HTTP/2 servers (Rust's
+     * h2, Node's nghttp2) require before they route a request: the host an IP literal in brackets, a dotted IPv4
+     * address or a non-empty registered name (unreserved characters, sub-delims and percent-encodings), the port
+     * digits. A Unix socket's path, which grpc-java sends by default, is none of these: its {@code /} belongs to no
+     * host.
+     *
+     * @param authority the {@code :authority} as received
+     * @return {@code true} if a strict server accepts it
+     */
+    public static boolean isValidAuthority(String authority) {
+        if (authority == null || authority.isEmpty()) {
+            return false;
+        }
+        String host = authority;
+        int colon = authority.lastIndexOf(':');
+        if (colon >= 0 && authority.indexOf(']', colon) < 0) { // a ':' inside brackets is the IPv6 literal's own
+            String port = authority.substring(colon + 1);
+            if (!port.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                return false;
+            }
+            host = authority.substring(0, colon);
+        }
+        if (host.startsWith("[")) {
+            return host.length() > 2 && host.endsWith("]") && isIpLiteral(host.substring(1, host.length() - 1));
+        }
+        if (host.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < host.length(); i++) {
+            char c = host.charAt(i);
+            if (c == '%') {
+                if (i + 2 >= host.length() || !isHex(host.charAt(i + 1)) || !isHex(host.charAt(i + 2))) {
+                    return false;
+                }
+                i += 2;
+            } else if (!(isAlphaNumeric(c) || "-._~!$&'()*+,;=".indexOf(c) >= 0)) {
+                return false;
+            }
+        }
+        return true; // a dotted IPv4 address is a registered name too
+    }
+
+    /** RFC 3986's IPv6address, or IPvFuture ({@code v1.x}). */
+    private static boolean isIpLiteral(String text) {
+        if (text.length() > 1 && (text.charAt(0) == 'v' || text.charAt(0) == 'V')) {
+            int dot = text.indexOf('.');
+            return dot > 1 && dot < text.length() - 1 && text.substring(1, dot).chars().allMatch(c -> isHex((char) c))
+                    && text.substring(dot + 1).chars().allMatch(c -> isAlphaNumeric((char) c)
+                            || "-._~!$&'()*+,;=:".indexOf(c) >= 0);
+        }
+        int elision = text.indexOf("::");
+        if (elision >= 0 && text.indexOf("::", elision + 1) >= 0) {
+            return false;
+        }
+        List<String> groups = new ArrayList<>();
+        if (elision >= 0) {
+            groups.addAll(split(text.substring(0, elision)));
+            groups.addAll(split(text.substring(elision + 2)));
+        } else {
+            groups.addAll(split(text));
+        }
+        int pieces = 0;
+        for (int i = 0; i < groups.size(); i++) {
+            String group = groups.get(i);
+            if (i == groups.size() - 1 && group.contains(".")) {
+                if (!isIpv4(group)) {
+                    return false;
+                }
+                pieces += 2;
+            } else if (group.isEmpty() || group.length() > 4 || !group.chars().allMatch(c -> isHex((char) c))) {
+                return false;
+            } else {
+                pieces++;
+            }
+        }
+        return elision >= 0 ? pieces <= 7 : pieces == 8;
+    }
+
+    private static List<String> split(String groups) {
+        return groups.isEmpty() ? List.of() : List.of(groups.split(":", -1));
+    }
+
+    private static boolean isIpv4(String text) {
+        String[] octets = text.split("\\.", -1);
+        if (octets.length != 4) {
+            return false;
+        }
+        for (String octet : octets) {
+            if (octet.isEmpty() || octet.length() > 3 || !octet.chars().allMatch(c -> c >= '0' && c <= '9')
+                    || Integer.parseInt(octet) > 255 || (octet.length() > 1 && octet.charAt(0) == '0')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isHex(char c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    }
+
+    private static boolean isAlphaNumeric(char c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    }
+
     /** Messages as raw bytes; {@link WorkloadApiWire} decodes them. */
     public static final class BytesMarshaller implements MethodDescriptor.Marshaller<byte[]> {
         /** Creates the marshaller. */

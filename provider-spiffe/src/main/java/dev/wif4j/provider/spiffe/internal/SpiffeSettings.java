@@ -7,8 +7,11 @@ import dev.wif4j.spi.support.Setting;
 import dev.wif4j.spi.support.SettingException;
 import io.spiffe.exception.InvalidSpiffeIdException;
 import io.spiffe.spiffeid.SpiffeId;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -45,7 +48,8 @@ public final class SpiffeSettings {
     private final Setting socketSetting;
     private final URI address;
     private final Path socketPath;
-    private final String libraryAddress;
+    private final InetSocketAddress tcpAddress;
+    private final String authority;
     private final Setting spiffeIdSetting;
     private final SpiffeId spiffeId;
     private final Duration timeout;
@@ -74,19 +78,37 @@ public final class SpiffeSettings {
                         + "such as unix:///run/spire/agent-sockets/agent.sock");
             }
             socketPath = context.path(path);
-            libraryAddress = "unix://" + socketPath.toAbsolutePath();
+            tcpAddress = null;
+            // What grpc-go, the kubelet and Quarkus send over a Unix socket; grpc-java would send the socket's path,
+            // which strict HTTP/2 servers (h2, nghttp2) refuse as no host[:port] (grpc/grpc-java#12664).
+            authority = "localhost";
         } else if (scheme.equals("tcp")) {
             String host = address.getHost();
             if (address.getRawUserInfo() != null || host == null || !IP_LITERAL.matcher(host).matches()
-                    || address.getPort() < 1 || !(address.getPath() == null || address.getPath().isEmpty())) {
+                    || !(address.getPath() == null || address.getPath().isEmpty())) {
                 throw socketSetting.invalid("a tcp address is an IP address and a port, such as tcp://127.0.0.1:8081");
+            }
+            if (address.getPort() == -1) {
+                throw socketSetting.invalid("it has no port: a tcp address is an IP address and a port, such as "
+                        + "tcp://127.0.0.1:8081 or tcp://[::1]:8081");
+            }
+            if (address.getPort() < 1 || address.getPort() > 65535) {
+                throw socketSetting.invalid("the port " + address.getPort() + " is out of range: a tcp address is an "
+                        + "IP address and a port from 1 to 65535, such as tcp://127.0.0.1:8081");
             }
             if (!Endpoints.isLoopback(host)) {
                 throw socketSetting.invalid("the Workload API over TCP is unencrypted, so wif4j talks to it on this "
                         + "host only (127.0.0.1 or [::1]); reach a remote agent through its Unix socket");
             }
             socketPath = null;
-            libraryAddress = text;
+            try {
+                // An IP literal (127.0.0.1 or ::1 by now): parsed, never looked up.
+                tcpAddress = new InetSocketAddress(InetAddress.getByName(host.replace("[", "").replace("]", "")),
+                        address.getPort());
+            } catch (UnknownHostException e) {
+                throw socketSetting.invalid("a tcp address is an IP address and a port, such as tcp://127.0.0.1:8081");
+            }
+            authority = address.getRawAuthority();
         } else {
             throw socketSetting.invalid("a Workload API address starts with unix:// or tcp://, such as "
                     + "unix:///run/spire/agent-sockets/agent.sock");
@@ -136,9 +158,17 @@ public final class SpiffeSettings {
         return Optional.ofNullable(socketPath);
     }
 
-    /** @return the address handed to java-spiffe: the socket's path as this process reaches it */
-    String libraryAddress() {
-        return libraryAddress;
+    /** @return the Workload API's TCP address (an IP literal, never looked up); empty for a Unix socket */
+    Optional<InetSocketAddress> tcpAddress() {
+        return Optional.ofNullable(tcpAddress);
+    }
+
+    /**
+     * @return the HTTP/2 {@code :authority} of each call: {@code localhost} over a Unix socket, the address's
+     *     {@code host:port} over TCP
+     */
+    String authority() {
+        return authority;
     }
 
     /** @return the SPIFFE ID to ask for; empty for the Workload API's first */

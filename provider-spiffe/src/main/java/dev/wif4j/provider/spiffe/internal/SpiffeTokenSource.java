@@ -5,46 +5,31 @@ import dev.wif4j.spi.IdentityToken;
 import dev.wif4j.spi.IdentityTokenException;
 import dev.wif4j.spi.IdentityTokenSource;
 import dev.wif4j.spi.support.Text;
-import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.spiffe.exception.JwtSvidException;
-import io.spiffe.exception.SocketEndpointAddressException;
 import io.spiffe.svid.jwtsvid.JwtSvid;
-import io.spiffe.workloadapi.DefaultWorkloadApiClient;
-import io.spiffe.workloadapi.WorkloadApiClient;
-import java.io.IOException;
+import io.spiffe.workloadapi.grpc.Workload;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.Set;
+import java.util.concurrent.TimeoutException;
 
 /**
- * One fetch is one {@code FetchJWTSVID} call to the Workload API, over a client made for that fetch and closed
+ * One fetch is one {@code FetchJWTSVID} call to the Workload API, over a connection made for that fetch and closed
  * after it: the SPIRE agent signs a JWT-SVID for the audience, and nothing is cached or retried here. A transient
  * failure is thrown retryable and wif4j's exchange decides whether to try again, within its own bounds.
  *
- * <p>java-spiffe's blocking calls carry no deadline of their own and would wait for a silent agent forever, so each
- * call runs in a gRPC {@link Context} with a deadline of the {@code timeout} setting: the library's call inherits it
- * and gRPC ends the call with {@code DEADLINE_EXCEEDED}. A client per fetch means no connection state (gRPC's
- * reconnect backoff after an agent restart) carries from one attempt to the next, and no thread outlives a fetch.
+ * <p>The call goes through {@link WorkloadApiConnection} (grpc-java with java-spiffe's generated messages), not
+ * java-spiffe's client: that one sends a Unix socket's path as the HTTP/2 authority, which strict servers refuse, and
+ * waits inside a blocking gRPC call that a rogue peer can keep from ending. java-spiffe still checks the JWT-SVID
+ * (its SPIFFE ID, audience and expiry). A connection per fetch means no connection state (gRPC's reconnect backoff
+ * after an agent restart) carries from one attempt to the next, and no thread outlives a fetch.
  */
 public final class SpiffeTokenSource implements IdentityTokenSource {
-    private static final AtomicInteger THREADS = new AtomicInteger();
-    private static final ThreadFactory DAEMONS = r -> {
-        Thread t = new Thread(r, "wif4j-spiffe-" + THREADS.incrementAndGet());
-        t.setDaemon(true); // a token source must never keep the JVM alive
-        return t;
-    };
-
     private final SpiffeSettings settings;
     private final String upstream;
     private final System.Logger log;
-    private final ScheduledThreadPoolExecutor deadlines;
 
     /**
      * @param settings the checked settings
@@ -54,28 +39,53 @@ public final class SpiffeTokenSource implements IdentityTokenSource {
         this.settings = settings;
         this.upstream = "the SPIFFE Workload API at " + settings.address();
         this.log = context.logger("dev.wif4j.provider.spiffe.SpiffeIdentityProvider");
-        this.deadlines = new ScheduledThreadPoolExecutor(1, DAEMONS);
-        deadlines.setKeepAliveTime(10, TimeUnit.SECONDS);
-        deadlines.allowCoreThreadTimeOut(true);
-        deadlines.setRemoveOnCancelPolicy(true);
     }
 
     @Override
     public IdentityToken fetch() {
-        JwtSvid svid;
-        Context.CancellableContext deadline = Context.current()
-                .withDeadlineAfter(settings.timeout().toMillis(), TimeUnit.MILLISECONDS, deadlines);
+        Workload.JWTSVIDRequest.Builder request = Workload.JWTSVIDRequest.newBuilder().addAudience(settings.audience());
+        settings.spiffeId().ifPresent(id -> request.setSpiffeId(id.toString()));
+        Workload.JWTSVIDResponse response;
+        WorkloadApiConnection connection = open();
         try {
-            svid = deadline.call(this::callWorkloadApi);
-        } catch (IdentityTokenException e) {
-            throw e;
-        } catch (JwtSvidException e) {
-            throw failure(e);
-        } catch (Exception e) {
+            response = connection.fetchJwtSvid(request.build(), settings.timeout());
+        } catch (StatusRuntimeException e) {
+            throw connection.flooded() ? flooded(e) : failure(e);
+        } catch (TimeoutException e) {
+            throw connection.flooded() ? flooded(e) : timedOut(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IdentityTokenException("Interrupted while asking " + upstream + ".", e);
+        } catch (RuntimeException e) {
             throw new IdentityTokenException(upstream + " could not be asked (" + e.getClass().getSimpleName() + ").",
                     e, true);
         } finally {
-            deadline.cancel(null);
+            connection.close();
+        }
+        if (response.getSvidsCount() == 0) {
+            throw new IdentityTokenException(upstream + " gave no usable JWT-SVID for the audience "
+                    + Text.quote(settings.audience()) + " (its answer holds none)" + entitlementHint() + ".");
+        }
+        if (settings.spiffeId().isEmpty() && response.getSvidsCount() > 1) {
+            List<String> ids = new ArrayList<>();
+            response.getSvidsList().forEach(s -> ids.add(Text.escape(s.getSpiffeId(), 200)));
+            log.log(System.Logger.Level.DEBUG, () -> "the Workload API offers " + ids + "; using the first (set "
+                    + settings.spiffeIdVariable() + " to choose another)");
+        }
+        JwtSvid svid;
+        try {
+            svid = JwtSvid.parseInsecure(response.getSvids(0).getSvid(), Set.of(settings.audience()));
+        } catch (JwtSvidException | IllegalArgumentException e) {
+            // The answer is not a JWT-SVID wif4j can use (expired, wrong audience, no SPIFFE ID): java-spiffe's own
+            // sentences ("Token has expired"), which never quote the token.
+            throw new IdentityTokenException(upstream + " gave no usable JWT-SVID for the audience "
+                    + Text.quote(settings.audience()) + " (" + Text.escape(String.valueOf(e.getMessage()), 200) + ").",
+                    e);
+        } catch (LinkageError e) {
+            // On the module path, java-spiffe (an automatic module) does not pull in its explicit-module dependencies.
+            throw new IdentityTokenException("java-spiffe cannot check the JWT-SVID: a library it needs is missing ("
+                    + e.getClass().getSimpleName() + ": " + Text.escape(String.valueOf(e.getMessage()), 120) + "). "
+                    + "On the module path, add --add-modules ALL-MODULE-PATH (see the README).", e);
         }
         if (settings.spiffeId().isPresent() && !settings.spiffeId().get().equals(svid.getSpiffeId())) {
             throw new IdentityTokenException(upstream + " answered the request for " + settings.spiffeId().get()
@@ -86,79 +96,37 @@ public final class SpiffeTokenSource implements IdentityTokenSource {
         return token;
     }
 
-    private JwtSvid callWorkloadApi() throws JwtSvidException {
-        WorkloadApiClient client = newClient();
+    private WorkloadApiConnection open() {
         try {
-            if (settings.spiffeId().isPresent()) {
-                return client.fetchJwtSvid(settings.spiffeId().get(), settings.audience());
-            }
-            List<JwtSvid> svids = client.fetchJwtSvids(settings.audience());
-            if (svids.size() > 1) {
-                List<String> ids = new ArrayList<>();
-                svids.forEach(s -> ids.add(s.getSpiffeId().toString()));
-                log.log(System.Logger.Level.DEBUG, () -> "the Workload API offers " + ids + "; using the first (set "
-                        + settings.spiffeIdVariable() + " to choose another)");
-            }
-            return svids.get(0); // the library refuses an empty answer
-        } finally {
-            try {
-                client.close(); // shuts the channel, its event loop and the executor down without waiting
-            } catch (IOException e) {
-                log.log(System.Logger.Level.DEBUG, () -> "closing the Workload API client: " + e);
-            }
-        }
-    }
-
-    private WorkloadApiClient newClient() {
-        // java-spiffe shuts this executor down when the client closes; its threads are daemons.
-        ExecutorService executor = Executors.newCachedThreadPool(DAEMONS);
-        try {
-            return DefaultWorkloadApiClient.newClient(DefaultWorkloadApiClient.ClientOptions.builder()
-                    .spiffeSocketPath(settings.libraryAddress())
-                    .executorService(executor)
-                    .build());
-        } catch (SocketEndpointAddressException e) {
-            executor.shutdown();
-            throw new IdentityTokenException("java-spiffe refuses the Workload API address " + settings.address()
-                    + " (" + settings.addressSource() + "): " + Text.escape(e.getMessage(), 200) + ".", e);
+            return new WorkloadApiConnection(settings);
         } catch (LinkageError e) {
-            executor.shutdown();
-            throw new IdentityTokenException("java-spiffe's gRPC transport is missing or unusable ("
+            throw new IdentityTokenException("gRPC's Netty transport is missing or unusable ("
                     + e.getClass().getSimpleName() + ": " + Text.escape(String.valueOf(e.getMessage()), 120)
-                    + "): add io.spiffe:grpc-netty-linux (it ships with wif4j-provider-spiffe) to the class path; "
-                    + "on the module path java-spiffe does not load, see the README.", e);
+                    + "): io.grpc:grpc-netty-shaded comes with wif4j-provider-spiffe; keep it on the class path.", e);
         } catch (RuntimeException e) {
-            executor.shutdown();
-            // grpc-netty-linux throws IllegalStateException for a Unix socket off Linux.
-            throw new IdentityTokenException("java-spiffe cannot open " + upstream + " ("
-                    + e.getClass().getSimpleName() + ": " + Text.escape(String.valueOf(e.getMessage()), 120)
-                    + "): its Unix-socket transport (grpc-netty-linux) works on Linux only.", e);
+            throw new IdentityTokenException("cannot open a connection to " + upstream + " ("
+                    + e.getClass().getSimpleName() + ": " + Text.escape(String.valueOf(e.getMessage()), 120) + ").",
+                    e);
         }
     }
 
-    private IdentityTokenException failure(JwtSvidException e) {
-        StatusRuntimeException rpc = null;
-        for (Throwable t = e; t != null && rpc == null; t = t.getCause()) {
-            if (t instanceof StatusRuntimeException s) {
-                rpc = s;
-            }
-        }
-        if (rpc == null) {
-            // The call succeeded but the answer is not a JWT-SVID wif4j can use (empty, expired, wrong audience).
-            // java-spiffe's own sentences ("Token has expired"); they never quote the token.
-            Throwable why = e.getCause() instanceof JwtSvidException || e.getCause() instanceof IllegalArgumentException
-                    ? e.getCause() : e;
-            String said = Text.escape(String.valueOf(why.getMessage()), 200);
-            String hint = said.contains("empty") ? entitlementHint() : "";
-            return new IdentityTokenException(upstream + " gave no usable JWT-SVID for the audience "
-                    + Text.quote(settings.audience()) + " (" + said + ")" + hint + ".", e);
-        }
-        Status status = rpc.getStatus();
+    private IdentityTokenException timedOut(Exception e) {
+        return new IdentityTokenException(upstream + " did not answer within " + settings.timeout().toMillis()
+                + " ms: is the SPIRE agent overloaded or stuck?", e, true);
+    }
+
+    private IdentityTokenException flooded(Exception e) {
+        return new IdentityTokenException(upstream + " sent HTTP/2 frames that each need an answer (SETTINGS or "
+                + "PING) and left the answers unread, past " + WorkloadApiConnection.MAX_UNREAD_BYTES / 1024
+                + " KiB, so wif4j dropped the connection: is " + settings.address() + " a SPIFFE Workload API?", e);
+    }
+
+    private IdentityTokenException failure(StatusRuntimeException e) {
+        Status status = e.getStatus();
         String said = status.getDescription() == null ? "" : ": " + Text.escape(status.getDescription(), 200);
         String prefix = upstream + " answered " + status.getCode() + said;
         return switch (status.getCode()) {
-            case DEADLINE_EXCEEDED -> new IdentityTokenException(upstream + " did not answer within "
-                    + settings.timeout().toMillis() + " ms: is the SPIRE agent overloaded or stuck?", e, true);
+            case DEADLINE_EXCEEDED -> timedOut(e);
             case UNAVAILABLE -> new IdentityTokenException(prefix + settings.socketPath()
                     .map(p -> " (is the SPIRE agent running, with its socket at " + p + "?)")
                     .orElse(" (is the SPIRE agent running and listening there?)") + ".", e, true);
@@ -179,7 +147,7 @@ public final class SpiffeTokenSource implements IdentityTokenSource {
 
     @Override
     public void close() {
-        deadlines.shutdownNow();
+        // Nothing outlives a fetch.
     }
 
     @Override
