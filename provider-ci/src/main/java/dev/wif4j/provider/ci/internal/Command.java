@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -119,7 +118,6 @@ public final class Command {
         builder.environment().putAll(environment);
         String marker = UUID.randomUUID().toString();
         builder.environment().put(RUN_MARKER, marker);
-        Instant started = Instant.now();
         Process process;
         try {
             process = builder.start();
@@ -127,12 +125,10 @@ public final class Command {
             throw new IdentityTokenException("Cannot run " + shown + " (" + shownPath() + "): "
                     + Text.escape(String.valueOf(e.getMessage()), 200) + ".", e);
         }
-        Output stdout = null;
-        Output stderr = null;
         try {
             process.getOutputStream().close();
-            stdout = Output.read(process.getInputStream(), maxStdoutBytes + 1, false);
-            stderr = Output.read(process.getErrorStream(), MAX_STDERR_BYTES, true);
+            Output stdout = Output.read(process.getInputStream(), maxStdoutBytes + 1, false);
+            Output stderr = Output.read(process.getErrorStream(), MAX_STDERR_BYTES, true);
             CompletableFuture.anyOf(process.onExit(), stdout.full).get(remaining(deadline), TimeUnit.NANOSECONDS);
             if (stdout.size() > maxStdoutBytes) {
                 throw new IdentityTokenException(shown + " printed more than " + maxStdoutBytes
@@ -172,7 +168,7 @@ public final class Command {
         } catch (ExecutionException | IOException e) {
             throw new IdentityTokenException("Cannot read the output of " + shown + ".", e, true);
         } finally {
-            stop(process, marker, started, stdout, stderr);
+            stop(process, marker);
         }
     }
 
@@ -198,10 +194,12 @@ public final class Command {
     }
 
     /**
-     * Kills the tool, whatever it started while it ran, and, when something still holds its output open after it
-     * exited, whatever carries this run's marker: a child left running would keep the pipes, and the CI job, busy.
+     * Kills the tool and whatever it started while it ran, then whatever carries this run's marker: a child left
+     * running after the tool exited would keep the pipes, and the CI job, busy. The marker is searched for whether
+     * or not the output still looks held: that is no signal, as the JDK drains and closes a process's pipes when it
+     * sees the process exit, unless a read is in progress at that moment.
      */
-    private static void stop(Process process, String marker, Instant started, Output stdout, Output stderr) {
+    private static void stop(Process process, String marker) {
         if (process.isAlive()) {
             try {
                 process.descendants().forEach(ProcessHandle::destroyForcibly);
@@ -209,26 +207,16 @@ public final class Command {
                 // Nothing more can be done than killing the tool itself.
             }
             process.destroyForcibly();
-            // A moment for the pipes to close behind it, so that a tool that left nothing running is not searched for.
-            long settled = System.nanoTime() + Duration.ofMillis(100).toNanos();
-            try {
-                for (Output output : new Output[] {stdout, stderr}) {
-                    if (output != null) {
-                        output.awaitEnd(settled);
-                    }
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
         }
-        boolean held = stdout != null && !stdout.ended() || stderr != null && !stderr.ended();
-        if (held) {
-            stopMarked(marker, started);
-        }
+        stopMarked(marker);
     }
 
-    /** Kills every process started since this run whose environment holds its marker (Linux; elsewhere nothing). */
-    private static void stopMarked(String marker, Instant started) {
+    /**
+     * Kills every process whose environment holds this run's marker (Linux; elsewhere nothing). The marker is new for
+     * every run, so only the tool's own leftovers carry it. Start times are not used to narrow the search: the JDK
+     * derives them from the boot time, which is off by seconds on a machine whose clock was stepped after boot.
+     */
+    private static void stopMarked(String marker) {
         // The real /proc, not the context's file system: these are real processes.
         Path proc = Path.of("/proc");
         if (!Files.isDirectory(proc)) {
@@ -236,11 +224,9 @@ public final class Command {
         }
         byte[] needle = (RUN_MARKER + "=" + marker).getBytes(StandardCharsets.US_ASCII);
         long self = ProcessHandle.current().pid();
-        Instant since = started.minusSeconds(1); // start times are in clock ticks
         try {
             ProcessHandle.allProcesses()
                     .filter(p -> p.pid() != self)
-                    .filter(p -> p.info().startInstant().map(at -> !at.isBefore(since)).orElse(true))
                     .filter(p -> holds(proc.resolve(Long.toString(p.pid())).resolve("environ"), needle))
                     .forEach(p -> {
                         p.descendants().forEach(ProcessHandle::destroyForcibly);
@@ -337,10 +323,6 @@ public final class Command {
             synchronized (kept) {
                 return kept.toByteArray();
             }
-        }
-
-        boolean ended() {
-            return end.getCount() == 0;
         }
 
         void awaitEnd(long deadline) throws InterruptedException {
