@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.core.json.PackageVersion;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -89,5 +91,13 @@ class JsonTest {
         assertEquals(text, new String(Json.bytes(value), StandardCharsets.UTF_8));
         assertEquals("object array string number boolean null", String.join(" ", Json.kind(Map.of()),
                 Json.kind(List.of()), Json.kind("s"), Json.kind(1L), Json.kind(true), Json.kind(null)));
+    }
+
+    @Test
+    @DisplayName("the oldest-jackson run (core/pom.xml) is on the jackson-core it names, the oldest core works with")
+    void jacksonCoreOfTheRun() {
+        String expected = System.getProperty("wif4j.test.jackson-core");
+        assumeTrue(expected != null, "only the oldest-jackson run names a jackson-core");
+        assertEquals(expected, PackageVersion.VERSION.toString());
     }
 }
