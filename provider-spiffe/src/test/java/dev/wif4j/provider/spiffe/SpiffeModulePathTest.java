@@ -1,6 +1,7 @@
 package dev.wif4j.provider.spiffe;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -26,13 +27,31 @@ import org.junit.jupiter.api.io.TempDir;
  * module names and split the package {@code io.spiffe.workloadapi.internal} between {@code java-spiffe-core} and
  * {@code grpc-netty-linux} (spiffe/java-spiffe#108), so a plain module path cannot be resolved: the first test
  * records that failure and fails once a java-spiffe release fixes it (then make the module path the supported
- * set-up, and drop the workaround from the README). The second proves the README's workaround.
+ * set-up, and drop the workaround from the README), in whichever of its two wordings the JVM gives it (they follow
+ * the jars' paths, so another local repository gives the other one). The last proves the README's workaround.
  */
 class SpiffeModulePathTest {
-    /** The JVM's words for the split package, as of java-spiffe 0.8.17 (it names the two in either order). */
-    static final Pattern SPLIT_PACKAGE = Pattern.compile("java\\.lang\\.module\\.ResolutionException: Modules "
-            + "(java\\.spiffe\\.core and grpc\\.netty\\.linux|grpc\\.netty\\.linux and java\\.spiffe\\.core) "
-            + "export package io\\.spiffe\\.workloadapi\\.internal to module ");
+    /** The package java-spiffe 0.8 splits between java.spiffe.core and grpc.netty.linux. */
+    static final String SPLIT = "io.spiffe.workloadapi.internal";
+
+    private static final Pattern SPLIT_PACKAGE = Pattern.compile("[Pp]ackage " + Pattern.quote(SPLIT) + "(?![\\w.])");
+
+    /**
+     * Whether the JVM's output says it refused java-spiffe's split package: a resolution (or layer) error that names
+     * the package and both modules. The JVM words it after the order it meets the modules in, which follows the
+     * jars' paths: "Modules A and B export package P to module M" when a third module reads both, "Module A contains
+     * package P, module B exports package P to A" when one of the two meets the other first.
+     */
+    static boolean refusesSplitPackage(String output) {
+        return output.lines().anyMatch(line -> (line.contains("java.lang.module.ResolutionException: ")
+                || line.contains("java.lang.LayerInstantiationException: "))
+                && SPLIT_PACKAGE.matcher(line).find()
+                && names(line, "java.spiffe.core") && names(line, "grpc.netty.linux"));
+    }
+
+    private static boolean names(String line, String module) {
+        return Pattern.compile("(?<![\\w.])" + Pattern.quote(module) + "(?![\\w.])").matcher(line).find();
+    }
 
     @TempDir
     Path home;
@@ -57,8 +76,43 @@ class SpiffeModulePathTest {
     void plainModulePathFails() throws Exception {
         Run run = run(modulePath(true), List.of());
         assertNotEquals(0, run.exit, run.output);
-        assertTrue(SPLIT_PACKAGE.matcher(run.output).find(), run.output);
+        assertTrue(refusesSplitPackage(run.output), run.output);
         assertEquals(0, agent.requests().size());
+    }
+
+    @Test
+    @DisplayName("the split package is recognised in either of the JVM's wordings, and no other resolution error is")
+    void splitPackageInEitherWording() {
+        assertTrue(refusesSplitPackage("Error occurred during initialization of boot layer\n"
+                + "java.lang.module.ResolutionException: Modules java.spiffe.core and grpc.netty.linux export package "
+                + SPLIT + " to module com.google.common\n"));
+        assertTrue(refusesSplitPackage("Error occurred during initialization of boot layer\n"
+                + "java.lang.module.ResolutionException: Module java.spiffe.core contains package " + SPLIT
+                + ", module grpc.netty.linux exports package " + SPLIT + " to java.spiffe.core\n"));
+        assertFalse(refusesSplitPackage("java.lang.module.ResolutionException: Modules java.spiffe.core and "
+                + "grpc.netty.linux export package " + SPLIT + ".other to module com.google.common"));
+        assertFalse(refusesSplitPackage("java.lang.module.ResolutionException: Modules a.b and grpc.netty.linux "
+                + "export package " + SPLIT + " to module java.spiffe.core.x"));
+        assertFalse(refusesSplitPackage("java.lang.module.FindException: Module java.spiffe.core not found, required "
+                + "by grpc.netty.linux"));
+        assertFalse(refusesSplitPackage("error=IdentityTokenException: java.spiffe.core and grpc.netty.linux, package "
+                + SPLIT));
+    }
+
+    @Test
+    @DisplayName("java-spiffe-core and grpc-netty-linux alone: the JVM's other wording of the same refusal is accepted")
+    void twoJarsAloneGiveTheOtherWording() throws Exception {
+        List<String> jars = modulePath(true).stream()
+                .filter(e -> e.contains("java-spiffe-core") || e.contains("grpc-netty-linux")).toList();
+        assertEquals(2, jars.size(), String.valueOf(jars));
+        Process process = new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(),
+                "--module-path", String.join(File.pathSeparator, jars), "--add-modules", "java.spiffe.core", "-version")
+                .redirectErrorStream(true).start();
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the child JVM did not finish");
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertNotEquals(0, process.exitValue(), output);
+        assertTrue(output.contains(" contains package " + SPLIT + ", module "), output);
+        assertTrue(refusesSplitPackage(output), output);
     }
 
     @Test
