@@ -8,6 +8,8 @@ import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
@@ -15,17 +17,22 @@ import java.util.ServiceLoader;
 /**
  * Run by {@code K8sModulePathTest} in a JVM of its own, with wif4j, the k8s provider and Fabric8 on the class path
  * or the module path: finds the provider through ServiceLoader and fetches a token with it. The pod's files are
- * read below the directory given as the one argument (a test's fake pod), its variables from the environment.
+ * read below the directory given as the first argument (a test's fake pod), its variables are the other arguments
+ * ({@code NAME=value}).
  */
 public final class Main {
     private Main() {
     }
 
     /**
-     * @param args the directory that stands in for the pod's file system root
+     * @param args the directory that stands in for the pod's file system root, then the pod's variables
      */
     public static void main(String[] args) throws Exception {
         Path root = Path.of(args[0]);
+        Map<String, String> env = new HashMap<>();
+        for (String variable : Arrays.asList(args).subList(1, args.length)) {
+            env.put(variable.substring(0, variable.indexOf('=')), variable.substring(variable.indexOf('=') + 1));
+        }
         ServiceLoader.load(IdentityProvider.class).stream()
                 .filter(p -> p.type().getName().endsWith("K8sIdentityProvider"))
                 .forEach(p -> System.out.println("provider-module=" + p.type().getModule().getName()));
@@ -34,7 +41,7 @@ public final class Main {
         DetectionContext pod = new DetectionContext() {
             @Override
             public Optional<String> env(String name) {
-                return Optional.ofNullable(System.getenv(name)).filter(v -> !v.isBlank());
+                return Optional.ofNullable(env.get(name)).filter(v -> !v.isBlank());
             }
 
             @Override

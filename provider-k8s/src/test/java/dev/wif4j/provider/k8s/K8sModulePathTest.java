@@ -78,10 +78,10 @@ class K8sModulePathTest {
         ChildProgram child = where == Where.MODULE_PATH
                 ? ChildProgram.of("modulepath.Main", List.of(application)).modulePath(libraries, roots)
                 : ChildProgram.of("modulepath.Main", concat(libraries, application));
-        ChildProgram.Run run = child.in(pod.root()).env(pod.environment())
-                .env("WIF4J_K8S_SOURCE", source)
-                .env("AWS_EC2_METADATA_DISABLED", "true")
-                .run(pod.root().toString());
+        List<String> args = new ArrayList<>(List.of(pod.root().toString(), "WIF4J_K8S_SOURCE=" + source));
+        pod.environment().forEach((name, value) -> args.add(name + "=" + value));
+        ChildProgram.Run run = child.in(pod.root()).env("AWS_EC2_METADATA_DISABLED", "true")
+                .run(args.toArray(String[]::new));
         assertEquals(0, run.exit(), run.output());
         List<String> lines = run.stdout().lines().map(String::strip).toList();
         if (where == Where.MODULE_PATH) {
