@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,8 +44,24 @@ class AskClaudeTest {
         }
     }
 
+    /**
+     * wif4j-provider-k8s declares jackson-core (Fabric8 8 brings none), at the project's Jackson, beside Fabric8 7.x's
+     * databind, yaml and jsr310 modules (2.19 to 2.21): each Jackson 2 module X.Y needs a jackson-core X.Y or newer
+     * (an older one fails with NoSuchMethodError), and a newer core is harmless. A failure names every version.
+     */
     @Test
-    void oneJacksonVersionOnTheRuntimeClassPath() {
-        assertEquals(Optional.empty(), RuntimeClassPath.ofBuild().mixedJackson("com.fasterxml.jackson"));
+    void jacksonCoreAtLeastAsNewAsEveryJacksonModule() {
+        Map<String, String> versions = RuntimeClassPath.ofBuild().versions("com.fasterxml.jackson");
+        String core = versions.get("jackson-core");
+        assertTrue(core != null, "no jackson-core on the runtime class path: " + versions);
+        versions.forEach((artifact, version) -> assertTrue(artifact.equals("jackson-annotations")
+                || minor(core) >= minor(version), "jackson-core " + core + " is older than " + artifact + " "
+                + version + " on the runtime class path: " + versions));
+    }
+
+    /** 2.19.2 as 2019: major and minor, which is what a Jackson module's needs are about. */
+    private static int minor(String version) {
+        String[] parts = version.split("\\.");
+        return Integer.parseInt(parts[0]) * 1000 + Integer.parseInt(parts[1]);
     }
 }

@@ -1,10 +1,11 @@
 package dev.wif4j.provider.k8s;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wif4j.testkit.FakeDetectionContext;
 import dev.wif4j.testkit.OidcIssuer;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequest;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequestSpec;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -34,12 +35,13 @@ final class K8sCluster implements AutoCloseable {
     /** What kubeadm clusters put on tokens nobody asked an audience for. */
     static final String DEFAULT_AUDIENCE = "https://kubernetes.default.svc.cluster.local";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Fabric8's own JSON mapping: Jackson 2 in Fabric8 7.x, Jackson 3 in 8.x. */
+    private static final KubernetesSerialization JSON = new KubernetesSerialization();
 
     final OidcIssuer issuer;
     final KubernetesMockServer apiServer;
     /** Each TokenRequest body and its Authorization header, in order. */
-    final List<Map.Entry<JsonNode, String>> tokenRequests = new CopyOnWriteArrayList<>();
+    final List<Map.Entry<TokenRequest, String>> tokenRequests = new CopyOnWriteArrayList<>();
     /** Each TokenRequest's Impersonate-User header ("" when absent), in order. */
     final List<String> impersonations = new CopyOnWriteArrayList<>();
     /** TokenRequests for {@link #UNAVAILABLE_SERVICE_ACCOUNT}, each answered 503. */
@@ -71,21 +73,17 @@ final class K8sCluster implements AutoCloseable {
 
     /** Mints the token the API server would: the requested audience and lifetime, the service account's sub. */
     private Object answer(RecordedRequest request) {
-        JsonNode body;
-        try {
-            body = JSON.readTree(request.getUtf8Body());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        TokenRequest body = JSON.unmarshal(request.getUtf8Body(), TokenRequest.class);
         tokenRequests.add(Map.entry(body, String.valueOf(request.getHeader("Authorization"))));
         String impersonate = request.getHeader("Impersonate-User");
         impersonations.add(impersonate == null ? "" : impersonate);
-        JsonNode spec = body.path("spec");
-        String audience = spec.path("audiences").path(0).asText();
-        long seconds = spec.path("expirationSeconds").asLong(3600);
+        TokenRequestSpec spec = body.getSpec();
+        String audience = spec.getAudiences().get(0);
+        long seconds = spec.getExpirationSeconds() == null ? 3600 : spec.getExpirationSeconds();
         String jwt = serviceAccountToken(audience, Duration.ofSeconds(seconds));
         return "{\"kind\":\"TokenRequest\",\"apiVersion\":\"authentication.k8s.io/v1\",\"metadata\":{\"name\":\""
-                + SERVICE_ACCOUNT + "\",\"namespace\":\"" + NAMESPACE + "\"},\"spec\":" + spec + ",\"status\":{"
+                + SERVICE_ACCOUNT + "\",\"namespace\":\"" + NAMESPACE + "\"},\"spec\":" + JSON.asJson(spec)
+                + ",\"status\":{"
                 + "\"token\":\"" + jwt + "\",\"expirationTimestamp\":\"2026-11-23T11:00:00Z\"}}";
     }
 

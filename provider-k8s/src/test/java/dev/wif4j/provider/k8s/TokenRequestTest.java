@@ -5,11 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.wif4j.spi.IdentityToken;
 import dev.wif4j.spi.IdentityTokenException;
 import dev.wif4j.spi.IdentityTokenSource;
 import dev.wif4j.testkit.FakeDetectionContext;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequest;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequestSpec;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
@@ -21,8 +22,8 @@ class TokenRequestTest {
     @RegisterExtension
     static final Started<K8sCluster> CLUSTER = new Started<>(K8sCluster::new);
 
-    private static Map.Entry<JsonNode, String> lastRequest() {
-        List<Map.Entry<JsonNode, String>> requests = CLUSTER.get().tokenRequests;
+    private static Map.Entry<TokenRequest, String> lastRequest() {
+        List<Map.Entry<TokenRequest, String>> requests = CLUSTER.get().tokenRequests;
         return requests.get(requests.size() - 1);
     }
 
@@ -33,10 +34,9 @@ class TokenRequestTest {
                         .setting("k8s.expiration-seconds", "1800").build();
                 IdentityTokenSource source = new K8sIdentityProvider().open(pod)) {
             IdentityToken token = source.fetch();
-            JsonNode spec = lastRequest().getKey().path("spec");
-            assertEquals("api://claude", spec.path("audiences").path(0).asText());
-            assertEquals(1, spec.path("audiences").size());
-            assertEquals(1800, spec.path("expirationSeconds").asLong());
+            TokenRequestSpec spec = lastRequest().getKey().getSpec();
+            assertEquals(List.of("api://claude"), spec.getAudiences());
+            assertEquals(1800L, spec.getExpirationSeconds());
             assertEquals("Bearer " + new String(java.nio.file.Files.readAllBytes(
                     pod.path(K8sCluster.SA_DIR + "/token"))), lastRequest().getValue());
             assertEquals(List.of("api://claude"), token.audience());
@@ -55,9 +55,9 @@ class TokenRequestTest {
                 IdentityTokenSource source = new K8sIdentityProvider().open(pod)) {
             source.fetch();
             source.fetch();
-            JsonNode spec = lastRequest().getKey().path("spec");
-            assertEquals("https://api.anthropic.com", spec.path("audiences").path(0).asText());
-            assertEquals(3600, spec.path("expirationSeconds").asLong());
+            TokenRequestSpec spec = lastRequest().getKey().getSpec();
+            assertEquals("https://api.anthropic.com", spec.getAudiences().get(0));
+            assertEquals(3600L, spec.getExpirationSeconds());
             List<String> described = pod.logLines().stream().filter(l -> l.contains("TokenRequest token")).toList();
             assertEquals(1, described.size(), pod.logLines().toString());
             assertTrue(described.get(0).contains("sub=" + K8sCluster.SUBJECT + ", iss=" + CLUSTER.get().issuer.issuerUrl()),

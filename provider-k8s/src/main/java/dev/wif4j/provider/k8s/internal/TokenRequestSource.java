@@ -11,10 +11,11 @@ import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
+import io.fabric8.kubernetes.client.http.HttpClient;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.ServiceLoader;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -30,8 +31,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>A fetch is one request: Fabric8's own request retries are off, and its connection and request timeouts
  * are the context's fetch timeout. A failure below HTTP, 408, 429 or 5xx is thrown retryable, and wif4j's
  * exchange tries again with a new fetch.
+ *
+ * <p>Fabric8's JDK HTTP client is found as a service ({@link #jdkHttpClientFactory}), never named in code: its
+ * module is {@code kubernetes.httpclient.jdk} up to Fabric8 7.5 and {@code io.fabric8.kubernetes.client.jdkhttp}
+ * from 7.6 on, so a {@code requires} of either name resolves with one range of releases only, while the
+ * module-info's {@code uses} binds whichever the module path holds.
  */
 public final class TokenRequestSource implements IdentityTokenSource {
+
+    /** The class Fabric8's JDK HTTP client registers as its {@code HttpClient.Factory}, the same in 7.x and 8.x. */
+    static final String JDK_FACTORY = "io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory";
 
     private final KubernetesClient client;
     private final String apiServer;
@@ -73,8 +82,28 @@ public final class TokenRequestSource implements IdentityTokenSource {
         ca.ifPresent(path -> config.withCaCertFile(path.toString()));
         this.client = new KubernetesClientBuilder()
                 .withConfig(config.build())
-                .withHttpClientFactory(new JdkHttpClientFactory())
+                .withHttpClientFactory(jdkHttpClientFactory(
+                        ServiceLoader.load(HttpClient.Factory.class, TokenRequestSource.class.getClassLoader())))
                 .build();
+    }
+
+    /**
+     * Fabric8's JDK HTTP client among the factories a service loader sees, chosen by class rather than by Fabric8's
+     * priority order, so that another client on the class path (Fabric8's default Vert.x one) is never taken.
+     *
+     * @param factories the registered factories; only the JDK client's is instantiated
+     * @return the JDK client's factory
+     * @throws IdentityTokenException when it is not there (a build that excluded {@code kubernetes-httpclient-jdk})
+     */
+    static HttpClient.Factory jdkHttpClientFactory(ServiceLoader<HttpClient.Factory> factories) {
+        return factories.stream()
+                .filter(provider -> provider.type().getName().equals(JDK_FACTORY))
+                .findFirst()
+                .map(ServiceLoader.Provider::get)
+                .orElseThrow(() -> new IdentityTokenException("Fabric8's JDK HTTP client (" + JDK_FACTORY
+                        + ", from io.fabric8:kubernetes-httpclient-jdk) is on neither the class path nor the module "
+                        + "path: wif4j-provider-k8s depends on it for the TokenRequest API; add it back if the build "
+                        + "excludes it."));
     }
 
     @Override
