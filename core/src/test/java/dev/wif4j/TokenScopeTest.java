@@ -5,15 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.wif4j.spi.DetectionContext;
+import dev.wif4j.spi.support.MapContext;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -104,67 +99,27 @@ class TokenScopeTest {
     @Test
     @DisplayName("with no identity: api.anthropic.com, ANTHROPIC_BASE_URL and WIF4J_ALLOWED_ORIGINS, nothing else")
     void fromEnvironment() {
-        TokenScope bare = TokenScope.fromEnvironment(new Context(Map.of(), Map.of()));
+        TokenScope bare = TokenScope.fromEnvironment(context(Map.of(), Map.of()));
         assertEquals(List.of("https://api.anthropic.com:443"), bare.origins());
 
-        TokenScope configured = TokenScope.fromEnvironment(new Context(Map.of("ANTHROPIC_BASE_URL",
+        TokenScope configured = TokenScope.fromEnvironment(context(Map.of("ANTHROPIC_BASE_URL",
                 "http://localhost:4000/", "WIF4J_ALLOWED_ORIGINS", " https://gw.example:8443 ,, https://b.example"),
                 Map.of()));
         assertEquals(List.of("http://localhost:4000", "https://gw.example:8443", "https://b.example:443",
                 "https://api.anthropic.com:443"), configured.origins());
 
         ConfigurationException e = assertThrows(ConfigurationException.class, () -> TokenScope.fromEnvironment(
-                new Context(Map.of("WIF4J_ALLOWED_ORIGINS", "https://a.example"),
+                context(Map.of("WIF4J_ALLOWED_ORIGINS", "https://a.example"),
                         Map.of("wif4j.allowed.origins", "http://10.0.0.1"))));
         assertTrue(e.getMessage().startsWith("The allowed origin http://10.0.0.1:80 in wif4j.allowed.origins is not "
                 + "allowed"), e.getMessage());
     }
 
-    /** Only the environment and system properties: enough for {@link TokenScope#fromEnvironment(DetectionContext)}. */
-    private record Context(Map<String, String> env, Map<String, String> properties) implements DetectionContext {
-        @Override
-        public Optional<String> env(String name) {
-            return Optional.ofNullable(env.get(name));
-        }
-
-        @Override
-        public Optional<String> systemProperty(String name) {
-            return Optional.ofNullable(properties.get(name));
-        }
-
-        @Override
-        public Map<String, String> settings() {
-            return Map.of();
-        }
-
-        @Override
-        public Path path(String absolutePath) {
-            throw new AssertionError("no file is read");
-        }
-
-        @Override
-        public Clock clock() {
-            return Clock.systemUTC();
-        }
-
-        @Override
-        public boolean probesAllowed() {
-            return false;
-        }
-
-        @Override
-        public Duration probeTimeout() {
-            return Duration.ofSeconds(1);
-        }
-
-        @Override
-        public HttpClient httpClient() {
-            throw new AssertionError("no network");
-        }
-
-        @Override
-        public System.Logger logger(String name) {
-            return System.getLogger(name);
-        }
+    /** A context with these environment variables and system properties. */
+    private static MapContext context(Map<String, String> env, Map<String, String> properties) {
+        MapContext ctx = new MapContext();
+        env.forEach(ctx::env);
+        properties.forEach(ctx::property);
+        return ctx;
     }
 }

