@@ -103,14 +103,19 @@ class SecretCanaryTest {
         authentik.close();
     }
 
-    private void run(Consumer<WorkloadIdentity> path) {
-        paths++;
-        try (FakeDetectionContext world = FakeDetectionContext.builder()
+    /** A world in which authentik is configured with the canary client secret, read from a file. */
+    private FakeDetectionContext.Builder authentikWorld() {
+        return FakeDetectionContext.builder()
                 .file("/run/secrets/ak", CLIENT_SECRET + "\n")
                 .env("WIF4J_AUTHENTIK_CLIENT_SECRET_FILE", "/run/secrets/ak")
                 .env("WIF4J_AUTHENTIK_HOST", authentik.hostUrl())
                 .env("WIF4J_AUTHENTIK_CLIENT_ID", "claude-client")
-                .env("WIF4J_AUTHENTIK_SLUG", authentik.slug())
+                .env("WIF4J_AUTHENTIK_SLUG", authentik.slug());
+    }
+
+    private void run(Consumer<WorkloadIdentity> path) {
+        paths++;
+        try (FakeDetectionContext world = authentikWorld()
                 .env("ANTHROPIC_FEDERATION_RULE_ID", ruleId)
                 .env("ANTHROPIC_ORGANIZATION_ID", anthropic.organizationId())
                 .env("ANTHROPIC_BASE_URL", anthropic.baseUrl())
@@ -251,12 +256,7 @@ class SecretCanaryTest {
      */
     private void runConfigured(Map<String, String> variables, Consumer<FakeDetectionContext> files) {
         paths++;
-        try (FakeDetectionContext world = FakeDetectionContext.builder()
-                .file("/run/secrets/ak", CLIENT_SECRET + "\n")
-                .env("WIF4J_AUTHENTIK_CLIENT_SECRET_FILE", "/run/secrets/ak")
-                .env("WIF4J_AUTHENTIK_HOST", authentik.hostUrl())
-                .env("WIF4J_AUTHENTIK_CLIENT_ID", "claude-client")
-                .env("WIF4J_AUTHENTIK_SLUG", authentik.slug())
+        try (FakeDetectionContext world = authentikWorld()
                 .env(variables)
                 .build()) {
             files.accept(world);
