@@ -401,11 +401,6 @@ public final class TokenExchanger {
     }
 
     /**
-     * Reads a 2xx token response. Package-private and static so that the fuzz test can reach it.
-     *
-     * @throws TokenExchangeException naming what is wrong with the body, never quoting it
-     */
-    /**
      * Why a value cannot be an access token: it becomes {@code Authorization: Bearer <value>} in this
      * process and in every shell that prints it, so it is visible ASCII of a sane length or nothing.
      *
@@ -428,6 +423,11 @@ public final class TokenExchanger {
         return null;
     }
 
+    /**
+     * Reads a 2xx token response. Package-private and static so that the fuzz test can reach it.
+     *
+     * @throws TokenExchangeException naming what is wrong with the body, never quoting it
+     */
     static AccessToken parse(byte[] body, int status, String requestId, Instant sentAt, URI endpoint) {
         Object parsed;
         try {
