@@ -14,6 +14,8 @@ import dev.wif4j.spi.DetectionContext;
 import dev.wif4j.spi.IdentityProvider;
 import dev.wif4j.spi.IdentityToken;
 import dev.wif4j.spi.IdentityTokenSource;
+import dev.wif4j.spi.support.ProviderIds;
+import dev.wif4j.spi.support.ProviderSettings;
 import java.lang.System.Logger.Level;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
@@ -679,11 +681,20 @@ public final class WorkloadIdentity implements AutoCloseable {
             Listeners observers = listeners.isEmpty() ? Listeners.NONE : new Listeners(listeners);
             TokenExchanger exchanger = new TokenExchanger(resolved.settings(), tokenSource, sender, ctx.clock(),
                     exchangeOptions.withFetchTimeout(ctx.fetchTimeout()), Version.userAgent(chosenId),
-                    ctx.globalSetting("audience").orElse(DetectionContext.DEFAULT_AUDIENCE), chosenId, observers);
+                    audienceOf(ctx, chosenId), chosenId, observers);
             RefreshingCredentials credentials = new RefreshingCredentials(exchanger::exchange, ctx.clock(),
                     observers, tokenScope);
             return new WorkloadIdentity(resolved.settings(), report, chosenId, tokenSource, exchanger, credentials,
                     tokenScope);
+        }
+
+        /**
+         * The audience the chosen provider asked its issuer for, which a denial's hint compares with the token's
+         * {@code aud}: its own {@code audience} setting ({@code WIF4J_K8S_AUDIENCE}), else the global one.
+         */
+        private static String audienceOf(DetectionContext ctx, String chosenId) {
+            return ProviderIds.isValid(chosenId) ? ProviderSettings.of(ctx, chosenId).audience()
+                    : ctx.globalSetting("audience").orElse(DetectionContext.DEFAULT_AUDIENCE);
         }
     }
 }

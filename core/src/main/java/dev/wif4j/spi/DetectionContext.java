@@ -18,11 +18,11 @@ import java.util.Optional;
  * provider can be tested with no cloud, no real environment and no home directory.
  *
  * <h2>Settings</h2>
- * A provider setting has one key, written as lower-case words joined by dots ({@code audience},
- * {@code token.path}). {@link #setting(String, String)} resolves it, first match wins, from the
- * settings given in code ({@link #settings()}, keyed {@code <provider>.<key>}), the system
- * property {@code wif4j.<provider>.<key>}, and the environment variable
- * {@code WIF4J_<PROVIDER>_<KEY>} (upper case, dots and dashes as underscores).
+ * A provider reads its settings in one way, {@link dev.wif4j.spi.support.ProviderSettings}{@code .of(context, id)}:
+ * keys of lower-case words joined by dots ({@code audience}, {@code token.path}), resolved from the settings given
+ * in code ({@link #settings()}, keyed {@code <provider>.<key>}), the system property {@code wif4j.<provider>.<key>},
+ * the environment variable {@code WIF4J_<PROVIDER>_<KEY>}, then the cloud's own variables, each value knowing
+ * where it came from. {@link #globalSetting(String)} reads wif4j's own settings, which no provider owns.
  *
  * <p>Blank values count as unset everywhere: an exported but empty variable never hides a
  * setting from a later source.
@@ -131,25 +131,11 @@ public interface DetectionContext {
     System.Logger logger(String name);
 
     /**
-     * A provider setting, resolved from code, system property, then environment variable.
-     *
-     * @param provider the provider id, e.g. {@code "k8s"}
-     * @param key the setting key, e.g. {@code "token.path"}
-     * @return the value, or empty if no source sets it
-     */
-    default Optional<String> setting(String provider, String key) {
-        String qualified = provider + "." + key;
-        String value = settings().get(qualified);
-        if (value != null && !value.isBlank()) {
-            return Optional.of(value);
-        }
-        Optional<String> property = systemProperty("wif4j." + qualified);
-        return property.isPresent() ? property : env(environmentName(qualified));
-    }
-
-    /**
-     * A setting that applies to every provider (such as {@code audience}), resolved from code,
-     * the system property {@code wif4j.<key>}, then {@code WIF4J_<KEY>}.
+     * A setting of wif4j's own that applies to every provider (such as {@code audience} or {@code provider}),
+     * resolved, first match wins, from code ({@link #settings()}, keyed {@code <key>}), the system property
+     * {@code wif4j.<key>}, then {@code WIF4J_<KEY>}. Values are stripped; blank counts as unset. A provider reads
+     * its own settings with {@link dev.wif4j.spi.support.ProviderSettings}, which falls back to this for
+     * {@code audience}.
      *
      * @param key the setting key
      * @return the value, or empty if no source sets it
@@ -157,22 +143,14 @@ public interface DetectionContext {
     default Optional<String> globalSetting(String key) {
         String value = settings().get(key);
         if (value != null && !value.isBlank()) {
-            return Optional.of(value);
+            return Optional.of(value.strip());
         }
         Optional<String> property = systemProperty("wif4j." + key);
-        return property.isPresent() ? property : env(environmentName(key));
-    }
-
-    /**
-     * The audience a provider asks its issuer for: the provider's own {@code audience}
-     * setting, else the global one, else {@value #DEFAULT_AUDIENCE}.
-     *
-     * @param provider the provider id
-     * @return the audience; never {@code null}
-     */
-    default String audience(String provider) {
-        Optional<String> own = setting(provider, "audience");
-        return own.isPresent() ? own.get() : globalSetting("audience").orElse(DEFAULT_AUDIENCE);
+        if (property.isPresent() && !property.get().isBlank()) {
+            return Optional.of(property.get().strip());
+        }
+        Optional<String> variable = env(environmentName(key));
+        return variable.isPresent() && !variable.get().isBlank() ? Optional.of(variable.get().strip()) : Optional.empty();
     }
 
     /**

@@ -16,9 +16,13 @@ package dev.wif4j.spi;
  *   <li>{@link #detect} runs on every start-up, for every installed provider, in parallel. It is
  *       cheap and side-effect free: it reads environment variables, settings and well-known
  *       files through the {@link DetectionContext}, and makes a network probe only when a local
- *       signal points at one and {@link DetectionContext#probesAllowed()} says so. It never
- *       throws: a provider that cannot work here returns {@link Detection#unavailable(String)}
- *       with the reason.</li>
+ *       signal points at one and {@link DetectionContext#probesAllowed()} says so. A provider
+ *       that cannot work here returns {@link Detection#unavailable(String)} with the reason; a
+ *       provider whose settings are wrong lets the support kit's
+ *       {@link dev.wif4j.spi.support.SettingException} propagate (no need to catch it), and
+ *       detection reports the provider unavailable with that exception's message, which names
+ *       the setting to fix. Any other exception is a bug in the provider: detection reports it
+ *       unavailable too, naming the exception, and carries on with the others.</li>
  *   <li>{@link #open} is called at most once, only on the provider detection chose (or the user
  *       pinned with {@code WIF4J_PROVIDER}).</li>
  * </ol>
@@ -68,10 +72,12 @@ public interface IdentityProvider {
 
     /**
      * Says whether this provider can supply identity tokens in the environment the context
-     * describes. Cheap, side-effect free, and never throws.
+     * describes. Cheap and side-effect free.
      *
      * @param context the environment; never {@code null}
      * @return the verdict with its evidence or reason; never {@code null}
+     * @throws dev.wif4j.spi.support.SettingException if a setting is missing or malformed: detection
+     *     reports the provider unavailable with the message
      */
     Detection detect(DetectionContext context);
 

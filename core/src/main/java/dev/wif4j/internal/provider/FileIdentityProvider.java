@@ -6,17 +6,11 @@ import dev.wif4j.spi.IdentityProvider;
 import dev.wif4j.spi.IdentityToken;
 import dev.wif4j.spi.IdentityTokenException;
 import dev.wif4j.spi.IdentityTokenSource;
-import dev.wif4j.spi.support.SmallFiles;
+import dev.wif4j.spi.support.ProviderSettings;
 import dev.wif4j.spi.support.Text;
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
+import dev.wif4j.spi.support.TokenFile;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -75,7 +69,7 @@ public final class FileIdentityProvider implements IdentityProvider {
 
     /** Plain code on the detection path: each lambda costs a cold JVM a generated class. */
     private static Optional<Configured> configured(DetectionContext context) {
-        Optional<String> setting = context.setting("file", "path");
+        Optional<String> setting = ProviderSettings.of(context, "file").get("path").value();
         if (setting.isPresent()) {
             return Optional.of(new Configured(setting.get(), "the setting file.path"));
         }
@@ -114,44 +108,9 @@ public final class FileIdentityProvider implements IdentityProvider {
         }
 
         private String read() {
-            byte[] bytes;
-            try {
-                // One open: the kubelet swaps the ..data symlink atomically, so a single read
-                // sees either the old token or the new one, never half of each.
-                bytes = SmallFiles.read(path, MAX_BYTES);
-            } catch (SmallFiles.NotRegularFileException e) {
-                throw new IdentityTokenException(prefix() + (e.isDirectory() ? "it is a directory, not a file."
-                        : "it is not a regular file (a FIFO, a device or a socket); it was not opened."));
-            } catch (SmallFiles.TooLargeException e) {
-                throw new IdentityTokenException(prefix() + "it is larger than " + MAX_BYTES
-                        + " bytes; Anthropic refuses identity tokens over 16 KiB.");
-            } catch (NoSuchFileException e) {
-                throw new IdentityTokenException(prefix() + "the file does not exist.");
-            } catch (AccessDeniedException e) {
-                throw new IdentityTokenException(prefix() + "this process may not read it (permission denied).");
-            } catch (IOException e) {
-                throw new IdentityTokenException(prefix() + "it could not be read: " + e.getClass().getSimpleName(), e);
-            }
-            String text;
-            try {
-                text = StandardCharsets.UTF_8.newDecoder()
-                        .onMalformedInput(CodingErrorAction.REPORT)
-                        .onUnmappableCharacter(CodingErrorAction.REPORT)
-                        .decode(ByteBuffer.wrap(bytes))
-                        .toString()
-                        .strip();
-                // Editors on Windows start UTF-8 files with a byte-order mark; it is not part of the token.
-                if (text.startsWith("\uFEFF")) {
-                    text = text.substring(1).strip();
-                }
-            } catch (CharacterCodingException e) {
-                throw new IdentityTokenException(prefix() + "it is not UTF-8 text (a binary file?).");
-            }
-            if (text.isEmpty()) {
-                throw new IdentityTokenException(prefix() + "the file is empty"
-                        + (bytes.length > 0 ? " (only whitespace)." : "."));
-            }
-            return text;
+            // Afresh on every fetch, in one open: the kubelet swaps the ..data symlink atomically.
+            return TokenFile.of(path, "Identity token file " + shownPath + " (" + origin + ")")
+                    .maxBytes(MAX_BYTES, "Anthropic refuses identity tokens over 16 KiB").read();
         }
 
         private String prefix() {

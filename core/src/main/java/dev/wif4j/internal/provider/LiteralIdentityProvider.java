@@ -6,6 +6,7 @@ import dev.wif4j.spi.IdentityProvider;
 import dev.wif4j.spi.IdentityToken;
 import dev.wif4j.spi.IdentityTokenException;
 import dev.wif4j.spi.IdentityTokenSource;
+import dev.wif4j.spi.support.ProviderSettings;
 import java.util.Optional;
 
 /**
@@ -60,7 +61,7 @@ public final class LiteralIdentityProvider implements IdentityProvider {
 
     /** The value and where it came from, or {@code null}; plain code on the detection path (no lambdas). */
     private static Value value(DetectionContext context) {
-        Optional<String> setting = context.setting("literal", "value");
+        Optional<String> setting = ProviderSettings.of(context, "literal").secret("value").value();
         if (setting.isPresent()) {
             return new Value(setting.get(), "the setting literal.value");
         }

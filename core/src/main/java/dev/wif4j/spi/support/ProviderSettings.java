@@ -94,7 +94,8 @@ public final class ProviderSettings {
      * @return the audience
      */
     public String audience() {
-        return context.audience(provider);
+        Found own = lookup("audience", List.of());
+        return own != null ? own.value() : context.globalSetting("audience").orElse(DetectionContext.DEFAULT_AUDIENCE);
     }
 
     /**

@@ -8,10 +8,9 @@ import java.io.Serial;
  * variable, system property or code setting the user must fix), says what is allowed, and never
  * quotes a secret.
  *
- * <p>{@link dev.wif4j.spi.IdentityProvider#detect detect} never throws, so it catches this and
- * returns {@code Detection.unavailable(e.getMessage())}: the message already says what to fix (wif4j
- * reports one that escapes the same way, as a safety net). Thrown from
- * {@link dev.wif4j.spi.IdentityProvider#open open} or a fetch, it is the
+ * <p>Let it propagate from {@link dev.wif4j.spi.IdentityProvider#detect detect}: detection reports the
+ * provider unavailable with this message (scrubbed, as a safety net), so no provider catches it there.
+ * Thrown from {@link dev.wif4j.spi.IdentityProvider#open open} or a fetch, it is the
  * {@link IdentityTokenException} the user sees. It is never retryable: the same setting fails the
  * same way again.
  */

@@ -10,6 +10,8 @@ import dev.wif4j.internal.Redaction;
 public final class Text {
     /** How much of a value a message shows by default. */
     public static final int DEFAULT_LIMIT = 80;
+    /** How much of a longer value (an issuer, a claim, a path, an upstream's own words) a message shows. */
+    public static final int MESSAGE_LIMIT = 200;
 
     private Text() {}
 
@@ -21,6 +23,28 @@ public final class Text {
      */
     public static String quote(String value) {
         return "'" + escape(value, DEFAULT_LIMIT) + "'";
+    }
+
+    /**
+     * A value {@linkplain #escape(String, int) escaped} and cut at {@value #MESSAGE_LIMIT} characters, not quoted:
+     * for issuers, subjects, claims, paths and ids put into a message or a log line.
+     *
+     * @param value the value; may be {@code null}
+     * @return the escaped text; {@code null} shows as {@code null}
+     */
+    public static String escape(String value) {
+        return escape(value, MESSAGE_LIMIT);
+    }
+
+    /**
+     * Free text from elsewhere {@linkplain #scrub(String, int) scrubbed}, escaped and cut at {@value #MESSAGE_LIMIT}
+     * characters: a tool's error output, a server's error description, an exception's message.
+     *
+     * @param value the text; may be {@code null}
+     * @return the scrubbed, escaped text; {@code null} shows as {@code null}
+     */
+    public static String scrub(String value) {
+        return scrub(value, MESSAGE_LIMIT);
     }
 
     /**
