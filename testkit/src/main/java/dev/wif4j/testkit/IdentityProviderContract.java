@@ -1,6 +1,5 @@
 package dev.wif4j.testkit;
 
-import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -16,6 +15,7 @@ import dev.wif4j.spi.IdentityToken;
 import dev.wif4j.spi.IdentityTokenException;
 import dev.wif4j.spi.IdentityTokenSource;
 import dev.wif4j.spi.support.ProviderIds;
+import dev.wif4j.spi.support.SettingException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -177,9 +177,13 @@ public abstract class IdentityProviderContract {
         }
     }
 
-    /** {@code detect} must never throw, whatever the environment holds. */
+    /**
+     * Whatever the environment holds, {@code detect} gives a verdict, or says which setting is wrong with a
+     * {@link SettingException} (detection then reports the provider unavailable with that message); it throws
+     * nothing else, and never echoes the junk unescaped.
+     */
     @Test
-    @DisplayName("detect() never throws, even when every variable it reads holds junk")
+    @DisplayName("detect() gives a verdict or a SettingException, even when every variable it reads holds junk")
     public void detectNeverThrowsOnJunk() {
         Map<String, String> junk = new LinkedHashMap<>();
         try (FakeDetectionContext available = availableContext()) {
@@ -187,9 +191,19 @@ public abstract class IdentityProviderContract {
         }
         try (FakeDetectionContext context = FakeDetectionContext.builder().env(junk).networkForbidden()
                 .probesAllowed(false).build()) {
-            Detection detection = assertDoesNotThrow(() -> provider().detect(context));
+            Detection detection;
+            try {
+                detection = provider().detect(context);
+            } catch (SettingException e) {
+                assertFalse(e.getMessage().isBlank(), "a SettingException must say which setting to fix");
+                assertFalse(e.getMessage().contains("\u0000"), () -> "the message echoes junk: " + e.getMessage());
+                return;
+            } catch (RuntimeException e) {
+                throw new AssertionError("detect() threw " + e + "; only a SettingException is allowed", e);
+            }
             assertNotNull(detection, "detect() returned null");
             assertFalse(detection.message().isBlank(), "a detection must explain itself");
+            assertFalse(detection.message().contains("\u0000"), () -> "the verdict echoes junk: " + detection.message());
         }
     }
 
