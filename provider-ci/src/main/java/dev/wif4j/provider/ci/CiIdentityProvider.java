@@ -6,7 +6,6 @@ import dev.wif4j.spi.Detection;
 import dev.wif4j.spi.DetectionContext;
 import dev.wif4j.spi.IdentityProvider;
 import dev.wif4j.spi.IdentityTokenSource;
-import dev.wif4j.spi.support.SettingException;
 
 /**
  * The {@code ci} provider: the OIDC token a CI job gets from its CI system, for the systems other than GitHub
@@ -56,12 +55,7 @@ public final class CiIdentityProvider implements IdentityProvider {
 
     @Override
     public Detection detect(DetectionContext context) {
-        try {
-            return Ci.detect(context);
-        } catch (SettingException e) {
-            // wif4j turns it into "unavailable" too; catching it keeps detect() total for any caller.
-            return Detection.unavailable(e.getMessage());
-        }
+        return Ci.detect(context);
     }
 
     @Override

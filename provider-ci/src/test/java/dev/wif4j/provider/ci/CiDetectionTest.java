@@ -5,10 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wif4j.DetectionReport;
+import dev.wif4j.IdentityProviderNotFoundException;
+import dev.wif4j.WorkloadIdentity;
 import dev.wif4j.spi.Detection;
 import dev.wif4j.spi.IdentityToken;
 import dev.wif4j.spi.IdentityTokenException;
 import dev.wif4j.spi.IdentityTokenSource;
+import dev.wif4j.spi.support.SettingException;
 import dev.wif4j.testkit.CiEnvironments;
 import dev.wif4j.testkit.FakeDetectionContext;
 import dev.wif4j.testkit.OidcIssuer;
@@ -90,9 +94,34 @@ class CiDetectionTest {
                 CiEnvironments.gitLabToken(issuer, OidcIssuer.DEFAULT_AUDIENCE).sign());
         env.put("WIF4J_CI_GITLAB_VARIABLE", "CLAUDE_TOKEN");
         assertTrue(detect(env).message().contains(": CLAUDE_TOKEN holds a token"), detect(env).message());
-        Detection bad = detect(Map.of("GITLAB_CI", "true", "WIF4J_CI_GITLAB_VARIABLE", "not a name"));
-        assertEquals("WIF4J_CI_GITLAB_VARIABLE is 'not a name', but it must name an environment variable: letters, "
-                + "digits and '_', not starting with a digit.", bad.message());
+        assertEquals(BAD_VARIABLE, settingError(Map.of("GITLAB_CI", "true", "WIF4J_CI_GITLAB_VARIABLE", "not a name")));
+    }
+
+    private static final String BAD_VARIABLE = "WIF4J_CI_GITLAB_VARIABLE is 'not a name', but it must name an "
+            + "environment variable: letters, digits and '_', not starting with a digit.";
+
+    /** A malformed setting: detect lets the SettingException go (the SPI's rule), for wif4j to report. */
+    private static String settingError(Map<String, String> env) {
+        try (FakeDetectionContext context = FakeDetectionContext.builder().env(env).clock(CLOCK).networkForbidden()
+                .build()) {
+            return assertThrows(SettingException.class, () -> new CiIdentityProvider().detect(context)).getMessage();
+        }
+    }
+
+    @Test
+    @DisplayName("a malformed setting: wif4j's detection reports ci unavailable with the message naming the setting")
+    void malformedSettingIsReportedUnavailable() {
+        try (FakeDetectionContext context = FakeDetectionContext.builder().env(Map.of("GITLAB_CI", "true",
+                "WIF4J_CI_GITLAB_VARIABLE", "not a name")).clock(CLOCK).networkForbidden().probesAllowed(false)
+                .build()) {
+            IdentityProviderNotFoundException e = assertThrows(IdentityProviderNotFoundException.class,
+                    () -> WorkloadIdentity.builder().context(context).federationRuleId("fdrl_ci")
+                            .organizationId("123e4567-e89b-12d3-a456-426614174000").build().close());
+            DetectionReport.Entry ci = e.report().entries().stream().filter(entry -> entry.id().equals("ci"))
+                    .findFirst().orElseThrow();
+            assertEquals(DetectionReport.Status.UNAVAILABLE, ci.status());
+            assertEquals(BAD_VARIABLE, ci.message());
+        }
     }
 
     @Test
@@ -226,9 +255,9 @@ class CiDetectionTest {
                 + "https://api.anthropic.com in the workspace's environment variables, and HCP Terraform puts a token "
                 + "into TFC_WORKLOAD_IDENTITY_TOKEN_CLAUDE in every plan and apply (self-hosted agents need v1.7.0, "
                 + "or v1.12.0 for tagged tokens)", missing.message());
-        Detection reserved = detect(Map.of("WIF4J_CI_TERRAFORM_TAG", "TYPE"));
         assertEquals("WIF4J_CI_TERRAFORM_TAG is 'TYPE', but it must be the tag of a TFC_WORKLOAD_IDENTITY_AUDIENCE_<TAG> "
-                + "variable: letters, digits and '_', and not the reserved TYPE.", reserved.message());
+                + "variable: letters, digits and '_', and not the reserved TYPE.",
+                settingError(Map.of("WIF4J_CI_TERRAFORM_TAG", "TYPE")));
     }
 
     @Test
@@ -241,9 +270,8 @@ class CiDetectionTest {
         env.put("WIF4J_CI_SYSTEM", "Bitbucket");
         assertTrue(detect(env).message().startsWith("Bitbucket Pipelines job (WIF4J_CI_SYSTEM is bitbucket): "
                 + "BITBUCKET_STEP_OIDC_TOKEN holds a token"), detect(env).message());
-        Detection bad = detect(Map.of("WIF4J_CI_SYSTEM", "jenkins"));
         assertEquals("WIF4J_CI_SYSTEM is 'jenkins', but it must be gitlab, circleci, bitbucket, buildkite or terraform.",
-                bad.message());
+                settingError(Map.of("WIF4J_CI_SYSTEM", "jenkins")));
     }
 
     @Test

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wif4j.spi.Detection;
 import dev.wif4j.spi.IdentityTokenException;
 import dev.wif4j.spi.IdentityTokenSource;
+import dev.wif4j.spi.support.SettingException;
 import dev.wif4j.testkit.CiEnvironments;
 import dev.wif4j.testkit.FakeDetectionContext;
 import dev.wif4j.testkit.OidcIssuer;
@@ -112,10 +113,10 @@ class CiToolHardeningTest {
     void toolEnvMustNameVariables() {
         try (FakeDetectionContext job = buildkite().env("WIF4J_CI_TOOL_ENV", "MY_CA, $(id)").build()) {
             StandInCommand.install(job.path("/usr/local/bin/buildkite-agent"));
-            Detection d = new CiIdentityProvider().detect(job);
-            assertFalse(d.isAvailable());
+            // A malformed setting: detect lets the SettingException go, and wif4j reports ci unavailable with it.
+            SettingException e = assertThrows(SettingException.class, () -> new CiIdentityProvider().detect(job));
             assertEquals("WIF4J_CI_TOOL_ENV is 'MY_CA, $(id)', but it must list environment variables to pass to the CI "
-                    + "tool, separated by commas: letters, digits and '_', not starting with a digit.", d.message());
+                    + "tool, separated by commas: letters, digits and '_', not starting with a digit.", e.getMessage());
         }
     }
 
@@ -240,7 +241,8 @@ class CiToolHardeningTest {
     @Test
     @DisplayName("CircleCI's --claims is JSON whatever the audience holds (tab, newline, quote, backslash)")
     void circleCiClaimsAreJson() throws Exception {
-        String audience = "https://claude.acme.example/\t\"x\"\\\n";
+        // The newline not last: settings are stripped, and it is the escaping inside a value that is tested.
+        String audience = "https://claude.acme.example/\t\"x\"\\\nz";
         try (FakeDetectionContext job = FakeDetectionContext.builder().env(CiEnvironments.circleCi(issuer))
                 .env("PATH", "/opt/circleci/bin:/usr/bin:/bin").env("WIF4J_CI_AUDIENCE", audience)
                 .networkForbidden().build()) {
@@ -248,7 +250,7 @@ class CiToolHardeningTest {
                     .printing(CiEnvironments.circleCiToken(issuer, audience).sign());
             Detection d = new CiIdentityProvider().detect(job);
             assertEquals("CircleCI job (CIRCLECI is true): every fetch runs circleci run oidc get --claims "
-                    + "{\"aud\":\"https://claude.acme.example/\\\\t\\\\\"x\\\\\"\\\\\\\\\\\\n\"} (" + cli.path()
+                    + "{\"aud\":\"https://claude.acme.example/\\\\t\\\\\"x\\\\\"\\\\\\\\\\\\nz\"} (" + cli.path()
                     + ") for a new token", d.message(), "the claims as sent, escaped for the message");
             try (IdentityTokenSource source = new CiIdentityProvider().open(job)) {
                 assertEquals(java.util.List.of(audience), source.fetch().audience());

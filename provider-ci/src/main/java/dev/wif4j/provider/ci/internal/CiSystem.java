@@ -41,7 +41,7 @@ public enum CiSystem {
             String other = DEFAULT_GITLAB_VARIABLE.equals(variable) ? ", or name the variable you use with "
                     + "WIF4J_CI_GITLAB_VARIABLE" : "";
             return "ask for an ID token in the job in .gitlab-ci.yml with id_tokens: {" + variable + ": {aud: "
-                    + Text.escape(audience, 300) + "}}" + other;
+                    + Text.escape(audience) + "}}" + other;
         }
     },
 
@@ -135,7 +135,7 @@ public enum CiSystem {
         String missingTokenHint(DetectionContext context, String variable) {
             String audience = ProviderSettings.of(context, ID).audience();
             String audienceVariable = variable.replace("_TOKEN", "_AUDIENCE");
-            return "set " + audienceVariable + " to " + Text.escape(audience, 300) + " in the workspace's environment "
+            return "set " + audienceVariable + " to " + Text.escape(audience) + " in the workspace's environment "
                     + "variables, and HCP Terraform puts a token into " + variable + " in every plan and apply "
                     + "(self-hosted agents need v1.7.0, or v1.12.0 for tagged tokens)";
         }
@@ -148,7 +148,8 @@ public enum CiSystem {
     static final String BITBUCKET_VARIABLE = "BITBUCKET_STEP_OIDC_TOKEN";
     static final String TERRAFORM_VARIABLE = "TFC_WORKLOAD_IDENTITY_TOKEN";
     static final String TERRAFORM_AUDIENCE = "TFC_WORKLOAD_IDENTITY_AUDIENCE";
-    private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,254}");
+    /** An environment variable's name, as a setting may give it. */
+    static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,254}");
     private static final Pattern TAG = Pattern.compile("[A-Za-z0-9_]{1,128}");
     /** The setting that shows a failing tool's stderr in the failure: {@code hide} (the default) or {@code show}. */
     static final String STDERR_SETTING = "tool.stderr";

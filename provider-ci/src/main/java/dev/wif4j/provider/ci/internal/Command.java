@@ -33,8 +33,6 @@ import java.util.stream.Collectors;
 public final class Command {
     /** How much stderr is kept for a message; the rest is read and dropped so the tool never blocks on it. */
     private static final int MAX_STDERR_BYTES = 4 * 1024;
-    /** How much stderr a message shows. */
-    private static final int SHOWN_STDERR_CHARS = 300;
     /** How long the output may stay open after the tool exits, for the reader to take what the tool wrote. */
     static final Duration GRACE = Duration.ofMillis(250);
     /**
@@ -70,8 +68,8 @@ public final class Command {
         this.showStderr = showStderr;
         this.showStderrHint = showStderrHint;
         // Arguments carry settings (the audience): escaped, a message stays one line whatever they hold.
-        this.shown = Text.escape(executable.getFileName().toString(), 100) + " "
-                + this.arguments.stream().map(a -> Text.escape(a, 300)).collect(Collectors.joining(" "));
+        this.shown = Text.escape(executable.getFileName().toString()) + " "
+                + this.arguments.stream().map(Text::escape).collect(Collectors.joining(" "));
     }
 
     /** @return the command as messages show it: the tool's name and its arguments (none of them secret), escaped */
@@ -86,7 +84,7 @@ public final class Command {
 
     /** @return the tool's path as messages show it, escaped */
     public String shownPath() {
-        return Text.escape(executable.toString(), 300);
+        return Text.escape(executable.toString());
     }
 
     /** @return the names of the variables the tool is run with */
@@ -123,7 +121,7 @@ public final class Command {
             process = builder.start();
         } catch (IOException | RuntimeException e) {
             throw new IdentityTokenException("Cannot run " + shown + " (" + shownPath() + "): "
-                    + Text.escape(String.valueOf(e.getMessage()), 200) + ".", e);
+                    + Text.escape(e.getMessage()) + ".", e);
         }
         try {
             process.getOutputStream().close();
@@ -186,7 +184,7 @@ public final class Command {
         if (!printed.isEmpty() && text.contains(printed)) {
             return " (its error output is not shown: it repeats what the tool printed)";
         }
-        return ": " + Text.scrub(text, SHOWN_STDERR_CHARS);
+        return ": " + Text.scrub(text);
     }
 
     private static long remaining(long deadline) {

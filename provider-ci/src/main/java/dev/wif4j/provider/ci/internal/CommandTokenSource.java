@@ -37,7 +37,7 @@ final class CommandTokenSource implements IdentityTokenSource {
         IdentityToken token = Tokens.parse("The output of " + command.shown(), command.run(timeout, MAX_OUTPUT_BYTES));
         if (!token.audience().contains(audience)) {
             throw new IdentityTokenException(command.shown() + " printed a token for the audience "
-                    + Tokens.audience(token) + ", not the " + Text.escape(audience, 300) + " it was asked for: is "
+                    + Tokens.audience(token) + ", not the " + Text.escape(audience) + " it was asked for: is "
                     + command.shownPath() + " " + system.displayName() + "'s own tool?");
         }
         // The token's claims are its issuer's text: escaped, so that a claim cannot forge a log line.

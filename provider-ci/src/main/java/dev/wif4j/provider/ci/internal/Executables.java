@@ -83,7 +83,7 @@ final class Executables {
         } catch (UnsupportedOperationException | IllegalArgumentException e) {
             return Optional.empty();
         }
-        String shown = Text.escape(path.toString(), 300);
+        String shown = Text.escape(path.toString());
         if (mode instanceof Integer m && (m & 0022) != 0) {
             return Optional.of(what + shown + " can be changed by " + ((m & 0002) != 0 ? "every user" : "its group")
                     + " (mode " + String.format("%04o", m & 07777) + "): make it writable by its owner alone (chmod go-w "

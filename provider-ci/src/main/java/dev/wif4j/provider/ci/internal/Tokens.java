@@ -31,18 +31,15 @@ final class Tokens {
         }
     }
 
-    /** How much of one claim a message shows. */
-    private static final int CLAIM_CHARS = 300;
-
     /** @return e.g. {@code iss https://gitlab.com, sub project_path:acme/app:..., aud [https://api.anthropic.com]} */
     static String claims(IdentityToken token) {
-        return "iss " + Text.escape(token.issuer().orElse("?"), CLAIM_CHARS) + ", sub "
-                + Text.escape(token.subject().orElse("?"), CLAIM_CHARS) + ", aud " + audience(token);
+        return "iss " + Text.escape(token.issuer().orElse("?")) + ", sub "
+                + Text.escape(token.subject().orElse("?")) + ", aud " + audience(token);
     }
 
     /** @return the token's {@code aud}, escaped, e.g. {@code [https://api.anthropic.com]} */
     static String audience(IdentityToken token) {
-        return token.audience().stream().map(a -> Text.escape(a, CLAIM_CHARS))
+        return token.audience().stream().map(Text::escape)
                 .collect(Collectors.joining(", ", "[", "]"));
     }
 

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * The environment a CI system's tool is run with: an allow-list, never the application's whole environment (which
@@ -53,8 +52,6 @@ final class ToolEnvironment {
             "CIRCLE_INTERNAL_CONFIG", "CIRCLE_INTERNAL_SCRATCH", "CIRCLE_SHELL_ENV", "CIRCLECI_CLI_HOST",
             "CIRCLECI_CLI_SKIP_UPDATE_CHECK", "CIRCLECI_CLI_TELEMETRY_OPTOUT");
 
-    private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,254}");
-
     private ToolEnvironment() {
     }
 
@@ -84,7 +81,7 @@ final class ToolEnvironment {
             if (name.isEmpty()) {
                 continue;
             }
-            if (!NAME.matcher(name).matches()) {
+            if (!CiSystem.VARIABLE.matcher(name).matches()) {
                 throw setting.invalid("it must list environment variables to pass to the CI tool, separated by "
                         + "commas: letters, digits and '_', not starting with a digit");
             }
