@@ -6,11 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 
 import dev.wif4j.spi.IdentityToken;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The first token's rule-relevant claims, described once at INFO, escaped, never the JWT. */
+/** The first token's rule-relevant claims, described once, escaped, never the JWT. */
 class FirstTokenLogTest {
 
     private static IdentityToken token(String claims) {
@@ -20,27 +21,38 @@ class FirstTokenLogTest {
     }
 
     @Test
-    void describesTheFirstTokenOnceWithTheNamedClaimsAndTheAdvice() {
-        MapContext context = new MapContext().captureLogs();
-        FirstTokenLog described = FirstTokenLog.of(context, FirstTokenLogTest.class, "Vault identity token",
+    void theLineNamesTheRuleClaimsTheChosenOnesAndTheAdvice() {
+        FirstTokenLog described = FirstTokenLog.of(new MapContext(), FirstTokenLogTest.class, "Vault identity token",
                 List.of("namespace", "absent", "google"), t -> "A narrow rule pins subject_prefix to "
                         + t.subject().orElse("?") + ".");
-        IdentityToken first = token("{\"iss\":\"https://vault.example/v1/identity/oidc\",\"sub\":\"entity-1\","
+        IdentityToken token = token("{\"iss\":\"https://vault.example/v1/identity/oidc\",\"sub\":\"entity-1\","
                 + "\"aud\":\"https://api.anthropic.com\",\"namespace\":\"admin\",\"google\":{\"zone\":\"z\"}}");
-        assertSame(first, described.once(first));
-        described.once(token("{\"iss\":\"https://other\",\"sub\":\"entity-2\"}"));
-        assertEquals(List.of("INFO Vault identity token: iss=https://vault.example/v1/identity/oidc, sub=entity-1, "
+        assertEquals("Vault identity token: iss=https://vault.example/v1/identity/oidc, sub=entity-1, "
                 + "aud=[https://api.anthropic.com], namespace=admin, google={zone=z}. A narrow rule pins "
-                + "subject_prefix to entity-1."), context.logged());
+                + "subject_prefix to entity-1.", described.line(token));
+    }
+
+    @Test
+    void onlyTheFirstTokenIsDescribed() {
+        // The line is built only when it is logged (INFO is on by default), so the advice counts the lines.
+        List<String> advised = new ArrayList<>();
+        FirstTokenLog described = FirstTokenLog.of(new MapContext(), FirstTokenLogTest.class, "Token", List.of(),
+                t -> {
+                    advised.add(t.subject().orElseThrow());
+                    return "";
+                });
+        IdentityToken first = token("{\"sub\":\"first\"}");
+        assertSame(first, described.once(first));
+        described.once(token("{\"sub\":\"second\"}"));
+        assertEquals(List.of("first"), advised);
     }
 
     @Test
     void claimsAreEscapedAndTheJwtNeverShown() {
-        MapContext context = new MapContext().captureLogs();
         IdentityToken forged = token("{\"iss\":\"https://evil\\n[INFO] forged line\",\"sub\":\"x\"}");
-        FirstTokenLog.of(context, FirstTokenLogTest.class, "Token", List.of(), t -> "").once(forged);
-        String line = context.logged().get(0);
-        assertEquals("INFO Token: iss=https://evil\\n[INFO] forged line, sub=x, aud=[].", line);
+        String line = FirstTokenLog.of(new MapContext(), FirstTokenLogTest.class, "Token", List.of(), t -> "")
+                .line(forged);
+        assertEquals("Token: iss=https://evil\\n[INFO] forged line, sub=x, aud=[].", line);
         assertFalse(line.contains(forged.serialized()));
     }
 }

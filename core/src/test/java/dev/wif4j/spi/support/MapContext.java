@@ -19,8 +19,6 @@ public final class MapContext implements DetectionContext {
     final Map<String, String> properties = new HashMap<>();
     final Map<String, String> settings = new HashMap<>();
     Path root;
-    /** Every line logged through {@link #logger(String)}, as {@code LEVEL message}, once {@link #captureLogs()}. */
-    private java.util.List<String> logged;
 
     /** An empty context: no variables, properties or settings; the real file system. */
     public MapContext() {
@@ -113,52 +111,8 @@ public final class MapContext implements DetectionContext {
         throw new AssertionError("no network in these tests");
     }
 
-    /**
-     * Keeps every line logged through this context's loggers instead of sending it to the platform's logging.
-     *
-     * @return this context
-     */
-    public MapContext captureLogs() {
-        logged = new java.util.concurrent.CopyOnWriteArrayList<>();
-        return this;
-    }
-
-    /**
-     * The lines logged since {@link #captureLogs()}, each {@code LEVEL message}.
-     *
-     * @return the lines
-     */
-    public java.util.List<String> logged() {
-        return java.util.List.copyOf(logged);
-    }
-
     @Override
     public System.Logger logger(String name) {
-        if (logged == null) {
-            return System.getLogger(name);
-        }
-        java.util.List<String> lines = logged;
-        return new System.Logger() {
-            @Override
-            public String getName() {
-                return name;
-            }
-
-            @Override
-            public boolean isLoggable(Level level) {
-                return true;
-            }
-
-            @Override
-            public void log(Level level, java.util.ResourceBundle bundle, String message, Throwable thrown) {
-                lines.add(level + " " + message);
-            }
-
-            @Override
-            public void log(Level level, java.util.ResourceBundle bundle, String format, Object... params) {
-                lines.add(level + " " + (params == null || params.length == 0 ? format
-                        : java.text.MessageFormat.format(format, params)));
-            }
-        };
+        return System.getLogger(name);
     }
 }
