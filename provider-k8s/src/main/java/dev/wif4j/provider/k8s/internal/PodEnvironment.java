@@ -224,7 +224,7 @@ public final class PodEnvironment {
      * Reads and decodes a token file.
      *
      * @param podPath the path as the pod names it
-     * @param description how messages name the file, e.g. {@code "The projected token file /run/token (k8s.token.path)"}
+     * @param description how messages name the file, e.g. {@link #tokenFileDescription()}
      * @return the token
      * @throws IdentityTokenException naming the file and what is wrong with it
      */
@@ -251,6 +251,7 @@ public final class PodEnvironment {
         } catch (IdentityTokenException e) {
             // The kubelet deletes the previous version right after the swap; a lookup that started just before it
             // can miss. If a file is there now, the ..data link names the new version: one more read finds it.
+            // (Any other failure of a file that is there fails the same way again, at the cost of one small read.)
             if (!file.exists()) {
                 throw e;
             }
