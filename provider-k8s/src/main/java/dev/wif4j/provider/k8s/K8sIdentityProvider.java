@@ -9,7 +9,10 @@ import dev.wif4j.spi.IdentityProvider;
 import dev.wif4j.spi.IdentityToken;
 import dev.wif4j.spi.IdentityTokenException;
 import dev.wif4j.spi.IdentityTokenSource;
+import dev.wif4j.spi.support.FirstTokenLog;
 import dev.wif4j.spi.support.SettingException;
+import dev.wif4j.spi.support.Text;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -57,21 +60,11 @@ public final class K8sIdentityProvider implements IdentityProvider {
 
     @Override
     public Detection detect(DetectionContext context) {
-        try {
-            return detect(new PodEnvironment(context));
-        } catch (SettingException e) {
-            return Detection.unavailable(e.getMessage());
-        } catch (RuntimeException e) {
-            // detect() must never throw; whatever a broken environment provokes is reported instead.
-            return Detection.unavailable("the Kubernetes environment could not be read: " + e.getClass().getSimpleName());
-        }
-    }
-
-    private static Detection detect(PodEnvironment pod) {
+        PodEnvironment pod = new PodEnvironment(context);
         Optional<String> source = pod.source();
         String path = pod.tokenPath();
-        String shownPath = PodEnvironment.shown(path);
-        String origin = pod.tokenPathConfigured() ? "k8s.token.path" : "the conventional path";
+        String shownPath = Text.escape(path);
+        String origin = pod.tokenPathOrigin();
         boolean wantsFile = source.map(FILE::equals).orElse(false);
         boolean wantsTokenRequest = source.map(TOKEN_REQUEST::equals).orElse(false);
         if (!wantsTokenRequest && pod.isFile(path)) {
@@ -105,11 +98,11 @@ public final class K8sIdentityProvider implements IdentityProvider {
                     + ": set k8s.namespace and k8s.service.account (WIF4J_K8S_NAMESPACE, WIF4J_K8S_SERVICE_ACCOUNT)");
         }
         String why = wantsTokenRequest ? "k8s.source is token-request" : noFile;
-        return Detection.available("in a Kubernetes pod (KUBERNETES_SERVICE_HOST=" + PodEnvironment.shown(host.get())
+        return Detection.available("in a Kubernetes pod (KUBERNETES_SERVICE_HOST=" + Text.escape(host.get())
                 + ", service-account mount present) and " + why + "; source: token-request, which asks the API "
-                + "server for a token for system:serviceaccount:" + PodEnvironment.shown(namespace.get()) + ":"
-                + PodEnvironment.shown(serviceAccount.get()) + " with audience " + pod.audience()
-                + mounted.flatMap(t -> t.issuer()).map(i -> ", iss=" + PodEnvironment.shown(i)).orElse("")
+                + "server for a token for system:serviceaccount:" + Text.escape(namespace.get()) + ":"
+                + Text.escape(serviceAccount.get()) + " with audience " + pod.audience()
+                + mounted.flatMap(t -> t.issuer()).map(i -> ", iss=" + Text.escape(i)).orElse("")
                 + " (needs RBAC create on serviceaccounts/token)");
     }
 
@@ -117,7 +110,7 @@ public final class K8sIdentityProvider implements IdentityProvider {
     private static String fileFacts(PodEnvironment pod, String path) {
         IdentityToken token;
         try {
-            token = pod.readToken(path);
+            token = pod.readToken(path, pod.tokenFileDescription());
         } catch (IdentityTokenException e) {
             return "; but it cannot be used yet: " + e.getMessage();
         }
@@ -129,12 +122,15 @@ public final class K8sIdentityProvider implements IdentityProvider {
     public IdentityTokenSource open(DetectionContext context) {
         PodEnvironment pod = new PodEnvironment(context);
         Optional<String> source = pod.source();
-        System.Logger log = context.logger(K8sIdentityProvider.class.getName());
         String path = pod.tokenPath();
+        String advice = "A narrow federation rule pins subject_prefix to that sub and audience to " + pod.audience()
+                + ".";
         boolean useFile = source.map(FILE::equals)
                 .orElseGet(() -> pod.isFile(path) || pod.serviceHost().isEmpty() || !pod.hasServiceAccountMount());
         if (useFile) {
-            return new ProjectedTokenSource(pod, path, pod.audience(), log);
+            return new ProjectedTokenSource(pod, path, pod.audience(), FirstTokenLog.of(context,
+                    K8sIdentityProvider.class, "Kubernetes projected token " + Text.escape(path), List.of(),
+                    token -> advice));
         }
         String apiServer = pod.apiServerUrl().orElseThrow(() -> new SettingException(
                 "k8s.source is token-request, but KUBERNETES_SERVICE_HOST is not set: the TokenRequest API is "
@@ -147,7 +143,9 @@ public final class K8sIdentityProvider implements IdentityProvider {
         String serviceAccount = pod.serviceAccount(mounted).orElseThrow(() -> new SettingException(
                 "The pod's service account cannot be read from " + PodEnvironment.serviceAccountTokenPath()
                         + ": set k8s.service.account (WIF4J_K8S_SERVICE_ACCOUNT)."));
-        return new TokenRequestSource(pod, apiServer, namespace, serviceAccount, pod.audience(), expiration, log);
+        return new TokenRequestSource(pod, apiServer, namespace, serviceAccount, pod.audience(), expiration,
+                FirstTokenLog.of(context, K8sIdentityProvider.class, "Kubernetes TokenRequest token", List.of(),
+                        token -> advice));
     }
 
     @Override

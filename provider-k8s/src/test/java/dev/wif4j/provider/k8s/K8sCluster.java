@@ -29,6 +29,11 @@ final class K8sCluster implements AutoCloseable {
     static final String FORBIDDEN_SERVICE_ACCOUNT = "no-rbac";
     /** A service account whose TokenRequests the API server answers 503, always. */
     static final String UNAVAILABLE_SERVICE_ACCOUNT = "overloaded";
+    /**
+     * A service account whose TokenRequests are answered with the cluster's default audience whatever was asked, as
+     * an API server that ignores {@code spec.audiences} would.
+     */
+    static final String AUDIENCE_IGNORED_SERVICE_ACCOUNT = "audience-ignored";
     static final String SUBJECT = "system:serviceaccount:" + NAMESPACE + ":" + SERVICE_ACCOUNT;
     static final String SA_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
     static final String PROJECTED = "/var/run/secrets/anthropic.com/token";
@@ -56,6 +61,8 @@ final class K8sCluster implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         apiServer.expect().post().withPath(tokenPath(SERVICE_ACCOUNT)).andReply(201, this::answer).always();
+        apiServer.expect().post().withPath(tokenPath(AUDIENCE_IGNORED_SERVICE_ACCOUNT))
+                .andReply(201, request -> answer(request, DEFAULT_AUDIENCE)).always();
         apiServer.expect().post().withPath(tokenPath(FORBIDDEN_SERVICE_ACCOUNT)).andReturn(403,
                 "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"reason\":\"Forbidden\",\"code\":403,"
                         + "\"message\":\"serviceaccounts \\\"no-rbac\\\" is forbidden: User \\\"system:serviceaccount:"
@@ -73,12 +80,17 @@ final class K8sCluster implements AutoCloseable {
 
     /** Mints the token the API server would: the requested audience and lifetime, the service account's sub. */
     private Object answer(RecordedRequest request) {
+        return answer(request, null);
+    }
+
+    /** The answer, with {@code audience} instead of the requested one when it is not null. */
+    private Object answer(RecordedRequest request, String audienceOverride) {
         TokenRequest body = JSON.unmarshal(request.getUtf8Body(), TokenRequest.class);
         tokenRequests.add(Map.entry(body, String.valueOf(request.getHeader("Authorization"))));
         String impersonate = request.getHeader("Impersonate-User");
         impersonations.add(impersonate == null ? "" : impersonate);
         TokenRequestSpec spec = body.getSpec();
-        String audience = spec.getAudiences().get(0);
+        String audience = audienceOverride != null ? audienceOverride : spec.getAudiences().get(0);
         long seconds = spec.getExpirationSeconds() == null ? 3600 : spec.getExpirationSeconds();
         String jwt = serviceAccountToken(audience, Duration.ofSeconds(seconds));
         return "{\"kind\":\"TokenRequest\",\"apiVersion\":\"authentication.k8s.io/v1\",\"metadata\":{\"name\":\""

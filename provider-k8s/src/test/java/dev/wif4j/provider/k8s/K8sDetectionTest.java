@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.wif4j.WorkloadIdentity;
 import dev.wif4j.spi.Detection;
 import dev.wif4j.spi.IdentityTokenException;
 import dev.wif4j.spi.IdentityTokenSource;
+import dev.wif4j.spi.support.SettingException;
 import dev.wif4j.testkit.FakeDetectionContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +32,12 @@ class K8sDetectionTest {
         assertEquals(before, CLUSTER.get().apiServer.getRequestCount(), "detect() called the API server");
         assertEquals(List.of(), context.httpRequests(), "detect() used the network");
         return detection;
+    }
+
+    /** The message wif4j's detection report gives for the k8s provider in this pod. */
+    private static String detectedByWif4j(FakeDetectionContext context) {
+        return WorkloadIdentity.builder().context(context).detect().entries().stream()
+                .filter(e -> e.id().equals("k8s")).findFirst().orElseThrow().message();
     }
 
     @Test
@@ -97,11 +105,15 @@ class K8sDetectionTest {
         }
         try (FakeDetectionContext pod = CLUSTER.get().pod().setting("k8s.source", "secret").build()) {
             assertEquals("the setting k8s.source given in code is 'secret', but it must be file or token-request.",
-                    detect(pod).message());
+                    assertThrows(SettingException.class, () -> detect(pod)).getMessage());
+            assertEquals("the setting k8s.source given in code is 'secret', but it must be file or token-request.",
+                    detectedByWif4j(pod));
         }
         try (FakeDetectionContext pod = CLUSTER.get().pod().env("WIF4J_K8S_TOKEN_PATH", "tokens/claude").build()) {
             assertEquals("WIF4J_K8S_TOKEN_PATH is 'tokens/claude', but it must be an absolute path.",
-                    detect(pod).message());
+                    assertThrows(SettingException.class, () -> detect(pod)).getMessage());
+            assertEquals("WIF4J_K8S_TOKEN_PATH is 'tokens/claude', but it must be an absolute path.",
+                    detectedByWif4j(pod));
         }
     }
 
@@ -142,8 +154,8 @@ class K8sDetectionTest {
             assertEquals("not in a Kubernetes pod: KUBERNETES_SERVICE_HOST is not set and no projected token at "
                     + "/run/claude/fifo (k8s.token.path)", detection.message());
             try (IdentityTokenSource source = new K8sIdentityProvider().open(pod)) {
-                assertEquals("Kubernetes projected token: /run/claude/fifo is not a regular file (a FIFO or a device?), "
-                        + "not a token file.", assertTimeoutPreemptively(Duration.ofSeconds(5),
+                assertEquals("The Kubernetes projected token file /run/claude/fifo (k8s.token.path): it is not a "
+                        + "regular file (a FIFO, a device or a socket); it was not opened.", assertTimeoutPreemptively(Duration.ofSeconds(5),
                                 () -> assertThrows(IdentityTokenException.class, source::fetch)).getMessage());
             }
         }

@@ -160,12 +160,13 @@ class ProjectedTokenTest {
                 IdentityTokenSource source = new K8sIdentityProvider().open(pod)) {
             assertEquals(jwt, source.fetch().serialized());
             pod.writeFile("/tokens/claude", "  ");
-            assertEquals("Kubernetes projected token: The token file /tokens/claude is empty.",
+            assertEquals("The Kubernetes projected token file /tokens/claude (k8s.token.path): the file is empty "
+                    + "(only whitespace).",
                     assertThrows(IdentityTokenException.class, source::fetch).getMessage());
             pod.writeFile("/tokens/claude", "not-a-jwt");
             String message = assertThrows(IdentityTokenException.class, source::fetch).getMessage();
-            assertTrue(message.startsWith("Kubernetes projected token: The token file /tokens/claude does not hold a "
-                    + "JWT"), message);
+            assertTrue(message.startsWith("The Kubernetes projected token file /tokens/claude (k8s.token.path): it "
+                    + "does not hold a JWT"), message);
             assertFalse(message.contains("not-a-jwt"), message);
         }
     }

@@ -60,8 +60,8 @@ class TokenRequestTest {
             assertEquals(3600L, spec.getExpirationSeconds());
             List<String> described = pod.logLines().stream().filter(l -> l.contains("TokenRequest token")).toList();
             assertEquals(1, described.size(), pod.logLines().toString());
-            assertTrue(described.get(0).contains("sub=" + K8sCluster.SUBJECT + ", iss=" + CLUSTER.get().issuer.issuerUrl()),
-                    described.get(0));
+            assertTrue(described.get(0).contains("iss=" + CLUSTER.get().issuer.issuerUrl() + ", sub="
+                    + K8sCluster.SUBJECT), described.get(0));
         }
     }
 

@@ -6,7 +6,6 @@ import dev.wif4j.spi.Detection;
 import dev.wif4j.spi.DetectionContext;
 import dev.wif4j.spi.IdentityProvider;
 import dev.wif4j.spi.IdentityTokenSource;
-import dev.wif4j.spi.support.SettingException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -53,13 +52,11 @@ public final class SpiffeIdentityProvider implements IdentityProvider {
 
     @Override
     public Detection detect(DetectionContext context) {
-        SpiffeSettings settings;
-        try {
-            settings = SpiffeSettings.read(context);
-        } catch (SettingException e) {
-            // wif4j would turn it into "unavailable" too; catching it keeps detect() total for any caller.
-            return Detection.unavailable(e.getMessage());
+        Optional<String> notConfigured = SpiffeSettings.notConfigured(context);
+        if (notConfigured.isPresent()) {
+            return Detection.unavailable(notConfigured.get());
         }
+        SpiffeSettings settings = SpiffeSettings.read(context);
         String evidence = settings.addressSource() + " is " + settings.address()
                 + settings.spiffeId().map(id -> ", SPIFFE ID " + id).orElse("");
         Optional<Path> socket = settings.socketPath();

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import dev.wif4j.DetectionReport;
+import dev.wif4j.WorkloadIdentity;
 import dev.wif4j.spi.Detection;
 import dev.wif4j.spi.IdentityToken;
 import dev.wif4j.spi.IdentityTokenException;
@@ -67,6 +69,12 @@ class SpiffeIdentityProviderTest {
         FakeDetectionContext context = builder.env("SPIFFE_ENDPOINT_SOCKET", "unix://" + SOCKET).build();
         SpiffeIdentityProviderContractTest.link(context, unix);
         return context;
+    }
+
+    /** The spiffe entry of wif4j's detection report in this world, as a user sees it. */
+    private static DetectionReport.Entry detectedByWif4j(FakeDetectionContext context) {
+        return WorkloadIdentity.builder().context(context).detect().entries().stream()
+                .filter(e -> e.id().equals("spiffe")).findFirst().orElseThrow();
     }
 
     private static FakeDetectionContext unixWorld() {
@@ -155,13 +163,16 @@ class SpiffeIdentityProviderTest {
                 new String[] {"/run/spire/agent.sock", "starts with unix:// or tcp://"},
                 new String[] {"unix:///run/agent.sock?x=1", "no query"})) {
             try (FakeDetectionContext context = FakeDetectionContext.builder().env("SPIFFE_ENDPOINT_SOCKET", bad[0]).build()) {
-                Detection d = provider.detect(context);
-                assertFalse(d.isAvailable(), bad[0]);
-                assertTrue(d.message().startsWith("SPIFFE_ENDPOINT_SOCKET is '" + bad[0] + "', but"), d.message());
-                assertTrue(d.message().contains(bad[1]), d.message());
+                // detect lets the bad setting through; wif4j's detection reports it unavailable with its sentence.
+                String message = assertThrows(SettingException.class, () -> provider.detect(context)).getMessage();
+                assertTrue(message.startsWith("SPIFFE_ENDPOINT_SOCKET is '" + bad[0] + "', but"), message);
+                assertTrue(message.contains(bad[1]), message);
+                DetectionReport.Entry entry = detectedByWif4j(context);
+                assertEquals(DetectionReport.Status.UNAVAILABLE, entry.status(), bad[0]);
+                assertEquals(message, entry.message());
                 // Opened anyway (pinned, or by hand), it fails at once with the same sentence: no call is made.
                 SettingException e = assertThrows(SettingException.class, () -> provider.open(context));
-                assertEquals(d.message(), e.getMessage());
+                assertEquals(message, e.getMessage());
             }
         }
     }
@@ -255,10 +266,12 @@ class SpiffeIdentityProviderTest {
     void malformedSpiffeId() {
         try (FakeDetectionContext context = unixWorld(FakeDetectionContext.builder()
                 .env("WIF4J_SPIFFE_SPIFFE_ID", "https://example.org/billing"))) {
-            Detection d = provider.detect(context);
-            assertFalse(d.isAvailable());
-            assertTrue(d.message().startsWith("WIF4J_SPIFFE_SPIFFE_ID is 'https://example.org/billing', but it is not "
-                    + "a SPIFFE ID"), d.message());
+            DetectionReport.Entry entry = detectedByWif4j(context);
+            assertEquals(DetectionReport.Status.UNAVAILABLE, entry.status());
+            assertTrue(entry.message().startsWith("WIF4J_SPIFFE_SPIFFE_ID is 'https://example.org/billing', but it is "
+                    + "not a SPIFFE ID"), entry.message());
+            assertEquals(entry.message(), assertThrows(SettingException.class, () -> provider.detect(context))
+                    .getMessage());
         }
     }
 

@@ -7,16 +7,9 @@ import dev.wif4j.spi.support.Endpoints;
 import dev.wif4j.spi.support.ProviderSettings;
 import dev.wif4j.spi.support.Setting;
 import dev.wif4j.spi.support.SettingException;
-import dev.wif4j.spi.support.SmallFiles;
 import dev.wif4j.spi.support.Text;
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
+import dev.wif4j.spi.support.TokenFile;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -27,8 +20,8 @@ import java.util.Optional;
  * What a pod can see of itself, read only through the {@link DetectionContext}: the {@code k8s.*} settings,
  * {@code KUBERNETES_SERVICE_HOST}/{@code _PORT}, the service-account mount and the projected token file.
  * A malformed setting is a {@link SettingException}; of the files, only {@link #readToken} throws, saying exactly
- * what is wrong with a file. Files are local: a read is never retried (but for one kubelet rotation race), and
- * only a regular file is ever opened.
+ * what is wrong with a file in {@link TokenFile}'s words. Files are local: a read is never retried (but for one
+ * kubelet rotation race), and only a regular file is ever opened.
  */
 public final class PodEnvironment {
 
@@ -42,8 +35,9 @@ public final class PodEnvironment {
     public static final long DEFAULT_EXPIRATION_SECONDS = 3600;
     /** The API server's minimum for a TokenRequest. */
     public static final long MIN_EXPIRATION_SECONDS = 600;
-    /** Anthropic refuses assertions over 16 KiB, so a bigger file cannot hold a usable token. */
-    static final int MAX_BYTES = 16 * 1024;
+    /** How messages name the pod's own service-account token file. */
+    private static final String SERVICE_ACCOUNT_TOKEN = "The pod's service-account token file "
+            + SERVICE_ACCOUNT_DIR + "/token";
 
     /** The API server's maximum for a TokenRequest: 2^32 seconds. */
     public static final long MAX_EXPIRATION_SECONDS = 1L << 32;
@@ -82,6 +76,16 @@ public final class PodEnvironment {
         return settings.get("token.path").isSet();
     }
 
+    /** @return where the projected token path came from, for messages */
+    public String tokenPathOrigin() {
+        return tokenPathConfigured() ? "k8s.token.path" : "the conventional path";
+    }
+
+    /** @return how messages name the projected token file: its path and where that came from */
+    public String tokenFileDescription() {
+        return "The Kubernetes projected token file " + Text.escape(tokenPath()) + " (" + tokenPathOrigin() + ")";
+    }
+
     /** @return the audience the token must carry (or is asked for) */
     public String audience() {
         return settings.audience();
@@ -106,16 +110,6 @@ public final class PodEnvironment {
         return seconds;
     }
 
-    /**
-     * A value from the pod (a path, a name, a claim) as a message shows it: escaped, and cut if long.
-     *
-     * @param value the value
-     * @return the text to show
-     */
-    public static String shown(String value) {
-        return Text.escape(value, 200);
-    }
-
     /** @return {@code KUBERNETES_SERVICE_HOST}, if set */
     public Optional<String> serviceHost() {
         return context.env("KUBERNETES_SERVICE_HOST").map(String::strip);
@@ -136,7 +130,7 @@ public final class PodEnvironment {
                 Endpoints.parse(url);
             } catch (IllegalArgumentException e) {
                 throw new SettingException("KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT give the API server "
-                        + Text.quote(url) + ", but " + e.getMessage() + ".");
+                        + Endpoints.describe(url) + ", but " + e.getMessage() + ".");
             }
             return url;
         });
@@ -202,7 +196,7 @@ public final class PodEnvironment {
     /** @return the mounted service-account token, if it is there and a JWT */
     public Optional<IdentityToken> mountedToken() {
         try {
-            return Optional.of(readToken(serviceAccountTokenPath()));
+            return Optional.of(readToken(serviceAccountTokenPath(), SERVICE_ACCOUNT_TOKEN));
         } catch (IdentityTokenException e) {
             return Optional.empty();
         }
@@ -210,7 +204,7 @@ public final class PodEnvironment {
 
     /** @return the mounted token's raw text for the API server's {@code Authorization} header, read afresh */
     public String mountedTokenText() {
-        return readText(serviceAccountTokenPath());
+        return readText(serviceAccountTokenPath(), SERVICE_ACCOUNT_TOKEN);
     }
 
     /** @return the mounted cluster CA bundle's real path, if present */
@@ -220,8 +214,7 @@ public final class PodEnvironment {
 
     private Optional<String> readSmallText(String podPath) {
         try {
-            String text = readText(podPath);
-            return text.isEmpty() ? Optional.empty() : Optional.of(text);
+            return Optional.of(readText(podPath, "The pod's namespace file " + Text.escape(podPath)));
         } catch (IdentityTokenException e) {
             return Optional.empty();
         }
@@ -231,72 +224,42 @@ public final class PodEnvironment {
      * Reads and decodes a token file.
      *
      * @param podPath the path as the pod names it
+     * @param description how messages name the file, e.g. {@link #tokenFileDescription()}
      * @return the token
      * @throws IdentityTokenException naming the file and what is wrong with it
      */
-    public IdentityToken readToken(String podPath) {
-        String text = readText(podPath);
-        if (text.isEmpty()) {
-            throw new IdentityTokenException("The token file " + shown(podPath) + " is empty.");
-        }
+    public IdentityToken readToken(String podPath, String description) {
+        String text = readText(podPath, description);
         try {
             return IdentityToken.parse(text);
         } catch (IdentityTokenException e) {
-            throw new IdentityTokenException("The token file " + shown(podPath) + " does not hold a JWT: "
-                    + e.getMessage());
+            throw new IdentityTokenException(description + ": it does not hold a JWT: " + e.getMessage());
         }
     }
 
     /**
-     * Reads a whole small file with one open. The kubelet never rewrites a projected file in place: it writes a
-     * new timestamped directory and renames a {@code ..data} symlink over the old one, so the single open
-     * resolves the symlinks once and the read sees one complete version, even if the old directory is deleted
-     * meanwhile.
+     * Reads a whole small file with one open ({@link TokenFile}). The kubelet never rewrites a projected file in
+     * place: it writes a new timestamped directory and renames a {@code ..data} symlink over the old one, so the
+     * single open resolves the symlinks once and the read sees one complete version.
      */
-    private String readText(String podPath) {
-        String shown = shown(podPath);
+    private String readText(String podPath, String description) {
         Path path = resolve(podPath).orElseThrow(
-                () -> new IdentityTokenException("'" + shown + "' is not a valid path."));
-        byte[] bytes;
+                () -> new IdentityTokenException("'" + Text.escape(podPath) + "' is not a valid path."));
+        TokenFile file = TokenFile.of(path, description);
         try {
-            bytes = readOnce(path, shown);
-        } catch (NoSuchFileException e) {
-            // The kubelet deletes the previous version right after the swap; a path lookup that started just
-            // before it can miss. The ..data link already names the new version, so one more open finds it.
-            try {
-                bytes = readOnce(path, shown);
-            } catch (NoSuchFileException again) {
-                throw new IdentityTokenException(shown + " does not exist.");
-            } catch (IOException again) {
-                throw new IdentityTokenException(shown + " could not be read: " + again.getClass().getSimpleName(),
-                        again);
+            return file.read();
+        } catch (IdentityTokenException e) {
+            // The kubelet deletes the previous version right after the swap; a lookup that started just before it
+            // can miss. If a file is there now, the ..data link names the new version: one more read finds it.
+            // (Any other failure of a file that is there fails the same way again, at the cost of one small read.)
+            if (!file.exists()) {
+                throw e;
             }
-        } catch (AccessDeniedException e) {
-            throw new IdentityTokenException(shown + " cannot be read by this process (permission denied); "
-                    + "projected tokens are mode 0600 by default unless the pod sets fsGroup or defaultMode.");
-        } catch (IOException e) {
-            throw new IdentityTokenException(shown + " could not be read: " + e.getClass().getSimpleName(), e);
-        }
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString().strip();
-        } catch (CharacterCodingException e) {
-            throw new IdentityTokenException(shown + " is not UTF-8 text.");
-        }
-    }
-
-    /** One open of a regular file ({@link SmallFiles}: a FIFO or a device would block or flood the read). */
-    private static byte[] readOnce(Path path, String shown) throws IOException {
-        try {
-            return SmallFiles.read(path, MAX_BYTES);
-        } catch (SmallFiles.NotRegularFileException e) {
-            throw new IdentityTokenException(shown + (e.isDirectory() ? " is a directory, not a token file."
-                    : " is not a regular file (a FIFO or a device?), not a token file."));
-        } catch (SmallFiles.TooLargeException e) {
-            throw new IdentityTokenException(shown + " is larger than " + MAX_BYTES
-                    + " bytes; Anthropic refuses identity tokens over 16 KiB.");
+            if (!Files.isReadable(path)) {
+                throw new IdentityTokenException(e.getMessage() + " Projected tokens are mode 0600 by default unless "
+                        + "the pod sets fsGroup or defaultMode.");
+            }
+            return file.read();
         }
     }
 
@@ -360,7 +323,7 @@ public final class PodEnvironment {
      * @return e.g. {@code sub=system:serviceaccount:ns:sa, iss=https://…}
      */
     public static String describe(IdentityToken token) {
-        return "sub=" + shown(token.subject().orElse("?")) + ", iss=" + shown(token.issuer().orElse("?"))
-                + ", aud=" + shown(token.audience().toString());
+        return "sub=" + Text.escape(token.subject().orElse("?")) + ", iss=" + Text.escape(token.issuer().orElse("?"))
+                + ", aud=" + Text.escape(token.audience().toString());
     }
 }

@@ -3,8 +3,8 @@ package dev.wif4j.provider.k8s.internal;
 import dev.wif4j.spi.IdentityToken;
 import dev.wif4j.spi.IdentityTokenException;
 import dev.wif4j.spi.IdentityTokenSource;
-import java.lang.System.Logger.Level;
-import java.util.concurrent.atomic.AtomicBoolean;
+import dev.wif4j.spi.support.FirstTokenLog;
+import dev.wif4j.spi.support.Text;
 
 /**
  * Reads a projected {@code serviceAccountToken} file on every fetch (the kubelet rotates it at 80% of its
@@ -16,40 +16,31 @@ public final class ProjectedTokenSource implements IdentityTokenSource {
     private final PodEnvironment pod;
     private final String path;
     private final String audience;
-    private final System.Logger log;
-    private final AtomicBoolean described = new AtomicBoolean();
+    private final String description;
+    private final FirstTokenLog described;
 
     /**
      * @param pod the pod's environment
      * @param path the token file, as the pod names it
      * @param audience the audience the token must carry
-     * @param log where the first token's rule-relevant claims are described
+     * @param described where the first token's rule-relevant claims are described
      */
-    public ProjectedTokenSource(PodEnvironment pod, String path, String audience, System.Logger log) {
+    public ProjectedTokenSource(PodEnvironment pod, String path, String audience, FirstTokenLog described) {
         this.pod = pod;
         this.path = path;
         this.audience = audience;
-        this.log = log;
+        this.description = pod.tokenFileDescription();
+        this.described = described;
     }
 
     @Override
     public IdentityToken fetch() {
-        IdentityToken token;
-        try {
-            token = pod.readToken(path);
-        } catch (IdentityTokenException e) {
-            throw new IdentityTokenException("Kubernetes projected token: " + e.getMessage(), e.getCause());
-        }
+        IdentityToken token = pod.readToken(path, description);
         String problem = audienceProblem(token, path, audience);
         if (problem != null) {
             throw new IdentityTokenException(problem);
         }
-        if (described.compareAndSet(false, true)) {
-            log.log(Level.INFO, () -> "Kubernetes projected token " + PodEnvironment.shown(path) + ": "
-                    + PodEnvironment.describe(token)
-                    + ". A narrow federation rule pins subject_prefix to that sub and audience to " + audience + ".");
-        }
-        return token;
+        return described.once(token);
     }
 
     /**
@@ -64,7 +55,7 @@ public final class ProjectedTokenSource implements IdentityTokenSource {
         if (token.audience().contains(audience)) {
             return null;
         }
-        String shown = PodEnvironment.shown(path);
+        String shown = Text.escape(path);
         String fix = "set `audience: " + audience + "` on the serviceAccountToken source of the projected volume "
                 + "(volumes: - projected: sources: - serviceAccountToken: audience: " + audience
                 + ", expirationSeconds: 3600, path: token)";
@@ -80,6 +71,6 @@ public final class ProjectedTokenSource implements IdentityTokenSource {
 
     @Override
     public String toString() {
-        return "ProjectedTokenSource[" + PodEnvironment.shown(path) + ", audience=" + audience + "]";
+        return "ProjectedTokenSource[" + Text.escape(path) + ", audience=" + audience + "]";
     }
 }

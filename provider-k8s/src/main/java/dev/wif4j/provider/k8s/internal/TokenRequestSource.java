@@ -4,6 +4,8 @@ import dev.wif4j.spi.IdentityToken;
 import dev.wif4j.spi.IdentityTokenException;
 import dev.wif4j.spi.IdentityTokenSource;
 import dev.wif4j.spi.support.BoundedHttp;
+import dev.wif4j.spi.support.FirstTokenLog;
+import dev.wif4j.spi.support.Text;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequest;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.client.Config;
@@ -12,11 +14,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.http.HttpClient;
-import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.ServiceLoader;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Asks the API server for a new token for the pod's own service account on every fetch: a TokenRequest
@@ -48,8 +48,7 @@ public final class TokenRequestSource implements IdentityTokenSource {
     private final String serviceAccount;
     private final String audience;
     private final long expirationSeconds;
-    private final System.Logger log;
-    private final AtomicBoolean described = new AtomicBoolean();
+    private final FirstTokenLog described;
 
     /**
      * @param pod the pod's environment
@@ -58,16 +57,16 @@ public final class TokenRequestSource implements IdentityTokenSource {
      * @param serviceAccount the service account's name
      * @param audience the audience to ask for
      * @param expirationSeconds the lifetime to ask for
-     * @param log where the first token's rule-relevant claims are described
+     * @param described where the first token's rule-relevant claims are described
      */
     public TokenRequestSource(PodEnvironment pod, String apiServer, String namespace, String serviceAccount,
-            String audience, long expirationSeconds, System.Logger log) {
+            String audience, long expirationSeconds, FirstTokenLog described) {
         this.apiServer = apiServer;
         this.namespace = namespace;
         this.serviceAccount = serviceAccount;
         this.audience = audience;
         this.expirationSeconds = expirationSeconds;
-        this.log = log;
+        this.described = described;
         int timeoutMillis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, pod.fetchTimeout().toMillis()));
         ConfigBuilder config = new ConfigBuilder(Config.empty())
                 .withAutoConfigure(false)
@@ -134,17 +133,13 @@ public final class TokenRequestSource implements IdentityTokenSource {
         } catch (IdentityTokenException e) {
             throw new IdentityTokenException("The API server's TokenRequest answer is not a JWT: " + e.getMessage());
         }
-        if (described.compareAndSet(false, true)) {
-            log.log(Level.INFO, () -> "Kubernetes TokenRequest token: " + PodEnvironment.describe(token)
-                    + ". A narrow federation rule pins subject_prefix to that sub and audience to " + audience + ".");
-        }
-        return token;
+        return described.once(token);
     }
 
     private IdentityTokenException explain(KubernetesClientException e) {
         int code = e.getCode();
-        String ns = PodEnvironment.shown(namespace);
-        String sa = PodEnvironment.shown(serviceAccount);
+        String ns = Text.escape(namespace);
+        String sa = Text.escape(serviceAccount);
         String what = "The TokenRequest for " + subject() + " (audience " + audience + ", " + expirationSeconds
                 + " s) at " + apiServer;
         if (code == 403) {
@@ -182,11 +177,11 @@ public final class TokenRequestSource implements IdentityTokenSource {
             root = root.getCause();
         }
         return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": "
-                + PodEnvironment.shown(root.getMessage()));
+                + Text.scrub(root.getMessage()));
     }
 
     private String subject() {
-        return "system:serviceaccount:" + PodEnvironment.shown(namespace) + ":" + PodEnvironment.shown(serviceAccount);
+        return "system:serviceaccount:" + Text.escape(namespace) + ":" + Text.escape(serviceAccount);
     }
 
     @Override

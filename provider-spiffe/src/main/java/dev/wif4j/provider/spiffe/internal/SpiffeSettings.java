@@ -41,6 +41,9 @@ public final class SpiffeSettings {
     /** SPIFFE's standard variable for the Workload API's address. */
     public static final String SOCKET_VARIABLE = "SPIFFE_ENDPOINT_SOCKET";
 
+    private static final String SOCKET_HINT = "the SPIFFE Workload API's address, such as "
+            + "unix:///run/spire/agent-sockets/agent.sock (the SPIRE agent's socket) or tcp://127.0.0.1:8081; "
+            + "no SPIFFE Workload API is configured here";
     private static final Duration SHORTEST_TIMEOUT = Duration.ofMillis(100);
     /** An IP literal as the SPIFFE Workload Endpoint standard requires for tcp: dotted IPv4 or bracketed IPv6. */
     private static final Pattern IP_LITERAL = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}|\\[[0-9A-Fa-f:.]+]");
@@ -57,10 +60,8 @@ public final class SpiffeSettings {
 
     private SpiffeSettings(DetectionContext context) {
         ProviderSettings settings = ProviderSettings.of(context, ID);
-        socketSetting = settings.get("socket").orEnv(SOCKET_VARIABLE);
-        String text = socketSetting.require("the SPIFFE Workload API's address, such as "
-                + "unix:///run/spire/agent-sockets/agent.sock (the SPIRE agent's socket) or tcp://127.0.0.1:8081; "
-                + "no SPIFFE Workload API is configured here");
+        socketSetting = socket(settings);
+        String text = socketSetting.require(SOCKET_HINT);
         try {
             address = new URI(text);
         } catch (URISyntaxException e) {
@@ -130,6 +131,22 @@ public final class SpiffeSettings {
         Duration shortest = budget.compareTo(SHORTEST_TIMEOUT) < 0 ? budget : SHORTEST_TIMEOUT;
         timeout = settings.get("timeout").asDuration(budget, shortest, budget);
         audience = settings.audience();
+    }
+
+    private static Setting socket(ProviderSettings settings) {
+        return settings.get("socket").orEnv(SOCKET_VARIABLE);
+    }
+
+    /**
+     * Why this workload has no SPIFFE Workload API configured, for {@code detect}: no signal is not a bad setting.
+     *
+     * @param context the context
+     * @return the sentence naming the setting to set, or empty when the address is set
+     */
+    public static Optional<String> notConfigured(DetectionContext context) {
+        Setting socket = socket(ProviderSettings.of(context, ID));
+        return socket.isSet() ? Optional.empty()
+                : Optional.of(socket.names() + " is not set: set it to " + SOCKET_HINT + ".");
     }
 
     /**

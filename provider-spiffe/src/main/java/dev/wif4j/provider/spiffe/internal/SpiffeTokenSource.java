@@ -68,7 +68,7 @@ public final class SpiffeTokenSource implements IdentityTokenSource {
         }
         if (settings.spiffeId().isEmpty() && response.getSvidsCount() > 1) {
             List<String> ids = new ArrayList<>();
-            response.getSvidsList().forEach(s -> ids.add(Text.escape(s.getSpiffeId(), 200)));
+            response.getSvidsList().forEach(s -> ids.add(Text.escape(s.getSpiffeId())));
             log.log(System.Logger.Level.DEBUG, () -> "the Workload API offers " + ids + "; using the first (set "
                     + settings.spiffeIdVariable() + " to choose another)");
         }
@@ -79,12 +79,12 @@ public final class SpiffeTokenSource implements IdentityTokenSource {
             // The answer is not a JWT-SVID wif4j can use (expired, wrong audience, no SPIFFE ID): java-spiffe's own
             // sentences ("Token has expired"), which never quote the token.
             throw new IdentityTokenException(upstream + " gave no usable JWT-SVID for the audience "
-                    + Text.quote(settings.audience()) + " (" + Text.escape(String.valueOf(e.getMessage()), 200) + ").",
+                    + Text.quote(settings.audience()) + " (" + Text.scrub(String.valueOf(e.getMessage())) + ").",
                     e);
         } catch (LinkageError e) {
             // On the module path, java-spiffe (an automatic module) does not pull in its explicit-module dependencies.
             throw new IdentityTokenException("java-spiffe cannot check the JWT-SVID: a library it needs is missing ("
-                    + e.getClass().getSimpleName() + ": " + Text.escape(String.valueOf(e.getMessage()), 120) + "). "
+                    + e.getClass().getSimpleName() + ": " + Text.scrub(String.valueOf(e.getMessage())) + "). "
                     + "On the module path, add --add-modules ALL-MODULE-PATH (see the README).", e);
         }
         if (settings.spiffeId().isPresent() && !settings.spiffeId().get().equals(svid.getSpiffeId())) {
@@ -101,11 +101,11 @@ public final class SpiffeTokenSource implements IdentityTokenSource {
             return new WorkloadApiConnection(settings);
         } catch (LinkageError e) {
             throw new IdentityTokenException("gRPC's Netty transport is missing or unusable ("
-                    + e.getClass().getSimpleName() + ": " + Text.escape(String.valueOf(e.getMessage()), 120)
+                    + e.getClass().getSimpleName() + ": " + Text.scrub(String.valueOf(e.getMessage()))
                     + "): io.grpc:grpc-netty-shaded comes with wif4j-provider-spiffe; keep it on the class path.", e);
         } catch (RuntimeException e) {
             throw new IdentityTokenException("cannot open a connection to " + upstream + " ("
-                    + e.getClass().getSimpleName() + ": " + Text.escape(String.valueOf(e.getMessage()), 120) + ").",
+                    + e.getClass().getSimpleName() + ": " + Text.scrub(String.valueOf(e.getMessage())) + ").",
                     e);
         }
     }
@@ -123,7 +123,7 @@ public final class SpiffeTokenSource implements IdentityTokenSource {
 
     private IdentityTokenException failure(StatusRuntimeException e) {
         Status status = e.getStatus();
-        String said = status.getDescription() == null ? "" : ": " + Text.escape(status.getDescription(), 200);
+        String said = status.getDescription() == null ? "" : ": " + Text.scrub(status.getDescription());
         String prefix = upstream + " answered " + status.getCode() + said;
         return switch (status.getCode()) {
             case DEADLINE_EXCEEDED -> timedOut(e);
