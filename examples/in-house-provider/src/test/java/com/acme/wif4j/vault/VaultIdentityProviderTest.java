@@ -277,6 +277,20 @@ class VaultIdentityProviderTest {
         }
 
         @Test
+        @DisplayName("describes the first token once at INFO, with the claims a federation rule matches on")
+        void firstTokenDescribedOnce() {
+            try (FakeDetectionContext context = online(b -> b); IdentityTokenSource source = provider.open(context)) {
+                source.fetch();
+                source.fetch();
+                List<String> lines = context.logLines().stream().filter(l -> l.contains("Vault identity token")).toList();
+                assertEquals(1, lines.size(), String.join("\n", context.logLines()));
+                assertTrue(lines.get(0).startsWith("INFO "), lines.get(0));
+                assertTrue(lines.get(0).contains("sub=" + VaultEmulator.ENTITY_ID + ", aud=[https://api.anthropic.com]"),
+                        lines.get(0));
+            }
+        }
+
+        @Test
         @DisplayName("a refused Vault token (403) is not retried and says what to check")
         void permissionDenied() {
             IdentityTokenException e = fetchFails(online(b -> b.env("VAULT_TOKEN", "hvs.revoked")));
