@@ -7,6 +7,5 @@
  */
 module com.acme.wif4j.vault {
     requires dev.wif4j;
-
     provides dev.wif4j.spi.IdentityProvider with com.acme.wif4j.vault.VaultIdentityProvider;
 }

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wif4j.DetectionReport;
+import dev.wif4j.WorkloadIdentity;
 import dev.wif4j.spi.Detection;
 import dev.wif4j.spi.IdentityToken;
 import dev.wif4j.spi.IdentityTokenException;
@@ -70,6 +72,15 @@ class VaultIdentityProviderTest {
                 .env("WIF4J_ACME_VAULT_ROLE", "wif4j")).build();
     }
 
+    /**
+     * acme-vault's entry in wif4j's detection report, where a user reads why it was not chosen: a bad setting is a
+     * {@link SettingException} out of detect(), which wif4j reports as the reason.
+     */
+    private static DetectionReport.Entry reported(FakeDetectionContext context) {
+        return WorkloadIdentity.builder().context(context).detect().entries().stream()
+                .filter(e -> e.id().equals("acme-vault")).findFirst().orElseThrow();
+    }
+
     private IdentityTokenException fetchFails(FakeDetectionContext context) {
         try (context; IdentityTokenSource source = provider.open(context)) {
             IdentityTokenException e = assertThrows(IdentityTokenException.class, source::fetch);
@@ -98,10 +109,12 @@ class VaultIdentityProviderTest {
         void noAddress() {
             try (FakeDetectionContext context = FakeDetectionContext.builder().env("VAULT_TOKEN", TOKEN)
                     .env("WIF4J_ACME_VAULT_ROLE", "wif4j").networkForbidden().build()) {
-                Detection d = provider.detect(context);
-                assertFalse(d.isAvailable());
+                DetectionReport.Entry d = reported(context);
+                assertEquals(DetectionReport.Status.UNAVAILABLE, d.status());
                 assertEquals("WIF4J_ACME_VAULT_ADDRESS (or VAULT_ADDR) is not set: set it to Vault's address, such as "
                         + "https://vault.acme.internal:8200.", d.message());
+                SettingException e = assertThrows(SettingException.class, () -> provider.detect(context));
+                assertEquals(d.message(), e.getMessage());
             }
         }
 
@@ -123,8 +136,8 @@ class VaultIdentityProviderTest {
         void noToken() {
             try (FakeDetectionContext context = FakeDetectionContext.builder().env("VAULT_ADDR", vault.address())
                     .env("WIF4J_ACME_VAULT_ROLE", "wif4j").networkForbidden().build()) {
-                Detection d = provider.detect(context);
-                assertFalse(d.isAvailable());
+                DetectionReport.Entry d = reported(context);
+                assertEquals(DetectionReport.Status.UNAVAILABLE, d.status());
                 assertEquals("No Vault token: set WIF4J_ACME_VAULT_TOKEN (or VAULT_TOKEN) to a Vault token, or "
                         + "WIF4J_ACME_VAULT_TOKEN_FILE to a file holding one (such as Vault agent's token sink).",
                         d.message());
@@ -135,8 +148,8 @@ class VaultIdentityProviderTest {
         @DisplayName("refuses a plain-http address off loopback, naming the variable, since the Vault token would travel in clear")
         void clearTextAddressRefused() {
             try (FakeDetectionContext context = world(b -> b.env("VAULT_ADDR", "http://vault.acme.internal:8200"))) {
-                Detection d = provider.detect(context);
-                assertFalse(d.isAvailable());
+                DetectionReport.Entry d = reported(context);
+                assertEquals(DetectionReport.Status.UNAVAILABLE, d.status());
                 assertTrue(d.message().startsWith("VAULT_ADDR is 'http://vault.acme.internal:8200', but it is http:// to "
                         + "vault.acme.internal"), d.message());
             }
@@ -159,8 +172,8 @@ class VaultIdentityProviderTest {
         @DisplayName("a Vault token that cannot be one is refused without being shown")
         void junkTokenIsNotShown() {
             try (FakeDetectionContext context = world(b -> b.env("VAULT_TOKEN", "hvs.secret value\n"))) {
-                Detection d = provider.detect(context);
-                assertFalse(d.isAvailable());
+                DetectionReport.Entry d = reported(context);
+                assertEquals(DetectionReport.Status.UNAVAILABLE, d.status());
                 assertEquals("VAULT_TOKEN is set, but it holds no Vault token: a Vault token is one word of visible "
                         + "ASCII, such as the hvs.* value vault login prints.", d.message());
             }
@@ -170,8 +183,8 @@ class VaultIdentityProviderTest {
         @DisplayName("a role name with a path in it is refused")
         void roleWithPathRefused() {
             try (FakeDetectionContext context = world(b -> b.env("WIF4J_ACME_VAULT_ROLE", "../sys/seal"))) {
-                Detection d = provider.detect(context);
-                assertFalse(d.isAvailable());
+                DetectionReport.Entry d = reported(context);
+                assertEquals(DetectionReport.Status.UNAVAILABLE, d.status());
                 assertEquals("WIF4J_ACME_VAULT_ROLE is '../sys/seal', but it must be a Vault role name: letters, digits, "
                         + "'_', '.' and '-'.", d.message());
             }
@@ -243,8 +256,8 @@ class VaultIdentityProviderTest {
                 Files.createDirectories(context.path(SINK));
                 IdentityTokenException e = fetchFails(context);
                 assertFalse(e.isRetryable());
-                assertEquals("Cannot read the Vault token file " + SINK + " (WIF4J_ACME_VAULT_TOKEN_FILE): it is "
-                        + "not a regular file.", e.getMessage());
+                assertEquals("The Vault token file " + SINK + " (WIF4J_ACME_VAULT_TOKEN_FILE): it is a directory, not "
+                        + "a file.", e.getMessage());
             }
         }
 
@@ -260,6 +273,20 @@ class VaultIdentityProviderTest {
                 VaultEmulator.Request last = vault.requests().get(vault.requests().size() - 1);
                 assertEquals("/v1/identity/oidc/token/billing", last.path());
                 assertEquals("admin/team-a", last.namespace());
+            }
+        }
+
+        @Test
+        @DisplayName("describes the first token once at INFO, with the claims a federation rule matches on")
+        void firstTokenDescribedOnce() {
+            try (FakeDetectionContext context = online(b -> b); IdentityTokenSource source = provider.open(context)) {
+                source.fetch();
+                source.fetch();
+                List<String> lines = context.logLines().stream().filter(l -> l.contains("Vault identity token")).toList();
+                assertEquals(1, lines.size(), String.join("\n", context.logLines()));
+                assertTrue(lines.get(0).startsWith("INFO "), lines.get(0));
+                assertTrue(lines.get(0).contains("sub=" + VaultEmulator.ENTITY_ID + ", aud=[https://api.anthropic.com]"),
+                        lines.get(0));
             }
         }
 
