@@ -5,6 +5,7 @@ import dev.wif4j.FederationSettings;
 import dev.wif4j.HttpTransport;
 import dev.wif4j.TokenExchangeException;
 import dev.wif4j.WorkloadIdentityListener;
+import dev.wif4j.internal.BoundedWait;
 import dev.wif4j.internal.Listeners;
 import dev.wif4j.internal.http.Durations;
 import dev.wif4j.internal.json.Json;
@@ -34,7 +35,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -342,24 +342,14 @@ public final class TokenExchanger {
         Duration limit = remaining(end, options.fetchTimeout().plus(FETCH_GRACE));
         Future<IdentityToken> future = Fetchers.POOL.submit(source::fetch);
         try {
-            return future.get(limit.toNanos(), TimeUnit.NANOSECONDS);
+            return BoundedWait.await(future, limit.toNanos());
         } catch (TimeoutException e) {
-            future.cancel(true);
             throw new IdentityTokenException("The identity token source (" + source.getClass().getName()
                     + ") did not return a token within " + limit.toMillis() + " ms.", null, true);
-        } catch (InterruptedException e) {
-            future.cancel(true);
-            Thread.currentThread().interrupt();
-            throw new IdentityTokenException("Interrupted while fetching an identity token.", e);
+        } catch (BoundedWait.InterruptedWait e) {
+            throw new IdentityTokenException("Interrupted while fetching an identity token.", e.getCause());
         } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException re) {
-                throw re;
-            }
-            if (cause instanceof Error error) {
-                throw error;
-            }
-            throw new IdentityTokenException("The identity token source failed: " + cause, cause);
+            throw new IdentityTokenException("The identity token source failed: " + e.getCause(), e.getCause());
         }
     }
 

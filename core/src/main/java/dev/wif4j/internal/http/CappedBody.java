@@ -1,5 +1,6 @@
 package dev.wif4j.internal.http;
 
+import dev.wif4j.internal.BoundedWait;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -12,7 +13,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -74,23 +74,16 @@ public final class CappedBody implements HttpResponse.BodySubscriber<byte[]> {
     public static HttpResponse<byte[]> await(CompletableFuture<HttpResponse<byte[]>> future, Duration bound)
             throws IOException {
         try {
-            return future.get(bound.toMillis(), TimeUnit.MILLISECONDS);
+            return BoundedWait.await(future, bound.toNanos());
         } catch (TimeoutException e) {
-            future.cancel(true);
             throw new IncompleteException(bound);
-        } catch (InterruptedException e) {
-            future.cancel(true);
-            Thread.currentThread().interrupt();
+        } catch (BoundedWait.InterruptedWait e) {
             throw new InterruptedWaitException();
         } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof IOException io) {
+            if (e.getCause() instanceof IOException io) {
                 throw io;
             }
-            if (cause instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new FailedException(cause);
+            throw new FailedException(e.getCause());
         }
     }
 
