@@ -118,11 +118,14 @@ class AuthentikIdentityProviderTest extends IdentityProviderContract {
                 + "refused: it is http:// to authentik.company, which would send tokens in clear text: use https://, "
                 + "or http:// only to localhost, 127.0.0.1 or [::1].", detect(FakeDetectionContext.builder()
                         .env("WIF4J_AUTHENTIK_HOST", "http://authentik.company/?key=CANARY_Q_4d2e")
-                        .env("WIF4J_AUTHENTIK_CLIENT_ID", CLIENT).env("WIF4J_AUTHENTIK_CLIENT_SECRET", SECRET).build()));
+                        .env("WIF4J_AUTHENTIK_CLIENT_ID", CLIENT)
+                        .env("WIF4J_AUTHENTIK_CLIENT_SECRET", SECRET).build()));
         assertEquals("unavailable: WIF4J_AUTHENTIK_HOST gives the token URL 'https://authentik.company', which is "
                 + "refused: it carries user info before the host; credentials do not belong in a URL.",
-                detect(FakeDetectionContext.builder().env("WIF4J_AUTHENTIK_HOST", "admin:CANARY_PW_4d2e@authentik.company")
-                        .env("WIF4J_AUTHENTIK_CLIENT_ID", CLIENT).env("WIF4J_AUTHENTIK_CLIENT_SECRET", SECRET).build()));
+                detect(FakeDetectionContext.builder()
+                        .env("WIF4J_AUTHENTIK_HOST", "admin:CANARY_PW_4d2e@authentik.company")
+                        .env("WIF4J_AUTHENTIK_CLIENT_ID", CLIENT)
+                        .env("WIF4J_AUTHENTIK_CLIENT_SECRET", SECRET).build()));
 
         String withKey = authentik.tokenUrl() + "?key=CANARY_Q_4d2e";
         String available = detect(configured().env("WIF4J_AUTHENTIK_TOKEN_URL", withKey).build());

@@ -98,7 +98,8 @@ public final class GitHubActionsIdentityProvider implements IdentityProvider {
         try {
             return Endpoints.parse(value.strip());
         } catch (IllegalArgumentException e) {
-            throw new SettingException(URL_VARIABLE + " is " + Endpoints.describe(value) + ", but " + e.getMessage() + ".");
+            throw new SettingException(URL_VARIABLE + " is " + Endpoints.describe(value) + ", but " + e.getMessage()
+                    + ".");
         }
     }
 

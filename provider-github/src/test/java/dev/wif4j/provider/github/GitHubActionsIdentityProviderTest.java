@@ -112,7 +112,8 @@ class GitHubActionsIdentityProviderTest extends IdentityProviderContract {
     @DisplayName("a refused request URL is shown by scheme, host and port: a secret in its query or user info is not")
     void refusedUrlNeverShowsItsQueryOrUserInfo() {
         Map<String, String> urls = Map.of(
-                "http://tokens.example.com/idtoken?sig=CANARY_SIG_0123", "'http://tokens.example.com', but it is http://",
+                "http://tokens.example.com/idtoken?sig=CANARY_SIG_0123",
+                "'http://tokens.example.com', but it is http://",
                 "https://runner:CANARY_PW_0123@tokens.example.com/idtoken?api-version=2.0",
                 "'https://tokens.example.com', but it carries user info");
         for (Map.Entry<String, String> url : urls.entrySet()) {

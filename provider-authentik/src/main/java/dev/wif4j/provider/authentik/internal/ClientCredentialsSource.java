@@ -122,7 +122,8 @@ public final class ClientCredentialsSource implements IdentityTokenSource {
     }
 
     private String missingField(JsonAnswer json) {
-        String message = "The token response from " + settings.shownTokenUrl() + " has no " + settings.tokenField() + ".";
+        String message = "The token response from " + settings.shownTokenUrl() + " has no " + settings.tokenField()
+                + ".";
         if (settings.tokenField().equals("id_token")) {
             message += " An OIDC server returns one only for the scope openid (the scope asked for was "
                     + Text.quote(settings.scope()) + "; set " + ClientSettings.variable("scope") + ")";

@@ -205,7 +205,8 @@ public record ClientSettings(URI tokenUrl, String clientId, Setting secretFile, 
 
     @Override
     public String toString() {
-        return "ClientSettings[" + shownTokenUrl() + ", client " + Text.escape(clientId) + ", " + credentialDescription()
+        return "ClientSettings[" + shownTokenUrl() + ", client " + Text.escape(clientId) + ", "
+                + credentialDescription()
                 + ", scope " + Text.quote(scope) + ", field " + tokenField + "]";
     }
 }
