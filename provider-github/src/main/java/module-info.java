@@ -6,7 +6,6 @@
  */
 module dev.wif4j.provider.github {
     requires transitive dev.wif4j;
-    requires com.fasterxml.jackson.databind;
 
     exports dev.wif4j.provider.github;
 

@@ -6,8 +6,8 @@ import dev.wif4j.spi.Detection;
 import dev.wif4j.spi.DetectionContext;
 import dev.wif4j.spi.IdentityProvider;
 import dev.wif4j.spi.IdentityTokenSource;
-import dev.wif4j.spi.support.SettingException;
 import dev.wif4j.spi.support.Text;
+import java.util.Optional;
 
 /**
  * The {@code authentik} provider: an identity token from authentik, or any OIDC server (Okta, Keycloak...),
@@ -47,14 +47,14 @@ public final class AuthentikIdentityProvider implements IdentityProvider {
 
     @Override
     public Detection detect(DetectionContext context) {
-        ClientSettings s;
-        try {
-            s = ClientSettings.read(context, "");
-        } catch (SettingException e) {
-            return Detection.unavailable(e.getMessage()); // detect() never throws, even when called directly
+        Optional<String> unconfigured = ClientSettings.unconfigured(context);
+        if (unconfigured.isPresent()) {
+            return Detection.unavailable(unconfigured.get());
         }
-        return Detection.available("client_credentials for client " + Text.escape(s.clientId(), 200) + " at "
-                + s.tokenUrl() + " with " + s.credentialDescription() + "; the " + s.tokenField()
+        // Configured, but a setting missing or malformed: a SettingException, which the detector reports.
+        ClientSettings s = ClientSettings.read(context, "");
+        return Detection.available("client_credentials for client " + Text.escape(s.clientId()) + " at "
+                + s.shownTokenUrl() + " with " + s.credentialDescription() + "; the " + s.tokenField()
                 + " is the identity token");
     }
 

@@ -12,6 +12,7 @@ import dev.wif4j.spi.IdentityProvider;
 import dev.wif4j.spi.IdentityToken;
 import dev.wif4j.spi.IdentityTokenException;
 import dev.wif4j.spi.IdentityTokenSource;
+import dev.wif4j.spi.support.SettingException;
 import dev.wif4j.testkit.AuthentikEmulator;
 import dev.wif4j.testkit.FakeDetectionContext;
 import dev.wif4j.testkit.Fault;
@@ -21,7 +22,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -78,11 +81,62 @@ class AuthentikIdentityProviderTest extends IdentityProviderContract {
         return fetchError(context, new ArrayList<>());
     }
 
+    /** What detection says: a SettingException from detect is reported unavailable with its message. */
     private static String detect(FakeDetectionContext context) {
         try (context) {
             Detection d = new AuthentikIdentityProvider().detect(context);
             return (d.isAvailable() ? "available: " : "unavailable: ") + d.message();
+        } catch (SettingException e) {
+            return "unavailable: " + e.getMessage();
         }
+    }
+
+    /**
+     * The contract's check, under the detect rule of issue 28 (IdentityProvider#detect): junk settings may end
+     * detect with a SettingException, whose message the detector reports; nothing else may be thrown.
+     */
+    @Override
+    @Test
+    @DisplayName("detect() throws nothing but a SettingException with a message, even when every variable holds junk")
+    public void detectNeverThrowsOnJunk() {
+        Map<String, String> junk = new LinkedHashMap<>();
+        try (FakeDetectionContext available = availableContext()) {
+            available.environment().keySet().forEach(k -> junk.put(k, "::not a value\u0000%zz"));
+        }
+        try (FakeDetectionContext context = FakeDetectionContext.builder().env(junk).networkForbidden()
+                .probesAllowed(false).build()) {
+            String detected = detect(context);
+            assertTrue(detected.startsWith("unavailable: ") && detected.length() > "unavailable: ".length(), detected);
+            assertFalse(detected.contains("\u0000"), detected);
+        }
+    }
+
+    @Test
+    @DisplayName("a token URL from a host, or set with a key in its query, never shows user info or the query")
+    void tokenUrlSecretsStayOutOfMessages() {
+        assertEquals("unavailable: WIF4J_AUTHENTIK_HOST gives the token URL 'http://authentik.company', which is "
+                + "refused: it is http:// to authentik.company, which would send tokens in clear text: use https://, "
+                + "or http:// only to localhost, 127.0.0.1 or [::1].", detect(FakeDetectionContext.builder()
+                        .env("WIF4J_AUTHENTIK_HOST", "http://authentik.company/?key=CANARY_Q_4d2e")
+                        .env("WIF4J_AUTHENTIK_CLIENT_ID", CLIENT)
+                        .env("WIF4J_AUTHENTIK_CLIENT_SECRET", SECRET).build()));
+        assertEquals("unavailable: WIF4J_AUTHENTIK_HOST gives the token URL 'https://authentik.company', which is "
+                + "refused: it carries user info before the host; credentials do not belong in a URL.",
+                detect(FakeDetectionContext.builder()
+                        .env("WIF4J_AUTHENTIK_HOST", "admin:CANARY_PW_4d2e@authentik.company")
+                        .env("WIF4J_AUTHENTIK_CLIENT_ID", CLIENT)
+                        .env("WIF4J_AUTHENTIK_CLIENT_SECRET", SECRET).build()));
+
+        String withKey = authentik.tokenUrl() + "?key=CANARY_Q_4d2e";
+        String available = detect(configured().env("WIF4J_AUTHENTIK_TOKEN_URL", withKey).build());
+        assertTrue(available.startsWith("available: client_credentials for client " + CLIENT + " at "
+                + authentik.tokenUrl() + "?... with "), available);
+        authentik.enqueue(Fault.status(503, "{\"error\":\"unavailable\"}"));
+        List<String> seen = new ArrayList<>();
+        assertEquals("The token endpoint " + authentik.tokenUrl() + "?... answered HTTP 503 unavailable.",
+                fetchError(configured().env("WIF4J_AUTHENTIK_TOKEN_URL", withKey).build(), seen));
+        seen.add(available);
+        assertTrue(seen.stream().noneMatch(m -> m.contains("CANARY_Q")), seen.toString());
     }
 
     @Test
@@ -151,7 +205,9 @@ class AuthentikIdentityProviderTest extends IdentityProviderContract {
                 .build();
         Path fifo = Files.createDirectories(fifoContext.path("/run/secrets")).resolve("fifo");
         assumeTrue(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0, "no mkfifo here");
-        assertEquals("The client secret file /run/secrets/fifo is not a regular file.",
+        // The shared token-file vocabulary (TokenFile), issue 28.
+        assertEquals("The client secret file /run/secrets/fifo: it is not a regular file (a FIFO, a device or a "
+                + "socket); it was not opened.",
                 assertTimeoutPreemptively(Duration.ofSeconds(5), () -> fetchError(fifoContext)));
         int before = authentik.requests().size();
         authentik.enqueue(Fault.status(503, "{\"error\":\"unavailable\"}"));

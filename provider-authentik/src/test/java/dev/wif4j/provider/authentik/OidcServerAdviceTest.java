@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.wif4j.spi.Detection;
 import dev.wif4j.spi.IdentityTokenException;
 import dev.wif4j.spi.IdentityTokenSource;
+import dev.wif4j.spi.support.SettingException;
 import dev.wif4j.testkit.FakeDetectionContext;
 import dev.wif4j.testkit.OidcIssuer;
 import java.net.URLEncoder;
@@ -160,12 +161,14 @@ class OidcServerAdviceTest {
                 .env("WIF4J_AUTHENTIK_CLIENT_AUTH", "client_secret_basic").build()) {
             assertEquals("WIF4J_AUTHENTIK_CLIENT_AUTH is 'client_secret_basic', but the client authenticates with a "
                     + "client assertion (WIF4J_AUTHENTIK_CLIENT_ASSERTION_FILE), which is always sent in the form: "
-                    + "unset it.", new AuthentikIdentityProvider().detect(context).message());
+                    + "unset it.", assertThrows(SettingException.class,
+                            () -> new AuthentikIdentityProvider().detect(context)).getMessage());
         }
         try (FakeDetectionContext context = configured("https://keycloak.company/token")
                 .env("WIF4J_AUTHENTIK_CLIENT_AUTH", "basic").build()) {
             assertEquals("WIF4J_AUTHENTIK_CLIENT_AUTH is 'basic', but it must be client_secret_post or "
-                    + "client_secret_basic.", new AuthentikIdentityProvider().detect(context).message());
+                    + "client_secret_basic.", assertThrows(SettingException.class,
+                            () -> new AuthentikIdentityProvider().detect(context)).getMessage());
         }
     }
 

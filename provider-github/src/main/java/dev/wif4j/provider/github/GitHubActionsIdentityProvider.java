@@ -6,10 +6,12 @@ import dev.wif4j.spi.DetectionContext;
 import dev.wif4j.spi.IdentityProvider;
 import dev.wif4j.spi.IdentityTokenSource;
 import dev.wif4j.spi.support.Endpoints;
+import dev.wif4j.spi.support.FirstTokenLog;
 import dev.wif4j.spi.support.ProviderSettings;
 import dev.wif4j.spi.support.SettingException;
 import dev.wif4j.spi.support.Text;
 import java.net.URI;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -56,12 +58,8 @@ public final class GitHubActionsIdentityProvider implements IdentityProvider {
                     : (url.isEmpty() ? URL_VARIABLE : TOKEN_VARIABLE) + " is";
             return Detection.unavailable("GITHUB_ACTIONS is true but " + missing + " not set: " + FIX);
         }
-        try {
-            requestUrl(url.get());
-            requestToken(token.get());
-        } catch (SettingException e) {
-            return Detection.unavailable(e.getMessage()); // detect() never throws, even when called directly
-        }
+        requestUrl(url.get());
+        requestToken(token.get());
         String repository = shown(context, "GITHUB_REPOSITORY");
         String event = shown(context, "GITHUB_EVENT_NAME");
         String ref = shown(context, "GITHUB_REF");
@@ -73,7 +71,7 @@ public final class GitHubActionsIdentityProvider implements IdentityProvider {
     }
 
     private static String shown(DetectionContext context, String variable) {
-        return context.env(variable).map(v -> Text.escape(v, 200)).orElse("?");
+        return context.env(variable).map(Text::escape).orElse("?");
     }
 
     @Override
@@ -82,19 +80,26 @@ public final class GitHubActionsIdentityProvider implements IdentityProvider {
                 () -> new SettingException(URL_VARIABLE + " is not set: " + FIX + "."));
         String token = context.env(TOKEN_VARIABLE).orElseThrow(
                 () -> new SettingException(TOKEN_VARIABLE + " is not set: " + FIX + "."));
-        return new ActionsTokenClient(requestUrl(url), requestToken(token), ProviderSettings.of(context, ID).audience(),
-                context.fetchTimeout(), context.logger(GitHubActionsIdentityProvider.class.getName()));
+        String audience = ProviderSettings.of(context, ID).audience();
+        FirstTokenLog described = FirstTokenLog.of(context, GitHubActionsIdentityProvider.class,
+                "GitHub Actions OIDC token", List.of("repository", "repository_owner", "ref", "job_workflow_ref",
+                        "environment"), t -> "A narrow federation rule pins subject_prefix to that sub and audience to "
+                        + Text.escape(audience) + ".");
+        return new ActionsTokenClient(requestUrl(url), requestToken(token), audience, context.fetchTimeout(),
+                described);
     }
 
     /**
      * The runner's variable, not a wif4j setting: checked by the one endpoint rule (its query is kept), without the
-     * white space around it (a value pasted or echoed into the environment often ends with a newline).
+     * white space around it (a value pasted or echoed into the environment often ends with a newline). A refusal
+     * shows its scheme, host and port only: user info or a query may hold a secret.
      */
     private static URI requestUrl(String value) {
         try {
             return Endpoints.parse(value.strip());
         } catch (IllegalArgumentException e) {
-            throw new SettingException(URL_VARIABLE + " is " + Text.quote(value) + ", but " + e.getMessage() + ".");
+            throw new SettingException(URL_VARIABLE + " is " + Endpoints.describe(value) + ", but " + e.getMessage()
+                    + ".");
         }
     }
 

@@ -11,6 +11,7 @@ import dev.wif4j.spi.IdentityProvider;
 import dev.wif4j.spi.IdentityToken;
 import dev.wif4j.spi.IdentityTokenException;
 import dev.wif4j.spi.IdentityTokenSource;
+import dev.wif4j.spi.support.SettingException;
 import dev.wif4j.testkit.FakeDetectionContext;
 import dev.wif4j.testkit.Fault;
 import dev.wif4j.testkit.GitHubActionsEmulator;
@@ -62,6 +63,12 @@ class GitHubActionsIdentityProviderTest extends IdentityProviderContract {
         }
     }
 
+    /** A bad runner variable: detect lets the SettingException through, and the detector reports its message. */
+    private static String detectError(FakeDetectionContext context) {
+        return assertThrows(SettingException.class, () -> new GitHubActionsIdentityProvider().detect(context))
+                .getMessage();
+    }
+
     private static RecordedRequest lastRequest() {
         List<RecordedRequest> requests = actions.requests();
         return requests.get(requests.size() - 1);
@@ -95,11 +102,32 @@ class GitHubActionsIdentityProviderTest extends IdentityProviderContract {
     void plainHttpUrlIsRefused() {
         try (FakeDetectionContext context = FakeDetectionContext.builder().env(actions.jobEnvironment())
                 .env("ACTIONS_ID_TOKEN_REQUEST_URL", "http://tokens.example.com/idtoken?api-version=2.0").build()) {
-            Detection detection = provider().detect(context);
-            assertFalse(detection.isAvailable());
-            assertEquals("ACTIONS_ID_TOKEN_REQUEST_URL is 'http://tokens.example.com/idtoken?api-version=2.0', but it is "
+            assertEquals("ACTIONS_ID_TOKEN_REQUEST_URL is 'http://tokens.example.com', but it is "
                     + "http:// to tokens.example.com, which would send tokens in clear text: use https://, or http:// "
-                    + "only to localhost, 127.0.0.1 or [::1].", detection.message());
+                    + "only to localhost, 127.0.0.1 or [::1].", detectError(context));
+        }
+    }
+
+    @Test
+    @DisplayName("a refused request URL is shown by scheme, host and port: a secret in its query or user info is not")
+    void refusedUrlNeverShowsItsQueryOrUserInfo() {
+        Map<String, String> urls = Map.of(
+                "http://tokens.example.com/idtoken?sig=CANARY_SIG_0123",
+                "'http://tokens.example.com', but it is http://",
+                "https://runner:CANARY_PW_0123@tokens.example.com/idtoken?api-version=2.0",
+                "'https://tokens.example.com', but it carries user info");
+        for (Map.Entry<String, String> url : urls.entrySet()) {
+            try (FakeDetectionContext context = FakeDetectionContext.builder().env(actions.jobEnvironment())
+                    .env("ACTIONS_ID_TOKEN_REQUEST_URL", url.getKey()).build()) {
+                String opened = assertThrows(IdentityTokenException.class, () -> provider().open(context)).getMessage();
+                assertTrue(opened.startsWith("ACTIONS_ID_TOKEN_REQUEST_URL is " + url.getValue()), opened);
+                assertFalse(opened.contains("CANARY"), opened);
+                String detected = detectError(context);
+                for (String message : List.of(detected, opened)) {
+                    assertTrue(message.startsWith("ACTIONS_ID_TOKEN_REQUEST_URL is " + url.getValue()), message);
+                    assertFalse(message.contains("CANARY"), message);
+                }
+            }
         }
     }
 
@@ -141,9 +169,10 @@ class GitHubActionsIdentityProviderTest extends IdentityProviderContract {
                     .toList();
             assertEquals(1, described.size(), "described once: " + context.logLines());
             assertTrue(described.get(0).contains("sub=repo:acme/app:environment:prod"), described.get(0));
-            assertTrue(described.get(0).contains("claims it can pin: repository=acme/app, repository_owner=acme, "
+            assertTrue(described.get(0).contains(", repository=acme/app, repository_owner=acme, "
                     + "ref=refs/heads/main, job_workflow_ref=acme/app/.github/workflows/ci.yml@refs/heads/main, "
-                    + "environment=prod"), described.get(0));
+                    + "environment=prod. A narrow federation rule pins subject_prefix to that sub and audience to "
+                    + "https://api.anthropic.com."), described.get(0));
         }
     }
 
@@ -230,12 +259,11 @@ class GitHubActionsIdentityProviderTest extends IdentityProviderContract {
                     + "HTTP header (the value is a secret and is not shown). The runner sets it; check that the "
                     + "workflow does not overwrite it.";
             try (FakeDetectionContext context = FakeDetectionContext.builder().env(env).build()) {
-                Detection detection = provider().detect(context);
-                assertFalse(detection.isAvailable());
-                assertEquals(expected, detection.message());
+                String detected = detectError(context);
+                assertEquals(expected, detected);
                 IdentityTokenException e = assertThrows(IdentityTokenException.class, () -> provider().open(context));
                 assertEquals(expected, e.getMessage());
-                assertFalse(e.getMessage().contains("CANARY") || detection.message().contains("CANARY"));
+                assertFalse(e.getMessage().contains("CANARY") || detected.contains("CANARY"));
             }
         }
         assertEquals(before, actions.requests().size(), "nothing was sent");

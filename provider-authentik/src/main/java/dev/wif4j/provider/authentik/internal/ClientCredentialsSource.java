@@ -1,24 +1,22 @@
 package dev.wif4j.provider.authentik.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wif4j.spi.DetectionContext;
 import dev.wif4j.spi.IdentityToken;
 import dev.wif4j.spi.IdentityTokenException;
 import dev.wif4j.spi.IdentityTokenSource;
 import dev.wif4j.spi.support.BoundedHttp;
+import dev.wif4j.spi.support.JsonAnswer;
+import dev.wif4j.spi.support.JsonAnswerException;
 import dev.wif4j.spi.support.Setting;
-import dev.wif4j.spi.support.SmallFiles;
 import dev.wif4j.spi.support.Text;
-import java.io.IOException;
+import dev.wif4j.spi.support.TokenFile;
+import dev.wif4j.spi.support.UpstreamHttp;
 import java.lang.System.Logger.Level;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -40,7 +38,6 @@ import java.util.regex.Pattern;
  */
 public final class ClientCredentialsSource implements IdentityTokenSource {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
     private static final int MAX_BODY = 256 * 1024;
     private static final int MAX_FILE = 64 * 1024;
@@ -63,7 +60,7 @@ public final class ClientCredentialsSource implements IdentityTokenSource {
         this.context = context;
         this.log = context.logger("dev.wif4j.provider.authentik");
         this.timeout = context.fetchTimeout();
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
+        this.http = UpstreamHttp.client(timeout); // the JDK's proxy settings; no redirect is followed
     }
 
     @Override
@@ -101,38 +98,36 @@ public final class ClientCredentialsSource implements IdentityTokenSource {
         }
         HttpRequest request = builder.build();
         HttpResponse<byte[]> response = BoundedHttp.send(http, request, MAX_BODY, timeout,
-                "the token endpoint " + settings.tokenUrl());
+                "the token endpoint " + settings.shownTokenUrl());
         int status = response.statusCode();
-        byte[] answer = response.body();
-        JsonNode json = parse(answer);
+        JsonAnswer json = parse(response.body(), status == 200);
         if (status != 200) {
             throw refused(status, json, secret != null ? secret : assertion, basic);
         }
-        if (json == null || !json.isObject()) {
-            throw new IdentityTokenException("The token endpoint " + settings.tokenUrl() + " answered HTTP 200, but "
-                    + "not with a JSON object.");
+        if (json == null) {
+            throw new IdentityTokenException("The token endpoint " + settings.shownTokenUrl() + " answered HTTP 200, "
+                    + "but not with a JSON object.");
         }
-        JsonNode field = json.get(settings.tokenField());
-        if (field == null || !field.isTextual() || field.asText().isBlank()) {
-            throw new IdentityTokenException(missingField(json));
-        }
+        String field = json.string(settings.tokenField()).orElseThrow(() -> new IdentityTokenException(
+                missingField(json)));
         IdentityToken token;
         try {
-            token = IdentityToken.parse(field.asText().strip());
+            token = IdentityToken.parse(field.strip());
         } catch (IdentityTokenException e) {
-            throw new IdentityTokenException("The " + settings.tokenField() + " from " + settings.tokenUrl()
+            throw new IdentityTokenException("The " + settings.tokenField() + " from " + settings.shownTokenUrl()
                     + " is not a JWT: " + e.getMessage());
         }
         check(token);
         return token;
     }
 
-    private String missingField(JsonNode json) {
-        String message = "The token response from " + settings.tokenUrl() + " has no " + settings.tokenField() + ".";
+    private String missingField(JsonAnswer json) {
+        String message = "The token response from " + settings.shownTokenUrl() + " has no " + settings.tokenField()
+                + ".";
         if (settings.tokenField().equals("id_token")) {
             message += " An OIDC server returns one only for the scope openid (the scope asked for was "
                     + Text.quote(settings.scope()) + "; set " + ClientSettings.variable("scope") + ")";
-            if (json.hasNonNull("access_token")) {
+            if (json.has("access_token")) {
                 message += "; if its access_token is the JWT (Okta custom authorization servers), set "
                         + ClientSettings.variable("token.field") + "=access_token";
             }
@@ -141,13 +136,12 @@ public final class ClientCredentialsSource implements IdentityTokenSource {
         return message;
     }
 
-    private IdentityTokenException refused(int status, JsonNode json, String credential, String basic) {
-        String error = json != null && json.hasNonNull("error") ? json.get("error").asText() : null;
-        String description = json != null && json.hasNonNull("error_description")
-                ? json.get("error_description").asText() : null;
+    private IdentityTokenException refused(int status, JsonAnswer json, String credential, String basic) {
+        String error = json == null ? null : json.string("error").orElse(null);
+        String description = json == null ? null : json.string("error_description").orElse(null);
         String said = error == null ? "" : " " + error + (description == null ? "" : ": " + description);
         said = Text.escape(mask(said, credential, basic), 300);
-        String message = "The token endpoint " + settings.tokenUrl() + " answered HTTP " + status + said + ".";
+        String message = "The token endpoint " + settings.shownTokenUrl() + " answered HTTP " + status + said + ".";
         boolean secret = settings.usesSecret();
         if ("invalid_client".equals(error) || "unauthorized_client".equals(error) || status == 401) {
             String check = " It did not accept client " + client() + " with " + settings.credentialDescription()
@@ -197,7 +191,7 @@ public final class ClientCredentialsSource implements IdentityTokenSource {
         if (iat != null && exp != null) {
             long lifetime = Duration.between(iat, exp).toSeconds();
             if (lifetime > settings.maxLifetimeSeconds()) {
-                throw new IdentityTokenException("The " + settings.tokenField() + " from " + settings.tokenUrl()
+                throw new IdentityTokenException("The " + settings.tokenField() + " from " + settings.shownTokenUrl()
                         + " lives " + lifetime + " s (exp - iat), more than the " + settings.maxLifetimeSeconds()
                         + " s the issuer accepts (" + ClientSettings.variable("max.lifetime.seconds")
                         + ", the issuer's maximum identity token lifetime in Anthropic): "
@@ -207,7 +201,7 @@ public final class ClientCredentialsSource implements IdentityTokenSource {
             }
         }
         String iss = token.issuer().orElse("");
-        String shownIss = Text.escape(iss, 200);
+        String shownIss = Text.escape(iss);
         boolean authentik = authentik(iss);
         if (!authentik) {
             // Keycloak, Okta, Auth0, Entra: issuers without a trailing slash, aud set by the server's own
@@ -228,7 +222,7 @@ public final class ClientCredentialsSource implements IdentityTokenSource {
                     + " (expected .../application/o/" + slug + "/)", true);
         }
         if (!token.audience().contains(settings.clientId())) {
-            warnOnce("aud " + Text.escape(token.audience().toString(), 200) + " does not contain the client id "
+            warnOnce("aud " + Text.escape(token.audience().toString()) + " does not contain the client id "
                     + client() + "; the federation rule's audience must match aud", true);
         }
     }
@@ -241,49 +235,44 @@ public final class ClientCredentialsSource implements IdentityTokenSource {
     private void warnOnce(String problem, boolean authentik) {
         if (warned.add(problem)) {
             String from = authentik ? "authentik token from " : "Token from the OIDC server ";
-            log.log(Level.WARNING, () -> from + settings.tokenUrl() + ": " + problem + ".");
+            log.log(Level.WARNING, () -> from + settings.shownTokenUrl() + ": " + problem + ".");
         }
     }
 
     private String client() {
-        return Text.escape(settings.clientId(), 200);
+        return Text.escape(settings.clientId());
     }
 
-    /** A secret or assertion file, re-read on every fetch; only a regular file is opened (a FIFO would hang). */
-    private String readFile(Setting file, String what) {
-        Path path = file.asPath().orElseThrow();
-        String shown = Text.escape(file.value().orElseThrow(), 200);
-        byte[] bytes;
-        try {
-            bytes = SmallFiles.read(path, MAX_FILE);
-        } catch (NoSuchFileException e) {
-            throw new IdentityTokenException("The " + what + " file " + shown + " does not exist.");
-        } catch (SmallFiles.NotRegularFileException e) {
-            throw new IdentityTokenException("The " + what + " file " + shown + " is "
-                    + (e.isDirectory() ? "a directory." : "not a regular file."));
-        } catch (SmallFiles.TooLargeException e) {
-            throw new IdentityTokenException("The " + what + " file " + shown + " is larger than " + MAX_FILE + " bytes.");
-        } catch (IOException e) {
-            throw new IdentityTokenException("The " + what + " file " + shown + " could not be read ("
-                    + e.getClass().getSimpleName() + ").");
-        }
-        String text = new String(bytes, StandardCharsets.UTF_8).strip();
-        if (text.isEmpty()) {
-            throw new IdentityTokenException("The " + what + " file " + shown + " is empty.");
-        }
-        return text;
+    /**
+     * A secret or assertion file, re-read on every fetch (a rotated one is picked up); only a regular file is opened
+     * (a FIFO would hang).
+     */
+    private static String readFile(Setting file, String what) {
+        return TokenFile.of(file.asPath().orElseThrow(), "The " + what + " file " + Text.escape(file.value()
+                .orElseThrow())).maxBytes(MAX_FILE, "a client " + (what.endsWith("secret") ? "secret" : "assertion")
+                        + " is far smaller").read();
     }
 
-    private static JsonNode parse(byte[] body) {
+    /**
+     * The answer as JSON, or {@code null} for an empty body or one that is not a JSON object (an error page): an
+     * error status is then reported by its code alone. A token answer that repeats a key is refused as such.
+     */
+    private JsonAnswer parse(byte[] body, boolean tokenAnswer) {
+        if (body.length == 0) {
+            return null;
+        }
         try {
-            return body.length == 0 ? null : JSON.readTree(body);
-        } catch (IOException e) {
+            return JsonAnswer.parse(body, "The token endpoint " + settings.shownTokenUrl());
+        } catch (JsonAnswerException e) {
+            if (tokenAnswer && e.kind() == JsonAnswerException.Kind.REPEATED_KEY) {
+                throw e;
+            }
             return null;
         }
     }
 
     @Override
     public String toString() {
-        return "ClientCredentialsSource[" + settings.tokenUrl() + ", client " + client() + "]";
+        return "ClientCredentialsSource[" + settings.shownTokenUrl() + ", client " + client() + "]";
     }
 }

@@ -9,6 +9,7 @@ import dev.wif4j.spi.support.Text;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The provider's settings, read once from the context through {@link ProviderSettings}: every key is given as
@@ -65,12 +66,9 @@ public record ClientSettings(URI tokenUrl, String clientId, Setting secretFile, 
         Setting secretFile = settings.get("client.secret.file");
         Setting secret = settings.secret("client.secret");
         Setting assertionFile = settings.get("client.assertion.file");
-        if (!(tokenUrl.isSet() || host.isSet() || clientId.isSet() || secretFile.isSet() || secret.isSet()
-                || assertionFile.isSet())) {
-            throw new SettingException(sentence(subject, "not configured: set " + tokenUrl.variable() + " (or "
-                    + host.variable() + "), " + clientId.variable() + ", and " + secretFile.variable() + ", "
-                    + secret.variable() + " or " + assertionFile.variable()));
-        }
+        unconfigured(context).ifPresent(what -> {
+            throw new SettingException(sentence(subject, what));
+        });
         List<String> missing = new ArrayList<>();
         if (!tokenUrl.isSet() && !host.isSet()) {
             missing.add(tokenUrl.variable() + " (or " + host.variable() + ")");
@@ -102,6 +100,26 @@ public record ClientSettings(URI tokenUrl, String clientId, Setting secretFile, 
         return new ClientSettings(url, clientId.value().orElseThrow(), ifSet(secretFile),
                 secretFile.isSet() ? null : ifSet(secret), ifSet(assertionFile), settings.get("scope").value("openid"),
                 field, settings.get("slug").value().orElse(null), maxLifetime, basic);
+    }
+
+    /**
+     * Says what to set when none of the settings that name a server or a client is set: the provider is then simply
+     * not in use, which detection reports without a {@link SettingException}.
+     *
+     * @param context the context
+     * @return e.g. {@code "not configured: set WIF4J_AUTHENTIK_TOKEN_URL ..."}; empty when anything is set
+     */
+    public static Optional<String> unconfigured(DetectionContext context) {
+        ProviderSettings settings = ProviderSettings.of(context, PROVIDER);
+        List<Setting> signals = List.of(settings.get("token.url"), settings.get("host"), settings.get("client.id"),
+                settings.get("client.secret.file"), settings.secret("client.secret"),
+                settings.get("client.assertion.file"));
+        if (signals.stream().anyMatch(Setting::isSet)) {
+            return Optional.empty();
+        }
+        return Optional.of("not configured: set " + signals.get(0).variable() + " (or " + signals.get(1).variable()
+                + "), " + signals.get(2).variable() + ", and " + signals.get(3).variable() + ", "
+                + signals.get(4).variable() + " or " + signals.get(5).variable());
     }
 
     /**
@@ -148,8 +166,22 @@ public record ClientSettings(URI tokenUrl, String clientId, Setting secretFile, 
         try {
             return Endpoints.parse(url);
         } catch (IllegalArgumentException e) {
-            throw host.invalid("its token URL " + Text.quote(url) + " is refused: " + e.getMessage());
+            // The URL by scheme, host and port only, and not the value as set (host.invalid would quote it): user
+            // info or a query in it may hold a secret.
+            throw new SettingException(host.source().orElse(host.variable()) + " gives the token URL "
+                    + Endpoints.describe(url) + ", which is refused: " + e.getMessage() + ".");
         }
+    }
+
+    /**
+     * @return the token URL for messages and reports: scheme, host, port and path, which tell one server and realm
+     *     from another, without the query, which may hold a key ({@link Endpoints#parse} refuses user info)
+     */
+    public String shownTokenUrl() {
+        String shown = tokenUrl.getScheme() + "://" + tokenUrl.getHost()
+                + (tokenUrl.getPort() >= 0 ? ":" + tokenUrl.getPort() : "")
+                + (tokenUrl.getRawPath() == null ? "" : tokenUrl.getRawPath());
+        return Text.escape(shown) + (tokenUrl.getRawQuery() == null ? "" : "?...");
     }
 
     /** @return how the client authenticates, for reports; never the secret */
@@ -168,12 +200,13 @@ public record ClientSettings(URI tokenUrl, String clientId, Setting secretFile, 
     }
 
     private static String shown(Setting file) {
-        return Text.escape(file.value().orElseThrow(), 200);
+        return Text.escape(file.value().orElseThrow());
     }
 
     @Override
     public String toString() {
-        return "ClientSettings[" + tokenUrl + ", client " + Text.escape(clientId, 200) + ", " + credentialDescription()
+        return "ClientSettings[" + shownTokenUrl() + ", client " + Text.escape(clientId) + ", "
+                + credentialDescription()
                 + ", scope " + Text.quote(scope) + ", field " + tokenField + "]";
     }
 }

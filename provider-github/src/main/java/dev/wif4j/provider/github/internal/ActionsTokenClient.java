@@ -1,14 +1,13 @@
 package dev.wif4j.provider.github.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wif4j.spi.IdentityToken;
 import dev.wif4j.spi.IdentityTokenException;
 import dev.wif4j.spi.IdentityTokenSource;
 import dev.wif4j.spi.support.BoundedHttp;
-import dev.wif4j.spi.support.Text;
-import java.io.IOException;
-import java.lang.System.Logger.Level;
+import dev.wif4j.spi.support.FirstTokenLog;
+import dev.wif4j.spi.support.JsonAnswer;
+import dev.wif4j.spi.support.JsonAnswerException;
+import dev.wif4j.spi.support.UpstreamHttp;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -16,9 +15,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
-import java.util.StringJoiner;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Fetches a new OIDC token from the Actions token service for every call: GET the request URL with
@@ -28,37 +24,34 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class ActionsTokenClient implements IdentityTokenSource {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String UPSTREAM = "the GitHub Actions token service";
     private static final int MAX_BODY = 64 * 1024;
-    private static final List<String> RULE_CLAIMS =
-            List.of("repository", "repository_owner", "ref", "job_workflow_ref", "environment");
+    private static final String NO_VALUE = "The GitHub Actions token service answered without a token: the JSON "
+            + "has no \"value\" field.";
 
     private final URI url;
     private final String requestToken;
     private final String audience;
     private final Duration timeout;
-    private final System.Logger log;
+    private final FirstTokenLog described;
     private final HttpClient http;
-    private final AtomicBoolean described = new AtomicBoolean();
 
     /**
      * @param requestUrl {@code ACTIONS_ID_TOKEN_REQUEST_URL}, checked
      * @param requestToken {@code ACTIONS_ID_TOKEN_REQUEST_TOKEN}
      * @param audience the audience to ask for
      * @param timeout how long one fetch may take in all
-     * @param log where the first token's rule-relevant claims are described
+     * @param described describes the first token's rule-relevant claims
      */
     public ActionsTokenClient(URI requestUrl, String requestToken, String audience, Duration timeout,
-            System.Logger log) {
+            FirstTokenLog described) {
         this.url = withAudience(requestUrl, audience);
         this.requestToken = requestToken;
         this.audience = audience;
         this.timeout = timeout;
-        this.log = log;
-        // The runner's own proxy settings apply (self-hosted runners often need one); never follow a redirect
-        // with the request token.
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
+        this.described = described;
+        // The runner's own proxy settings apply (self-hosted runners often need one); no redirect is followed.
+        this.http = UpstreamHttp.client(timeout);
     }
 
     /**
@@ -103,41 +96,25 @@ public final class ActionsTokenClient implements IdentityTokenSource {
         if (body.length == 0) {
             throw new IdentityTokenException("The GitHub Actions token service answered HTTP 200 with an empty body.");
         }
-        JsonNode json;
+        String value;
         try {
-            json = JSON.readTree(body);
-        } catch (IOException e) {
-            throw new IdentityTokenException("The GitHub Actions token service answered HTTP 200, but not with JSON.");
-        }
-        JsonNode value = json == null ? null : json.get("value");
-        if (value == null || !value.isTextual() || value.asText().isBlank()) {
-            throw new IdentityTokenException("The GitHub Actions token service answered without a token: the JSON "
-                    + "has no \"value\" field.");
+            value = JsonAnswer.parse(body, UPSTREAM).string("value").orElseThrow(() -> new IdentityTokenException(
+                    NO_VALUE));
+        } catch (JsonAnswerException e) {
+            throw new IdentityTokenException(switch (e.kind()) {
+                case NOT_JSON -> "The GitHub Actions token service answered HTTP 200, but not with JSON.";
+                case NOT_AN_OBJECT -> NO_VALUE;
+                default -> e.getMessage();
+            });
         }
         IdentityToken token;
         try {
-            token = IdentityToken.parse(value.asText().strip());
+            token = IdentityToken.parse(value.strip());
         } catch (IdentityTokenException e) {
             throw new IdentityTokenException("The GitHub Actions token service's \"value\" is not a JWT: "
                     + e.getMessage());
         }
-        describeOnce(token);
-        return token;
-    }
-
-    /** Says once which claims a federation rule can pin, so users can write a narrow one. */
-    private void describeOnce(IdentityToken token) {
-        if (!described.compareAndSet(false, true)) {
-            return;
-        }
-        StringJoiner claims = new StringJoiner(", ");
-        for (String name : RULE_CLAIMS) {
-            token.stringClaim(name).ifPresent(v -> claims.add(name + "=" + Text.escape(v, 200)));
-        }
-        log.log(Level.INFO, () -> "GitHub Actions OIDC token: iss=" + Text.escape(token.issuer().orElse("?"), 200)
-                + ", sub=" + Text.escape(token.subject().orElse("?"), 200) + ", aud=" + Text.escape(
-                        token.audience().toString(), 200) + ". A narrow federation rule pins subject_prefix to that "
-                + "sub and audience to " + audience + "; claims it can pin: " + claims + ".");
+        return described.once(token);
     }
 
     @Override
