@@ -183,16 +183,6 @@ public final class TokenScope {
     }
 
     @Override
-    public boolean equals(Object o) {
-        return o instanceof TokenScope s && s.origins.equals(origins);
-    }
-
-    @Override
-    public int hashCode() {
-        return origins.hashCode();
-    }
-
-    @Override
     public String toString() {
         return "TokenScope" + ordered;
     }

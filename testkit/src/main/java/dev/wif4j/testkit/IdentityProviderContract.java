@@ -197,6 +197,11 @@ public abstract class IdentityProviderContract {
             } catch (SettingException e) {
                 assertFalse(e.getMessage().isBlank(), "a SettingException must say which setting to fix");
                 assertFalse(e.getMessage().contains("\u0000"), () -> "the message echoes junk: " + e.getMessage());
+                // What the user sees: detection reports the provider unavailable, with that message as the reason.
+                DetectionReport.Entry entry = WorkloadIdentity.builder().context(context).detect().entries().stream()
+                        .filter(x -> x.id().equals(provider().id())).findFirst().orElseThrow();
+                assertEquals(DetectionReport.Status.UNAVAILABLE, entry.status());
+                assertEquals(e.getMessage(), entry.message());
                 return;
             } catch (RuntimeException e) {
                 throw new AssertionError("detect() threw " + e + "; only a SettingException is allowed", e);

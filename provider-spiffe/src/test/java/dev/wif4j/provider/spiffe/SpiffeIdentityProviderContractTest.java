@@ -1,13 +1,7 @@
 package dev.wif4j.provider.spiffe;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import dev.wif4j.DetectionReport;
-import dev.wif4j.WorkloadIdentity;
-import dev.wif4j.spi.Detection;
 import dev.wif4j.spi.IdentityProvider;
-import dev.wif4j.spi.support.SettingException;
 import dev.wif4j.testkit.FakeDetectionContext;
 import dev.wif4j.testkit.IdentityProviderContract;
 import dev.wif4j.testkit.OidcIssuer;
@@ -18,8 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
 
 /**
  * The contract every built-in provider passes, against the Workload API emulator on a Unix socket: well-formed id,
@@ -59,34 +51,6 @@ class SpiffeIdentityProviderContractTest extends IdentityProviderContract {
                 .env("SPIFFE_ENDPOINT_SOCKET", "unix://" + SOCKET).build();
         link(context, agent);
         return context;
-    }
-
-    /**
-     * The contract's junk check, under issue 28's rule for detect: a bad setting (junk in
-     * {@code SPIFFE_ENDPOINT_SOCKET}) is a {@link SettingException} out of detect, which wif4j's detection reports as
-     * "unavailable" with its message; anything else is still a bug.
-     */
-    @Test
-    @Override
-    @DisplayName("detect() with junk in every variable: unavailable, or a SettingException wif4j reports so")
-    public void detectNeverThrowsOnJunk() {
-        try (FakeDetectionContext context = FakeDetectionContext.builder()
-                .env("SPIFFE_ENDPOINT_SOCKET", "::not a value\u0000%zz").networkForbidden().probesAllowed(false)
-                .build()) {
-            String message;
-            try {
-                Detection detection = provider().detect(context);
-                assertFalse(detection.isAvailable(), detection.message());
-                message = detection.message();
-            } catch (SettingException e) {
-                message = e.getMessage();
-            }
-            assertFalse(message.isBlank(), "a detection must explain itself");
-            DetectionReport.Entry entry = WorkloadIdentity.builder().context(context).detect().entries().stream()
-                    .filter(e -> e.id().equals("spiffe")).findFirst().orElseThrow();
-            assertEquals(DetectionReport.Status.UNAVAILABLE, entry.status());
-            assertEquals(message, entry.message());
-        }
     }
 
     /** Puts a link to the agent's socket at {@link #SOCKET} in the context's file system. */
