@@ -73,7 +73,7 @@ class VaultDiscoveryTest {
         String shown = String.join("\n", lines);
         assertTrue(lines.contains("provider-module=" + where.module), where + "\n" + shown);
         assertTrue(lines.stream().anyMatch(l -> l.matches("acme-vault\\s+60\\s+chosen\\s+VAULT_ADDR is "
-                + vault.baseUrl().replace(".", "\\.") + ", role 'wif4j' \\(WIF4J_ACME_VAULT_ROLE\\), Vault token from "
+                + vault.address().replace(".", "\\.") + ", role 'wif4j' \\(WIF4J_ACME_VAULT_ROLE\\), Vault token from "
                 + "VAULT_TOKEN")), shown);
         assertTrue(lines.contains("chosen=acme-vault"), shown);
         assertTrue(lines.contains("subject=" + VaultEmulator.ENTITY_ID), shown);
@@ -89,7 +89,7 @@ class VaultDiscoveryTest {
         ChildProgram.Run run = child.in(home).env(Map.of("AWS_EC2_METADATA_DISABLED", "true",
                         "ANTHROPIC_FEDERATION_RULE_ID", "fdrl_discovery",
                         "ANTHROPIC_ORGANIZATION_ID", "123e4567-e89b-12d3-a456-426614174000"))
-                .env("VAULT_ADDR", vault.baseUrl()).env("VAULT_TOKEN", VAULT_TOKEN).env("WIF4J_ACME_VAULT_ROLE", "wif4j")
+                .env("VAULT_ADDR", vault.address()).env("VAULT_TOKEN", VAULT_TOKEN).env("WIF4J_ACME_VAULT_ROLE", "wif4j")
                 .run();
         assertEquals(0, run.exit(), run.output());
         return run.stdout().lines().map(String::strip).toList();

@@ -50,6 +50,11 @@ final class VaultEmulator extends LoopbackEmulator {
         return new VaultEmulator(issuer);
     }
 
+    /** @return {@link #baseUrl()}, a {@code VAULT_ADDR} */
+    String address() {
+        return baseUrl();
+    }
+
     /** @return {@code VAULT_ADDR}, this emulator's address */
     @Override
     public Map<String, String> environment() {

@@ -45,7 +45,7 @@ class VaultEndToEndTest {
                 .env("ANTHROPIC_FEDERATION_RULE_ID", ruleId)
                 .env("ANTHROPIC_ORGANIZATION_ID", anthropic.organizationId())
                 .env("ANTHROPIC_BASE_URL", anthropic.baseUrl())
-                .env("VAULT_ADDR", vault.baseUrl())
+                .env("VAULT_ADDR", vault.address())
                 .env("VAULT_TOKEN", VAULT_TOKEN)
                 .env("WIF4J_ACME_VAULT_ROLE", "wif4j")
                 .build();

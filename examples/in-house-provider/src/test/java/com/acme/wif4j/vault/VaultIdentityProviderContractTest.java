@@ -36,7 +36,7 @@ class VaultIdentityProviderContractTest extends IdentityProviderContract {
     @Override
     protected FakeDetectionContext availableContext() {
         return FakeDetectionContext.builder()
-                .env("VAULT_ADDR", vault.baseUrl())
+                .env("VAULT_ADDR", vault.address())
                 .env("VAULT_TOKEN", "hvs.contract")
                 .env("WIF4J_ACME_VAULT_ROLE", "wif4j")
                 .build();

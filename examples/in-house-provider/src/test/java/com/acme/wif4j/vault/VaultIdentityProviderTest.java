@@ -60,14 +60,14 @@ class VaultIdentityProviderTest {
     /** VAULT_ADDR, VAULT_TOKEN and the role, pointing at the emulator, changed by {@code change}. */
     private static FakeDetectionContext world(UnaryOperator<FakeDetectionContext.Builder> change) {
         return change.apply(FakeDetectionContext.builder().networkForbidden()
-                .env("VAULT_ADDR", vault.baseUrl())
+                .env("VAULT_ADDR", vault.address())
                 .env("VAULT_TOKEN", TOKEN)
                 .env("WIF4J_ACME_VAULT_ROLE", "wif4j")).build();
     }
 
     private static FakeDetectionContext online(UnaryOperator<FakeDetectionContext.Builder> change) {
         return change.apply(FakeDetectionContext.builder()
-                .env("VAULT_ADDR", vault.baseUrl())
+                .env("VAULT_ADDR", vault.address())
                 .env("VAULT_TOKEN", TOKEN)
                 .env("WIF4J_ACME_VAULT_ROLE", "wif4j")).build();
     }
@@ -89,7 +89,7 @@ class VaultIdentityProviderTest {
             try (FakeDetectionContext context = world(b -> b.env("VAULT_NAMESPACE", "admin/team-a"))) {
                 Detection d = provider.detect(context);
                 assertTrue(d.isAvailable(), d.message());
-                assertEquals("VAULT_ADDR is " + vault.baseUrl() + ", role 'wif4j' (WIF4J_ACME_VAULT_ROLE), "
+                assertEquals("VAULT_ADDR is " + vault.address() + ", role 'wif4j' (WIF4J_ACME_VAULT_ROLE), "
                         + "namespace admin/team-a, Vault token from VAULT_TOKEN", d.message());
                 assertEquals(List.of(), context.httpRequests());
             }
@@ -110,7 +110,7 @@ class VaultIdentityProviderTest {
         @Test
         @DisplayName("without a role, says which variable names it and how the role is made")
         void noRole() {
-            try (FakeDetectionContext context = FakeDetectionContext.builder().env("VAULT_ADDR", vault.baseUrl())
+            try (FakeDetectionContext context = FakeDetectionContext.builder().env("VAULT_ADDR", vault.address())
                     .env("VAULT_TOKEN", TOKEN).networkForbidden().build()) {
                 Detection d = provider.detect(context);
                 assertFalse(d.isAvailable());
@@ -123,7 +123,7 @@ class VaultIdentityProviderTest {
         @Test
         @DisplayName("without a Vault token, offers the token and the token file")
         void noToken() {
-            try (FakeDetectionContext context = FakeDetectionContext.builder().env("VAULT_ADDR", vault.baseUrl())
+            try (FakeDetectionContext context = FakeDetectionContext.builder().env("VAULT_ADDR", vault.address())
                     .env("WIF4J_ACME_VAULT_ROLE", "wif4j").networkForbidden().build()) {
                 Detection d = provider.detect(context);
                 assertFalse(d.isAvailable());
@@ -270,7 +270,7 @@ class VaultIdentityProviderTest {
         void permissionDenied() {
             IdentityTokenException e = fetchFails(online(b -> b.env("VAULT_TOKEN", "hvs.revoked")));
             assertFalse(e.isRetryable());
-            assertEquals("Vault at " + vault.baseUrl() + " answered 403 (permission denied) to GET "
+            assertEquals("Vault at " + vault.address() + " answered 403 (permission denied) to GET "
                     + "/v1/identity/oidc/token/wif4j: the Vault token from VAULT_TOKEN has expired or been revoked, or "
                     + "its policy lacks read on identity/oidc/token/wif4j.", e.getMessage());
         }
@@ -292,7 +292,7 @@ class VaultIdentityProviderTest {
             vault.enqueue(Fault.status(status, "{\"errors\":[\"error " + status + "\"]}"));
             IdentityTokenException e = fetchFails(online(b -> b));
             assertTrue(e.isRetryable(), e.getMessage());
-            assertTrue(e.getMessage().startsWith("Vault at " + vault.baseUrl() + " answered " + status), e.getMessage());
+            assertTrue(e.getMessage().startsWith("Vault at " + vault.address() + " answered " + status), e.getMessage());
         }
 
         @Test
@@ -350,7 +350,7 @@ class VaultIdentityProviderTest {
         @DisplayName("toString() of the source names the endpoint and the token's origin, never the token")
         void sourceToString() {
             try (FakeDetectionContext context = online(b -> b); IdentityTokenSource source = provider.open(context)) {
-                assertEquals("VaultTokenSource[" + vault.baseUrl() + "/v1/identity/oidc/token/wif4j, token from "
+                assertEquals("VaultTokenSource[" + vault.address() + "/v1/identity/oidc/token/wif4j, token from "
                         + "VAULT_TOKEN]", source.toString());
             }
         }
