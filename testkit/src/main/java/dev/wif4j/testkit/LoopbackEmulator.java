@@ -140,8 +140,8 @@ public abstract class LoopbackEmulator implements Emulator {
 
     /**
      * Answers the requests to a path prefix with a handler, recording each in {@link #requests()}. The faults queued
-     * with {@link #enqueue(Fault)} answer first, one per request, whichever endpoint added this way it is for. Call
-     * it before {@link #serve()}.
+     * with {@link #enqueue(Fault)} answer first, one per request, on every endpoint added this way. Call it before
+     * {@link #serve()}.
      *
      * @param pathPrefix the path prefix, e.g. {@code /v1/token}; the longest prefix that matches a request wins
      * @param handler the handler
