@@ -2,7 +2,12 @@
  * wif4j testkit: loopback-only emulators of one shape, {@link dev.wif4j.testkit.Emulator}
  * ({@link dev.wif4j.testkit.OidcIssuer}, {@link dev.wif4j.testkit.AnthropicEmulator} and one per cloud), a fake {@link dev.wif4j.spi.DetectionContext}
  * ({@link dev.wif4j.testkit.FakeDetectionContext}) and {@link dev.wif4j.testkit.IdentityProviderContract},
- * the abstract test every identity provider extends.
+ * the abstract test every identity provider extends. An in-house provider's tests build their own emulator on
+ * {@link dev.wif4j.testkit.LoopbackEmulator}.
+ *
+ * <p>The built-in emulators read and write JSON with jackson-databind, which testkit does not bring (an optional
+ * dependency, {@code requires static}): a project that uses them declares databind in test scope, and on the module
+ * path resolves it (a module that requires it, or {@code --add-modules com.fasterxml.jackson.databind}).
  */
 module dev.wif4j.testkit {
     requires transitive dev.wif4j;
@@ -10,7 +15,10 @@ module dev.wif4j.testkit {
     // them; a test that uses either brings the library itself.
     requires static org.junit.jupiter.api;
     requires com.nimbusds.jose.jwt;
-    requires com.fasterxml.jackson.databind;
+    // Static, as the POM's optional: the emulators use the Jackson databind of the project under test, which
+    // declares it beside testkit (on the module path, a module that requires it or --add-modules resolves it).
+    // ModuleAgreesWithPomTest keeps the two in step.
+    requires static com.fasterxml.jackson.databind;
     requires jdk.httpserver;
     requires static org.bouncycastle.pkix;
     requires static org.bouncycastle.provider;

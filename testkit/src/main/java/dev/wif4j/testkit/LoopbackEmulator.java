@@ -5,17 +5,48 @@ import dev.wif4j.testkit.internal.LoopbackServer;
 import dev.wif4j.testkit.internal.RequestLog;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import javax.net.ssl.SSLContext;
 
 /**
- * The part every emulator shares: a {@link LoopbackServer}, a {@link RequestLog} for the main endpoint (more for
- * emulators with several), the embedded issuers it closes, and the builder's clock. Package-private: the public
- * shape is {@link Emulator}; the emulators extend this to stop repeating it.
+ * The base of every testkit emulator, and of an in-house author's own: an HTTP server on 127.0.0.1 (a free port,
+ * daemon threads), the {@link Fault}s queued with {@link #enqueue(Fault)}, the log of {@link #requests()}, and
+ * {@link #close()}. A subclass adds its service's endpoints with {@link #endpoint(String, Handler)}, each a function
+ * from the {@link RecordedRequest} to a {@link Response}, calls {@link #serve()} and names its
+ * {@link #environment()}. The base records every request first, then answers it with the next queued fault if there
+ * is one (after a {@link Fault#delay delay} fault, with the handler), else with the handler; a handler that throws
+ * answers 500. Nothing of the JDK's {@code com.sun.net.httpserver} shows, so a test module needs no
+ * {@code --add-reads}.
+ *
+ * <pre>{@code
+ * final class TokenServiceEmulator extends LoopbackEmulator {
+ *     TokenServiceEmulator() {
+ *         super("token-service");
+ *         endpoint("/v1/token", request -> request.header("Authorization").isPresent()
+ *                 ? Response.json(200, "{\"token\":\"t-1\"}")
+ *                 : Response.json(401, "{\"error\":\"no credentials\"}"));
+ *         serve();
+ *     }
+ *
+ *     public Map<String, String> environment() {
+ *         return Map.of("TOKEN_SERVICE_URL", baseUrl());
+ *     }
+ * }
+ *
+ * try (TokenServiceEmulator service = new TokenServiceEmulator()) {
+ *     service.enqueue(Fault.status(503, "{}"));
+ *     // ... exercise the provider, then look at service.requests()
+ * }
+ * }</pre>
+ *
+ * <p>Handlers run on the server's threads, several at once under concurrent requests: keep what they share
+ * thread-safe.
  */
-abstract class LoopbackEmulator implements Emulator {
+public abstract class LoopbackEmulator implements Emulator {
 
     private final LoopbackServer server;
     private final boolean ownsServer;
@@ -36,11 +67,11 @@ abstract class LoopbackEmulator implements Emulator {
     }
 
     /**
-     * An emulator on a free port over plain http.
+     * An emulator on a free port of 127.0.0.1 over plain http; it starts serving at {@link #serve()}.
      *
-     * @param name thread-name prefix
+     * @param name the prefix of its threads' names, for thread dumps
      */
-    LoopbackEmulator(String name) {
+    protected LoopbackEmulator(String name) {
         this(name, 0, null);
     }
 
@@ -107,8 +138,37 @@ abstract class LoopbackEmulator implements Emulator {
         server.route(path, handler);
     }
 
-    /** Starts serving, once the routes are in place. */
-    final void serve() {
+    /**
+     * Answers the requests to a path prefix with a handler, recording each in {@link #requests()}. The faults queued
+     * with {@link #enqueue(Fault)} answer first, one per request, on every endpoint added this way. Call it before
+     * {@link #serve()}.
+     *
+     * @param pathPrefix the path prefix, e.g. {@code /v1/token}; the longest prefix that matches a request wins
+     * @param handler the handler
+     */
+    protected final void endpoint(String pathPrefix, Handler handler) {
+        Objects.requireNonNull(handler, "handler");
+        server.route(pathPrefix, exchange -> {
+            RecordedRequest request = log.record(exchange);
+            if (log.playFault(exchange, null)) {
+                return;
+            }
+            Response response;
+            try {
+                response = Objects.requireNonNull(handler.answer(request), "the handler's response");
+            } catch (Exception e) {
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
+                // Answered here: the server takes an IOException for a client gone away, and answers nothing.
+                response = Response.of(500, "text/plain", "emulator failure: " + e);
+            }
+            LoopbackServer.send(exchange, response.status(), null, response.body(), response.headers());
+        });
+    }
+
+    /** Starts serving, once the endpoints are in place; a subclass's constructor calls it last. */
+    protected final void serve() {
         server.start();
     }
 
@@ -133,15 +193,92 @@ abstract class LoopbackEmulator implements Emulator {
     }
 
     /**
-     * Closes a part (an embedded issuer) with this emulator.
+     * Closes a part (an embedded issuer) with this emulator, the last owned first, after the server.
      *
      * @param part the part
      * @param <T> its type
      * @return the part
      */
-    final <T extends AutoCloseable> T own(T part) {
+    protected final <T extends AutoCloseable> T own(T part) {
         parts.add(Objects.requireNonNull(part));
         return part;
+    }
+
+    /**
+     * What an {@link #endpoint(String, Handler) endpoint} does with a request that no fault answered.
+     */
+    @FunctionalInterface
+    public interface Handler {
+        /**
+         * Answers a request.
+         *
+         * @param request the request, already recorded in {@link #requests()}
+         * @return the response
+         * @throws Exception to answer 500, naming the exception
+         */
+        Response answer(RecordedRequest request) throws Exception;
+    }
+
+    /**
+     * An endpoint's answer.
+     *
+     * @param status the HTTP status
+     * @param headers the response headers, {@code Content-Type} among them when there is a body
+     * @param body the body, {@code ""} for none
+     */
+    public record Response(int status, Map<String, String> headers, String body) {
+
+        /**
+         * Checks and copies the parts.
+         *
+         * @param status the HTTP status
+         * @param headers the response headers
+         * @param body the body
+         */
+        public Response {
+            if (status < 100 || status > 999) {
+                throw new IllegalArgumentException("not an HTTP status: " + status);
+            }
+            headers = Map.copyOf(headers);
+            Objects.requireNonNull(body, "body");
+        }
+
+        /**
+         * A JSON answer.
+         *
+         * @param status the HTTP status
+         * @param json the body, sent as {@code application/json}
+         * @return the response
+         */
+        public static Response json(int status, String json) {
+            return of(status, "application/json", json);
+        }
+
+        /**
+         * An answer of any type, e.g. a proxy's HTML error page.
+         *
+         * @param status the HTTP status
+         * @param contentType the content type
+         * @param body the body
+         * @return the response
+         */
+        public static Response of(int status, String contentType, String body) {
+            return new Response(status, Map.of("Content-Type", Objects.requireNonNull(contentType, "contentType")),
+                    body);
+        }
+
+        /**
+         * A copy with one more header, e.g. {@code Retry-After}.
+         *
+         * @param name the header
+         * @param value the value
+         * @return the new response
+         */
+        public Response withHeader(String name, String value) {
+            Map<String, String> more = new LinkedHashMap<>(headers);
+            more.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+            return new Response(status, more, body);
+        }
     }
 
     /**

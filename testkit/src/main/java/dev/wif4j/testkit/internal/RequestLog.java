@@ -62,10 +62,25 @@ public final class RequestLog {
      */
     public byte[] receive(HttpExchange exchange) throws IOException {
         byte[] body = Exchanges.readBody(exchange);
-        RecordedRequest request = Exchanges.record(exchange, body);
+        add(Exchanges.record(exchange, body));
+        return body;
+    }
+
+    /**
+     * Reads a request's body (bounded) and records the request.
+     *
+     * @param exchange the exchange
+     * @return the request as recorded
+     * @throws IOException when the client went away
+     */
+    public RecordedRequest record(HttpExchange exchange) throws IOException {
+        return add(Exchanges.record(exchange, Exchanges.readBody(exchange)));
+    }
+
+    private RecordedRequest add(RecordedRequest request) {
         requests.add(request);
         everyRequest.add(request);
-        return body;
+        return request;
     }
 
     /** @return the next queued fault, taken off the queue, or {@code null} */

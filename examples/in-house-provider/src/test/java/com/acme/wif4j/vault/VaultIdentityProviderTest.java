@@ -13,7 +13,9 @@ import dev.wif4j.spi.IdentityTokenException;
 import dev.wif4j.spi.IdentityTokenSource;
 import dev.wif4j.spi.support.SettingException;
 import dev.wif4j.testkit.FakeDetectionContext;
+import dev.wif4j.testkit.Fault;
 import dev.wif4j.testkit.OidcIssuer;
+import dev.wif4j.testkit.RecordedRequest;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -243,9 +245,9 @@ class VaultIdentityProviderTest {
                 source.fetch();
                 context.writeFile(SINK, renewed);
                 source.fetch();
-                List<VaultEmulator.Request> seen = vault.requests().subList(before, before + 2);
-                assertEquals(TOKEN, seen.get(0).vaultToken());
-                assertEquals(renewed, seen.get(1).vaultToken());
+                List<RecordedRequest> seen = vault.requests().subList(before, before + 2);
+                assertEquals(TOKEN, seen.get(0).header("X-Vault-Token").orElseThrow());
+                assertEquals(renewed, seen.get(1).header("X-Vault-Token").orElseThrow());
             }
         }
 
@@ -270,9 +272,9 @@ class VaultIdentityProviderTest {
                     IdentityTokenSource source = provider.open(context)) {
                 IdentityToken token = source.fetch();
                 assertEquals("admin/team-a", token.stringClaim("namespace").orElseThrow());
-                VaultEmulator.Request last = vault.requests().get(vault.requests().size() - 1);
+                RecordedRequest last = vault.requests().get(vault.requests().size() - 1);
                 assertEquals("/v1/identity/oidc/token/billing", last.path());
-                assertEquals("admin/team-a", last.namespace());
+                assertEquals("admin/team-a", last.header("X-Vault-Namespace").orElseThrow());
             }
         }
 
@@ -314,7 +316,7 @@ class VaultIdentityProviderTest {
         @ValueSource(ints = {412, 429, 500, 503})
         @DisplayName("a transient status is thrown retryable, for wif4j's exchange to try again")
         void transientStatusesAreRetryable(int status) {
-            vault.enqueue(status);
+            vault.enqueue(Fault.status(status, "{\"errors\":[\"error " + status + "\"]}"));
             IdentityTokenException e = fetchFails(online(b -> b));
             assertTrue(e.isRetryable(), e.getMessage());
             assertTrue(e.getMessage().startsWith("Vault at " + vault.address() + " answered " + status), e.getMessage());
