@@ -10,8 +10,6 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ProxySelector;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
@@ -28,13 +26,15 @@ import org.junit.jupiter.api.Test;
 
 /**
  * An upstream call made through the support tier goes through the JDK's proxy settings; the detection probes
- * never do. The proxy is a loopback server that answers every request itself and records its request line. The
- * JDK's own selector never proxies a loopback address, whatever {@code http.nonProxyHosts} says, and a test may not
- * name another host, so the test installs the default {@link ProxySelector} the {@code http.proxyHost} settings
- * would make, pointing at every host.
+ * never do. The proxy is a loopback server that answers every request itself and records its request line; it is
+ * named the way users name theirs, with {@code http.proxyHost} and {@code http.proxyPort}. A test may reach no other
+ * host, so {@code http.nonProxyHosts} is set empty: the JDK's default exempts localhost and 127.*, and any other
+ * value gets them added back.
  */
 class UpstreamHttpTest {
-    private ProxySelector saved;
+    private static final List<String> PROPERTIES = List.of("http.proxyHost", "http.proxyPort", "http.nonProxyHosts");
+
+    private final Map<String, String> saved = new java.util.HashMap<>();
     private final List<String> requestLines = new CopyOnWriteArrayList<>();
     private ServerSocket proxy;
     private Thread serving;
@@ -45,14 +45,23 @@ class UpstreamHttpTest {
         serving = new Thread(this::serve, "loopback-proxy");
         serving.setDaemon(true);
         serving.start();
-        saved = ProxySelector.getDefault();
-        ProxySelector.setDefault(ProxySelector.of(new InetSocketAddress(InetAddress.getLoopbackAddress(),
-                proxy.getLocalPort())));
+        for (String name : PROPERTIES) {
+            saved.put(name, System.getProperty(name));
+        }
+        System.setProperty("http.proxyHost", "127.0.0.1");
+        System.setProperty("http.proxyPort", String.valueOf(proxy.getLocalPort()));
+        System.setProperty("http.nonProxyHosts", "");
     }
 
     @AfterEach
     void stopProxy() throws Exception {
-        ProxySelector.setDefault(saved);
+        for (String name : PROPERTIES) {
+            if (saved.get(name) == null) {
+                System.clearProperty(name);
+            } else {
+                System.setProperty(name, saved.get(name));
+            }
+        }
         proxy.close();
         serving.join(5_000);
     }
