@@ -6,8 +6,6 @@ import dev.wif4j.spi.IdentityProvider;
 import dev.wif4j.spi.IdentityToken;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -45,43 +43,13 @@ public final class Main {
             }
 
             @Override
-            public Optional<String> systemProperty(String name) {
-                return Optional.empty();
-            }
-
-            @Override
-            public Map<String, String> settings() {
-                return Map.of();
-            }
-
-            @Override
             public Path path(String absolutePath) {
                 return root.resolve(absolutePath.replaceFirst("^/+", ""));
             }
 
             @Override
-            public Clock clock() {
-                return Clock.systemUTC();
-            }
-
-            @Override
-            public boolean probesAllowed() {
-                return false;
-            }
-
-            @Override
-            public Duration probeTimeout() {
-                return Duration.ofSeconds(1);
-            }
-
-            @Override
             public HttpClient httpClient() {
                 return HttpClient.newBuilder().proxy(HttpClient.Builder.NO_PROXY).build();
-            }
-
-            @Override
-            public System.Logger logger(String name) {
-                return System.getLogger(name);
             }
         };
         try (WorkloadIdentity identity = WorkloadIdentity.builder().federationRuleId("fdrl_modulepath")

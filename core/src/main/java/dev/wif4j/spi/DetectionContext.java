@@ -24,6 +24,10 @@ import java.util.Optional;
  * the environment variable {@code WIF4J_<PROVIDER>_<KEY>}, then the cloud's own variables, each value knowing
  * where it came from. {@link #globalSetting(String)} reads wif4j's own settings, which no provider owns.
  *
+ * <p>A context of one's own (a test's, a tool's) writes {@link #env(String)} and {@link #httpClient()};
+ * every other method has a default fit for it: no system properties or settings, the real file system
+ * and clock, no probes.
+ *
  * <p>Blank values count as unset everywhere: an exported but empty variable never hides a
  * setting from a later source.
  */
@@ -44,17 +48,22 @@ public interface DetectionContext {
      * A Java system property.
      *
      * @param name the property's name
-     * @return its value, or empty if it is unset or blank
+     * @return its value, or empty if it is unset or blank; by default, empty (a context of its own, such as a
+     *     test's, sees no system properties unless it says so)
      */
-    Optional<String> systemProperty(String name);
+    default Optional<String> systemProperty(String name) {
+        return Optional.empty();
+    }
 
     /**
      * The settings given in code, keyed {@code <provider>.<key>} (or a bare {@code <key>} for
      * a setting that applies to every provider, such as {@code audience}).
      *
-     * @return an unmodifiable map; never {@code null}
+     * @return an unmodifiable map; never {@code null}; by default, empty
      */
-    Map<String, String> settings();
+    default Map<String, String> settings() {
+        return Map.of();
+    }
 
     /**
      * Resolves an absolute path of the environment's file system (a token file, a
@@ -62,25 +71,31 @@ public interface DetectionContext {
      * context returns the path itself; a fake one maps it under a temporary folder.
      *
      * @param absolutePath an absolute path as the environment names it
-     * @return the path to read
+     * @return the path to read; by default, the path itself
      */
-    Path path(String absolutePath);
+    default Path path(String absolutePath) {
+        return Path.of(absolutePath);
+    }
 
     /**
      * The clock to use for expiry checks.
      *
-     * @return the clock; never {@code null}
+     * @return the clock; never {@code null}; by default, the system's in UTC
      */
-    Clock clock();
+    default Clock clock() {
+        return Clock.systemUTC();
+    }
 
     /**
      * Whether {@link IdentityProvider#detect} may make a short network probe (a metadata
      * server) when a local signal points at one. {@code false} when the user pinned a provider
      * and when probes are switched off.
      *
-     * @return {@code true} if probes are allowed
+     * @return {@code true} if probes are allowed; by default {@code false}
      */
-    boolean probesAllowed();
+    default boolean probesAllowed() {
+        return false;
+    }
 
     /**
      * Whether the user chose this provider ({@code WIF4J_PROVIDER}, the system property
@@ -110,9 +125,11 @@ public interface DetectionContext {
      * How long a single probe may take. Detection as a whole has its own, slightly longer,
      * deadline.
      *
-     * @return the probe timeout
+     * @return the probe timeout; by default 500 ms, as wif4j's own context
      */
-    Duration probeTimeout();
+    default Duration probeTimeout() {
+        return Duration.ofMillis(500);
+    }
 
     /**
      * An HTTP client for short probes and for sources that need one. It never goes through a
@@ -126,9 +143,11 @@ public interface DetectionContext {
      * The logger providers should log through.
      *
      * @param name the logger name, usually the provider's class name
-     * @return a logger
+     * @return a logger; by default, the platform's ({@link System#getLogger(String)})
      */
-    System.Logger logger(String name);
+    default System.Logger logger(String name) {
+        return System.getLogger(name);
+    }
 
     /**
      * A setting of wif4j's own that applies to every provider (such as {@code audience} or {@code provider}),

@@ -3,8 +3,6 @@ package dev.wif4j.spi.support;
 import dev.wif4j.spi.DetectionContext;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -92,27 +90,7 @@ public final class MapContext implements DetectionContext {
     }
 
     @Override
-    public Clock clock() {
-        return Clock.systemUTC();
-    }
-
-    @Override
-    public boolean probesAllowed() {
-        return false;
-    }
-
-    @Override
-    public Duration probeTimeout() {
-        return Duration.ofSeconds(1);
-    }
-
-    @Override
     public HttpClient httpClient() {
         throw new AssertionError("no network in these tests");
-    }
-
-    @Override
-    public System.Logger logger(String name) {
-        return System.getLogger(name);
     }
 }
