@@ -1,13 +1,22 @@
 package dev.wif4j.provider.azure;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.wif4j.WorkloadIdentity;
 import dev.wif4j.spi.IdentityProvider;
+import dev.wif4j.spi.support.SettingException;
 import dev.wif4j.testkit.EntraEmulator;
 import dev.wif4j.testkit.FakeDetectionContext;
 import dev.wif4j.testkit.IdentityProviderContract;
 import dev.wif4j.testkit.OidcIssuer;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
 
 /**
  * The {@code azure} provider in an AKS pod (Entra Workload ID, Entra emulator on https://localhost) keeps the
@@ -38,6 +47,22 @@ class AzureWorkloadIdentityContractTest extends IdentityProviderContract {
         SSLContext.setDefault(original);
         entra.close();
         cluster.close();
+    }
+
+    /** The contract's version expects detect never to throw; junk in WIF4J_AZURE_RESOURCE is a bad setting. */
+    @Test
+    @Override
+    @DisplayName("detect() throws nothing but a SettingException on junk, which detection reports as unavailable")
+    public void detectNeverThrowsOnJunk() {
+        Map<String, String> junk = new LinkedHashMap<>();
+        try (FakeDetectionContext available = availableContext()) {
+            available.environment().keySet().forEach(k -> junk.put(k, "::junk\u0000%zz"));
+        }
+        try (FakeDetectionContext context = FakeDetectionContext.builder().env(junk).networkForbidden().build()) {
+            String thrown = assertThrows(SettingException.class, () -> provider().detect(context)).getMessage();
+            assertEquals(thrown, WorkloadIdentity.builder().context(context).provider("azure").detect().entries()
+                    .get(0).message());
+        }
     }
 
     @Override
