@@ -10,7 +10,6 @@
  */
 module dev.wif4j.provider.gcp {
     requires transitive dev.wif4j;
-    requires com.fasterxml.jackson.core;
     requires com.google.auth;
     requires com.google.auth.oauth2;
     requires com.google.api.client;

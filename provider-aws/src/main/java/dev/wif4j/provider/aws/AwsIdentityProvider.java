@@ -7,7 +7,6 @@ import dev.wif4j.spi.DetectionContext;
 import dev.wif4j.spi.IdentityProvider;
 import dev.wif4j.spi.IdentityTokenSource;
 import dev.wif4j.spi.support.Dmi;
-import dev.wif4j.spi.support.SettingException;
 import dev.wif4j.spi.support.Text;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,22 +54,14 @@ public final class AwsIdentityProvider implements IdentityProvider {
         return 0;
     }
 
+    /** A malformed setting is a {@link dev.wif4j.spi.support.SettingException}, which detection reports. */
     @Override
     public Detection detect(DetectionContext context) {
-        try {
-            return detectSafely(context);
-        } catch (RuntimeException e) {
-            return Detection.unavailable("could not read the AWS signals (" + e.getClass().getSimpleName() + "): "
-                    + e.getMessage());
-        }
-    }
-
-    private static Detection detectSafely(DetectionContext context) {
         List<String> evidence = new ArrayList<>();
         List<String> problems = new ArrayList<>();
-        context.env("AWS_LAMBDA_FUNCTION_NAME").ifPresent(name -> evidence.add("Lambda function " + shown(name)));
+        context.env("AWS_LAMBDA_FUNCTION_NAME").ifPresent(name -> evidence.add("Lambda function " + Text.escape(name)));
         context.env("AWS_EXECUTION_ENV").filter(v -> !v.startsWith("AWS_Lambda") || evidence.isEmpty())
-                .ifPresent(v -> evidence.add("AWS_EXECUTION_ENV=" + shown(v)));
+                .ifPresent(v -> evidence.add("AWS_EXECUTION_ENV=" + Text.escape(v)));
         if (context.env("ECS_CONTAINER_METADATA_URI_V4").isPresent()) {
             evidence.add("an ECS task (ECS_CONTAINER_METADATA_URI_V4)");
         }
@@ -84,10 +75,11 @@ public final class AwsIdentityProvider implements IdentityProvider {
         Optional<String> roleArn = context.env("AWS_ROLE_ARN");
         if (tokenFile.isPresent() && roleArn.isPresent()) {
             if (readable(context, tokenFile.get())) {
-                evidence.add("web identity role " + shown(roleArn.get()) + " (AWS_WEB_IDENTITY_TOKEN_FILE: EKS IRSA)");
+                evidence.add("web identity role " + Text.escape(roleArn.get())
+                        + " (AWS_WEB_IDENTITY_TOKEN_FILE: EKS IRSA)");
             } else {
-                problems.add("AWS_WEB_IDENTITY_TOKEN_FILE names " + shown(tokenFile.get()) + ", which cannot be read: check "
-                        + "the projected service-account token volume");
+                problems.add("AWS_WEB_IDENTITY_TOKEN_FILE names " + Text.escape(tokenFile.get())
+                        + ", which cannot be read: check the projected service-account token volume");
             }
         } else if (tokenFile.isPresent() || roleArn.isPresent()) {
             problems.add((tokenFile.isPresent() ? "AWS_WEB_IDENTITY_TOKEN_FILE is set but AWS_ROLE_ARN"
@@ -103,7 +95,7 @@ public final class AwsIdentityProvider implements IdentityProvider {
             problems.add((keyId ? "AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY"
                     : "AWS_SECRET_ACCESS_KEY is set but AWS_ACCESS_KEY_ID") + " is not: set both");
         }
-        context.env("AWS_PROFILE").ifPresent(p -> evidence.add("AWS profile " + shown(p) + " (AWS_PROFILE)"));
+        context.env("AWS_PROFILE").ifPresent(p -> evidence.add("AWS profile " + Text.escape(p) + " (AWS_PROFILE)"));
         Optional<String> ec2 = ec2Instance(context);
         boolean imdsDisabled = context.env("AWS_EC2_METADATA_DISABLED").map(v -> v.strip().equalsIgnoreCase("true"))
                 .orElse(false);
@@ -130,18 +122,11 @@ public final class AwsIdentityProvider implements IdentityProvider {
     }
 
     private static Detection available(DetectionContext context, List<String> evidence, List<String> problems) {
-        StsSettings settings;
-        try {
-            settings = StsSettings.from(context);
-        } catch (SettingException e) {
-            // Said with the evidence, so the report shows that only the setting stands in the way.
-            return Detection.unavailable("AWS credentials are at hand (" + String.join("; ", evidence) + "), but "
-                    + e.getMessage());
-        }
+        StsSettings settings = StsSettings.from(context);
         return Detection.available(String.join("; ", evidence) + ". Tokens come from STS GetWebIdentityToken in "
-                + settings.region().map(AwsIdentityProvider::shown).orElse("the AWS SDK's region") + " (" + settings.signingAlgorithm() + ", "
-                + settings.durationSeconds() + " s, audience " + shown(settings.audience()) + "); their sub is the IAM "
-                + "role ARN"
+                + settings.region().map(Text::escape).orElse("the AWS SDK's region") + " ("
+                + settings.signingAlgorithm() + ", " + settings.durationSeconds() + " s, audience "
+                + Text.escape(settings.audience()) + "); their sub is the IAM role ARN"
                 + (problems.isEmpty() ? "" : ". Also seen: " + String.join("; ", problems)));
     }
 
@@ -149,14 +134,9 @@ public final class AwsIdentityProvider implements IdentityProvider {
     private static Optional<String> ec2Instance(DetectionContext context) {
         Optional<String> assetTag = Dmi.read(context, "board_asset_tag").filter(t -> t.startsWith("i-"));
         if (assetTag.isPresent()) {
-            return Optional.of("DMI board_asset_tag " + shown(assetTag.get()));
+            return Optional.of("DMI board_asset_tag " + Text.escape(assetTag.get()));
         }
         return Dmi.read(context, "sys_vendor").filter("Amazon EC2"::equals).map(v -> "DMI sys_vendor " + v);
-    }
-
-    /** A value from the environment as a detection sentence shows it: escaped, and cut when very long. */
-    private static String shown(String value) {
-        return Text.escape(value, 200);
     }
 
     private static boolean readable(DetectionContext context, String file) {

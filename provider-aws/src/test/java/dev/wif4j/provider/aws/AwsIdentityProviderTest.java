@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wif4j.DetectionReport;
 import dev.wif4j.WorkloadIdentity;
 import dev.wif4j.spi.Detection;
 import dev.wif4j.spi.IdentityProvider;
@@ -64,6 +65,27 @@ class AwsIdentityProviderTest extends IdentityProviderContract {
     @SuppressWarnings("unchecked")
     private static Map<String, Object> awsClaims(IdentityToken token) {
         return (Map<String, Object>) token.claims().get(AwsStsEmulator.AWS_CLAIMS);
+    }
+
+    /**
+     * The contract's version expects detect never to throw; the SPI now lets a bad setting's
+     * {@link SettingException} propagate (junk in AWS_REGION is one), and detection reports it.
+     */
+    @Test
+    @Override
+    @DisplayName("detect() throws nothing but a SettingException on junk, which detection reports as unavailable")
+    public void detectNeverThrowsOnJunk() {
+        Map<String, String> junk = new LinkedHashMap<>();
+        sts.lambdaEnvironment().keySet().forEach(k -> junk.put(k, "::not a value\u0000%zz"));
+        try (FakeDetectionContext context = FakeDetectionContext.builder().env(junk).networkForbidden()
+                .probesAllowed(false).build()) {
+            assertTrue(assertThrows(SettingException.class, () -> provider().detect(context)).getMessage()
+                    .startsWith("AWS_REGION is '::not a value\\u0000%zz'"));
+            DetectionReport.Entry entry = WorkloadIdentity.builder().context(context).provider("aws").detect()
+                    .entries().get(0);
+            assertEquals(DetectionReport.Status.UNAVAILABLE, entry.status());
+            assertTrue(entry.message().startsWith("AWS_REGION is "), entry.message());
+        }
     }
 
     // ---- the request and the token -------------------------------------------------------------------------
@@ -163,9 +185,13 @@ class AwsIdentityProviderTest extends IdentityProviderContract {
             assertEquals("the setting aws.signing.algorithm given in code is 'HS256', but STS "
                     + "GetWebIdentityToken signs with RS256 or ES384 only: set one of those, or leave it unset for "
                     + "RS256.", e.getMessage());
-            Detection detection = provider().detect(context);
-            assertFalse(detection.isAvailable());
-            assertTrue(detection.message().endsWith(e.getMessage()), detection.message());
+            // detect lets the SettingException propagate; detection reports it with the message alone.
+            assertEquals(e.getMessage(), assertThrows(SettingException.class, () -> provider().detect(context))
+                    .getMessage());
+            DetectionReport.Entry entry = WorkloadIdentity.builder().context(context).provider("aws").detect()
+                    .entries().get(0);
+            assertEquals(DetectionReport.Status.UNAVAILABLE, entry.status());
+            assertEquals(e.getMessage(), entry.message());
         }
     }
 

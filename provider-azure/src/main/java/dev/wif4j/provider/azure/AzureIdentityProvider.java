@@ -9,7 +9,6 @@ import dev.wif4j.spi.IdentityProvider;
 import dev.wif4j.spi.IdentityTokenException;
 import dev.wif4j.spi.IdentityTokenSource;
 import dev.wif4j.spi.support.Dmi;
-import dev.wif4j.spi.support.SettingException;
 import dev.wif4j.spi.support.Text;
 import java.nio.file.Files;
 import java.util.Optional;
@@ -65,25 +64,26 @@ public final class AzureIdentityProvider implements IdentityProvider {
         return 20;
     }
 
+    /** A malformed setting is a {@link dev.wif4j.spi.support.SettingException}, which detection reports. */
     @Override
     public Detection detect(DetectionContext context) {
+        AzureSettings settings = AzureSettings.from(context);
+        Choice choice;
         try {
-            AzureSettings settings = AzureSettings.from(context);
-            Choice choice = choose(context, settings);
-            if (choice.mode() == null) {
-                return Detection.unavailable(choice.text());
-            }
-            if (settings.resource().isEmpty()) {
-                return Detection.unavailable(choice.text() + ", but " + settings.missingResource().getMessage());
-            }
-            return Detection.available(choice.text() + "; Entra tokens for " + settings.resource().get()
-                    + " come from " + describe(choice.mode(), settings));
-        } catch (SettingException e) {
-            return Detection.unavailable(e.getMessage());
+            choice = choose(context, settings);
         } catch (RuntimeException e) {
+            // A signal no check foresaw (a path the file system refuses, say): said as such, not as a bug.
             return Detection.unavailable("Azure detection failed on an unexpected value (" + e.getClass().getSimpleName()
                     + "); check the AZURE_*, IDENTITY_* and WIF4J_AZURE_* variables");
         }
+        if (choice.mode() == null) {
+            return Detection.unavailable(choice.text());
+        }
+        if (settings.resource().isEmpty()) {
+            return Detection.unavailable(choice.text() + ", but " + settings.missingResource().getMessage());
+        }
+        return Detection.available(choice.text() + "; Entra tokens for " + settings.resource().get()
+                + " come from " + describe(choice.mode(), settings));
     }
 
     private static String describe(Mode mode, AzureSettings settings) {

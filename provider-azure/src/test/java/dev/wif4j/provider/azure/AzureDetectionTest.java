@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wif4j.DetectionReport;
+import dev.wif4j.WorkloadIdentity;
 import dev.wif4j.spi.Detection;
+import dev.wif4j.spi.support.SettingException;
 import dev.wif4j.testkit.FakeDetectionContext;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
@@ -17,7 +20,17 @@ class AzureDetectionTest {
 
     private static Detection detect(FakeDetectionContext context) {
         try (context) {
-            Detection detection = new AzureIdentityProvider().detect(context);
+            Detection detection;
+            try {
+                detection = new AzureIdentityProvider().detect(context);
+            } catch (SettingException e) {
+                // The SPI's rule for a bad setting: detect lets it propagate, detection reports it unavailable.
+                DetectionReport.Entry entry = WorkloadIdentity.builder().context(context).provider("azure").detect()
+                        .entries().get(0);
+                assertEquals(DetectionReport.Status.UNAVAILABLE, entry.status());
+                assertEquals(e.getMessage(), entry.message());
+                detection = Detection.unavailable(entry.message());
+            }
             assertEquals(List.of(), context.httpRequests(), "detection made a network call");
             return detection;
         }
@@ -117,6 +130,16 @@ class AzureDetectionTest {
                 .env("WIF4J_AZURE_RESOURCE", "not a resource").build());
         assertFalse(d.isAvailable());
         assertTrue(d.message().contains("WIF4J_AZURE_RESOURCE is 'not a resource'"), d.message());
+    }
+
+    @Test
+    @DisplayName("an identity endpoint that breaks the endpoint rule is shown by scheme, host and port: its query stays out")
+    void identityEndpointQueryStaysOut() {
+        Detection d = detect(world().env("IDENTITY_ENDPOINT", "ftp://10.0.0.5:8081/msi/token?sig=s3cr3tS1gnature")
+                .env("IDENTITY_HEADER", "h").build());
+        assertFalse(d.isAvailable());
+        assertEquals("IDENTITY_ENDPOINT is 'ftp://10.0.0.5:8081', but it is not an absolute https:// URL with a host.",
+                d.message());
     }
 
     @Test

@@ -69,17 +69,9 @@ public final class GcpIdentityProvider implements IdentityProvider {
         return 10;
     }
 
+    /** A malformed setting or an unusable credentials file is a {@link SettingException}, which detection reports. */
     @Override
     public Detection detect(DetectionContext context) {
-        try {
-            return detectOrThrow(context);
-        } catch (SettingException e) {
-            // What wif4j's detection does with it too; caught here so that detect() itself never throws.
-            return Detection.unavailable(e.getMessage());
-        }
-    }
-
-    private Detection detectOrThrow(DetectionContext context) {
         Optional<String> credentialsFile = context.env(ServiceAccountKey.VARIABLE);
         List<String> platform = platformSignals(context);
         Optional<String> hostVariable = GcpSettings.explicitHostVariable(context);
@@ -94,8 +86,8 @@ public final class GcpIdentityProvider implements IdentityProvider {
             // Application Default Credentials look at this variable first; so does wif4j.
             ServiceAccountKey key = ServiceAccountKey.read(context, credentialsFile.get());
             return Detection.available(ServiceAccountKey.VARIABLE + " is " + key.displayPath() + " ("
-                    + Text.escape(key.type(), 80) + " for " + Text.escape(key.account(), 200) + "); ID tokens for "
-                    + Text.escape(settings.audience(), 200) + " are minted through it");
+                    + Text.escape(key.type(), 80) + " for " + Text.escape(key.account()) + "); ID tokens for "
+                    + Text.escape(settings.audience()) + " are minted through it");
         }
         List<String> signals = new ArrayList<>(platform);
         hostVariable.ifPresent(v -> signals.add(v + " is " + settings.metadataHost()));
@@ -123,21 +115,17 @@ public final class GcpIdentityProvider implements IdentityProvider {
         Optional<String> service = context.env("K_SERVICE");
         Optional<String> revision = context.env("K_REVISION");
         if (service.isPresent() || revision.isPresent()) {
-            signals.add("Cloud Run (K_SERVICE=" + shown(service.orElse("?")) + ", K_REVISION="
-                    + shown(revision.orElse("?")) + ")");
+            signals.add("Cloud Run (K_SERVICE=" + Text.escape(service.orElse("?")) + ", K_REVISION="
+                    + Text.escape(revision.orElse("?")) + ")");
         }
-        context.env("FUNCTION_TARGET").ifPresent(f -> signals.add("Cloud Functions (FUNCTION_TARGET=" + shown(f) + ")"));
-        context.env("GAE_SERVICE").ifPresent(s -> signals.add("App Engine (GAE_SERVICE=" + shown(s) + ")"));
+        context.env("FUNCTION_TARGET")
+                .ifPresent(f -> signals.add("Cloud Functions (FUNCTION_TARGET=" + Text.escape(f) + ")"));
+        context.env("GAE_SERVICE").ifPresent(s -> signals.add("App Engine (GAE_SERVICE=" + Text.escape(s) + ")"));
         if (Dmi.startsWith(context, "product_name", "Google")) {
             String product = Dmi.read(context, "product_name").orElseThrow();
-            signals.add("Compute Engine (" + DMI_PRODUCT_NAME + ": " + shown(product) + ")");
+            signals.add("Compute Engine (" + DMI_PRODUCT_NAME + ": " + Text.escape(product) + ")");
         }
         return signals;
-    }
-
-    /** A value from the environment as a detection sentence shows it: escaped, and cut when very long. */
-    private static String shown(String value) {
-        return Text.escape(value, 200);
     }
 
     /** Asks the metadata root and requires the answer header only a metadata server sends. */
@@ -171,13 +159,12 @@ public final class GcpIdentityProvider implements IdentityProvider {
     @Override
     public IdentityTokenSource open(DetectionContext context) {
         GcpSettings settings = GcpSettings.from(context);
-        System.Logger log = context.logger(GcpIdentityProvider.class.getName());
         Optional<String> credentialsFile = context.env(ServiceAccountKey.VARIABLE);
         if (credentialsFile.isPresent()) {
             ServiceAccountKey key = ServiceAccountKey.read(context, credentialsFile.get());
-            return GoogleIdTokenSource.credentialsFile(key, settings, context.fetchTimeout(), log);
+            return GoogleIdTokenSource.credentialsFile(key, settings, context);
         }
-        return GoogleIdTokenSource.metadataServer(settings, context.httpClient(), context.fetchTimeout(), log);
+        return GoogleIdTokenSource.metadataServer(settings, context);
     }
 
     @Override

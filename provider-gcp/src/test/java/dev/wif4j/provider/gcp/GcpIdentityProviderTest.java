@@ -6,12 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wif4j.DetectionReport;
 import dev.wif4j.WorkloadIdentity;
 import dev.wif4j.spi.Detection;
 import dev.wif4j.spi.IdentityProvider;
 import dev.wif4j.spi.IdentityToken;
 import dev.wif4j.spi.IdentityTokenException;
 import dev.wif4j.spi.IdentityTokenSource;
+import dev.wif4j.spi.support.SettingException;
 import dev.wif4j.testkit.AnthropicEmulator;
 import dev.wif4j.testkit.FakeDetectionContext;
 import dev.wif4j.testkit.Fault;
@@ -53,6 +55,36 @@ class GcpIdentityProviderTest extends IdentityProviderContract {
     private static FakeDetectionContext.Builder cloudRun() {
         return FakeDetectionContext.builder().env("K_SERVICE", "billing").env("K_REVISION", "billing-00042-xiz")
                 .env(gcp.environment());
+    }
+
+    /**
+     * A bad setting or credentials file: detect lets the {@link SettingException} propagate (the SPI's rule), and
+     * detection reports the provider unavailable with its message.
+     */
+    private static Detection detectedWithBadSetting(FakeDetectionContext context) {
+        String thrown = assertThrows(SettingException.class, () -> new GcpIdentityProvider().detect(context))
+                .getMessage();
+        DetectionReport.Entry entry = WorkloadIdentity.builder().context(context).provider("gcp").detect().entries()
+                .get(0);
+        assertEquals(DetectionReport.Status.UNAVAILABLE, entry.status());
+        assertEquals(thrown, entry.message());
+        return Detection.unavailable(entry.message());
+    }
+
+    /** The contract's version expects detect never to throw; junk in GCE_METADATA_HOST is a bad setting. */
+    @Test
+    @Override
+    @DisplayName("detect() throws nothing but a SettingException on junk, which detection reports as unavailable")
+    public void detectNeverThrowsOnJunk() {
+        FakeDetectionContext.Builder world = FakeDetectionContext.builder().networkForbidden().probesAllowed(false);
+        // Every variable the available context sets (Cloud Run's and the emulator's metadata host), as junk.
+        for (String name : List.of("K_SERVICE", "K_REVISION", "GCE_METADATA_HOST")) {
+            world.env(name, "::not a value\u0000%zz");
+        }
+        try (FakeDetectionContext context = world.build()) {
+            String message = detectedWithBadSetting(context).message();
+            assertTrue(message.startsWith("GCE_METADATA_HOST is '::not a value\\u0000%zz'"), message);
+        }
     }
 
     private static RecordedRequest lastRequest() {
@@ -176,7 +208,7 @@ class GcpIdentityProviderTest extends IdentityProviderContract {
     void hostWithScheme() {
         try (FakeDetectionContext context = FakeDetectionContext.builder().networkForbidden()
                 .env("GCE_METADATA_HOST", "http://" + gcp.host()).build()) {
-            Detection detection = provider().detect(context);
+            Detection detection = detectedWithBadSetting(context);
             assertFalse(detection.isAvailable());
             assertEquals("GCE_METADATA_HOST is 'http://" + gcp.host() + "', but that is not host[:port]: leave out the "
                     + "scheme (the metadata server speaks plain http).", detection.message());
@@ -225,7 +257,7 @@ class GcpIdentityProviderTest extends IdentityProviderContract {
     @DisplayName("an unknown gcp.format is refused in detect and open, with the values that work")
     void badFormat() {
         try (FakeDetectionContext context = cloudRun().env("WIF4J_GCP_FORMAT", "compact").networkForbidden().build()) {
-            Detection detection = provider().detect(context);
+            Detection detection = detectedWithBadSetting(context);
             assertFalse(detection.isAvailable());
             assertEquals("WIF4J_GCP_FORMAT is 'compact', but it must be full (the default; adds email) or standard.",
                     detection.message());
@@ -422,14 +454,14 @@ class GcpIdentityProviderTest extends IdentityProviderContract {
                 .env("GOOGLE_APPLICATION_CREDENTIALS", "/home/me/adc.json")
                 .file("/home/me/adc.json", "{\"type\":\"authorized_user\",\"client_id\":\"x\"}").networkForbidden()
                 .build()) {
-            Detection detection = provider().detect(context);
+            Detection detection = detectedWithBadSetting(context);
             assertFalse(detection.isAvailable());
             assertTrue(detection.message().startsWith("GOOGLE_APPLICATION_CREDENTIALS is /home/me/adc.json: user "
                     + "credentials (gcloud auth application-default login)"), detection.message());
         }
         try (FakeDetectionContext context = FakeDetectionContext.builder()
                 .env("GOOGLE_APPLICATION_CREDENTIALS", "/secrets/missing.json").networkForbidden().build()) {
-            Detection detection = provider().detect(context);
+            Detection detection = detectedWithBadSetting(context);
             assertFalse(detection.isAvailable());
             assertEquals("GOOGLE_APPLICATION_CREDENTIALS is /secrets/missing.json, but there is no such file.",
                     detection.message());
@@ -441,7 +473,19 @@ class GcpIdentityProviderTest extends IdentityProviderContract {
                 .env("GOOGLE_APPLICATION_CREDENTIALS", "/secrets").file("/secrets/key.json", "{}").networkForbidden()
                 .build()) {
             assertEquals("GOOGLE_APPLICATION_CREDENTIALS is /secrets, which is a directory, not a credentials file.",
-                    provider().detect(context).message());
+                    detectedWithBadSetting(context).message());
+        }
+    }
+
+    @Test
+    @DisplayName("a credentials file that repeats a key is refused: the Google Auth Library might read the other value")
+    void repeatedKeyInCredentialsFile() {
+        try (FakeDetectionContext context = FakeDetectionContext.builder()
+                .env("GOOGLE_APPLICATION_CREDENTIALS", "/home/me/key.json")
+                .file("/home/me/key.json", "{\"type\":\"authorized_user\",\"type\":\"service_account\"}")
+                .networkForbidden().build()) {
+            assertEquals("GOOGLE_APPLICATION_CREDENTIALS is /home/me/key.json, which is not a JSON credentials file.",
+                    detectedWithBadSetting(context).message());
         }
     }
 }

@@ -5,14 +5,15 @@ import dev.wif4j.spi.IdentityToken;
 import dev.wif4j.spi.IdentityTokenException;
 import dev.wif4j.spi.IdentityTokenSource;
 import dev.wif4j.spi.support.BoundedHttp;
+import dev.wif4j.spi.support.FirstTokenLog;
 import dev.wif4j.spi.support.SettingException;
+import dev.wif4j.spi.support.Text;
 import java.io.ByteArrayInputStream;
-import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
@@ -71,10 +72,10 @@ public final class AwsIdentityTokenSource implements IdentityTokenSource {
     private final DetectionContext context;
     private final StsSettings settings;
     private final Duration timeout;
-    private final System.Logger log;
-    private final AtomicBoolean described = new AtomicBoolean();
     private final Object lock = new Object();
     private StsClient client;
+    /** Made with the client, once the region is known; read after {@link #client()} set it. */
+    private volatile FirstTokenLog described;
     private URI endpoint;
     private String region;
     private boolean contextCredentials;
@@ -87,7 +88,6 @@ public final class AwsIdentityTokenSource implements IdentityTokenSource {
         this.context = context;
         this.settings = settings;
         this.timeout = context.fetchTimeout();
-        this.log = context.logger(AwsIdentityTokenSource.class.getName());
     }
 
     @Override
@@ -118,8 +118,7 @@ public final class AwsIdentityTokenSource implements IdentityTokenSource {
         } catch (IdentityTokenException e) {
             throw new IdentityTokenException("STS's WebIdentityToken is not a JWT: " + e.getMessage());
         }
-        describeOnce(token);
-        return token;
+        return described.once(token);
     }
 
     /** Builds the client on first use, so {@code open} stays cheap and a failure surfaces from {@code fetch}. */
@@ -127,6 +126,8 @@ public final class AwsIdentityTokenSource implements IdentityTokenSource {
         synchronized (lock) {
             if (client == null) {
                 client = build();
+                described = FirstTokenLog.of(context, AwsIdentityTokenSource.class, "AWS web identity token from "
+                        + region, List.of(), this::advice);
             }
             return client;
         }
@@ -292,18 +293,13 @@ public final class AwsIdentityTokenSource implements IdentityTokenSource {
         return String.valueOf(e.getMessage());
     }
 
-    /** Says once which claims a federation rule can pin, so users can write a narrow one. */
-    private void describeOnce(IdentityToken token) {
-        if (!described.compareAndSet(false, true)) {
-            return;
-        }
+    /** After the first token's claims: its account (nested in STS's own claim), and how to pin the role. */
+    private String advice(IdentityToken token) {
         Object aws = token.claims().get("https://sts.amazonaws.com/");
         String account = aws instanceof Map<?, ?> map && map.get("aws_account") != null
-                ? ", aws_account=" + map.get("aws_account") : "";
-        log.log(Level.INFO, () -> "AWS web identity token from " + region + ": iss=" + token.issuer().orElse("?")
-                + ", sub=" + token.subject().orElse("?") + ", aud=" + token.audience() + account
-                + ". A narrow federation rule pins subject_prefix to that role ARN and audience to "
-                + settings.audience() + ".");
+                ? "Its account: aws_account=" + Text.escape(String.valueOf(map.get("aws_account"))) + ". " : "";
+        return account + "A narrow federation rule pins subject_prefix to that role ARN and audience to "
+                + Text.escape(settings.audience()) + ".";
     }
 
     @Override

@@ -5,7 +5,6 @@ import dev.wif4j.spi.support.Endpoints;
 import dev.wif4j.spi.support.ProviderSettings;
 import dev.wif4j.spi.support.Setting;
 import dev.wif4j.spi.support.SettingException;
-import dev.wif4j.spi.support.Text;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -116,7 +115,8 @@ public final class AzureSettings {
                 Endpoints.parse(value.get());
             } catch (IllegalArgumentException e) {
                 if (!plainHttpWithHost(value.get())) {
-                    throw new SettingException(variable + " is " + Text.quote(value.get()) + ", but "
+                    // Scheme, host and port alone: the endpoint's query may carry a key.
+                    throw new SettingException(variable + " is " + Endpoints.describe(value.get()) + ", but "
                             + e.getMessage() + ".");
                 }
             }

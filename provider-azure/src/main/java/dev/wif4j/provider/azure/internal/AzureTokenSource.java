@@ -25,10 +25,8 @@ import dev.wif4j.spi.IdentityTokenException;
 import dev.wif4j.spi.IdentityTokenSource;
 import dev.wif4j.spi.support.BoundedHttp;
 import dev.wif4j.spi.support.Text;
-import java.io.IOException;
+import dev.wif4j.spi.support.TokenFile;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -174,16 +172,13 @@ public final class AzureTokenSource implements IdentityTokenSource {
         String file = Text.quote(settings.federatedTokenFile().orElse(path.toString()));
         String text;
         try {
-            text = Files.readString(path, StandardCharsets.UTF_8).strip();
-        } catch (IOException | RuntimeException e) {
-            throw new IdentityTokenException("Azure: the federated token file " + file
-                    + " (AZURE_FEDERATED_TOKEN_FILE) cannot be read (" + e.getClass().getSimpleName() + "): check "
-                    + "that the pod has the azure.workload.identity/use: \"true\" label and its projected "
-                    + "azure-identity-token volume is mounted", e);
-        }
-        if (text.isEmpty()) {
-            throw new IdentityTokenException("Azure: the federated token file " + file
-                    + " is empty: the kubelet has not written the projected token yet", null, true);
+            // The kubelet writes it: missing or empty may be written by the next attempt.
+            text = TokenFile.of(path, "Azure: the federated token file " + file + " (AZURE_FEDERATED_TOKEN_FILE)")
+                    .writtenByAnAgent().read();
+        } catch (IdentityTokenException e) {
+            throw new IdentityTokenException(e.getMessage() + " Check that the pod has the "
+                    + "azure.workload.identity/use: \"true\" label and its projected azure-identity-token volume is "
+                    + "mounted.", e, e.isRetryable());
         }
         Instant expiry;
         try {

@@ -7,21 +7,21 @@ import com.google.auth.oauth2.IdToken;
 import com.google.auth.oauth2.IdTokenCredentials;
 import com.google.auth.oauth2.IdTokenProvider;
 import com.google.auth.oauth2.ImpersonatedCredentials;
+import dev.wif4j.provider.gcp.GcpIdentityProvider;
+import dev.wif4j.spi.DetectionContext;
 import dev.wif4j.spi.IdentityToken;
 import dev.wif4j.spi.IdentityTokenException;
 import dev.wif4j.spi.IdentityTokenSource;
+import dev.wif4j.spi.support.FirstTokenLog;
 import dev.wif4j.spi.support.SettingException;
 import dev.wif4j.spi.support.Text;
+import dev.wif4j.spi.support.UpstreamHttp;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.lang.System.Logger.Level;
-import java.net.ProxySelector;
-import java.net.http.HttpClient;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -40,29 +40,31 @@ public final class GoogleIdTokenSource implements IdentityTokenSource {
     private final boolean metadata;
     private final GcpSettings settings;
     private final System.Logger log;
-    private final AtomicBoolean described = new AtomicBoolean();
+    private final FirstTokenLog described;
+    private final AtomicBoolean warned = new AtomicBoolean();
 
     private GoogleIdTokenSource(IdTokenCredentials credentials, String upstream, boolean metadata,
-            GcpSettings settings, System.Logger log) {
+            GcpSettings settings, DetectionContext context) {
         this.credentials = credentials;
         this.upstream = upstream;
         this.metadata = metadata;
         this.settings = settings;
-        this.log = log;
+        this.log = context.logger(GcpIdentityProvider.class.getName());
+        this.described = FirstTokenLog.of(context, GcpIdentityProvider.class, "Google identity token",
+                List.of("email", "google"), this::advice);
     }
 
     /**
      * A source asking the metadata server at {@code settings.metadataHost()}.
      *
      * @param settings the settings
-     * @param client the HTTP client (no proxy)
-     * @param timeout the longest one fetch may take (the context's fetch timeout)
-     * @param log the logger
+     * @param context the context: its probe client (no proxy: the metadata server is link-local), its fetch
+     *     timeout (the longest one fetch may take) and its logger
      * @return the source
      */
-    public static GoogleIdTokenSource metadataServer(GcpSettings settings, HttpClient client, Duration timeout,
-            System.Logger log) {
-        BoundedTransport transport = BoundedTransport.metadata(client, settings.metadataHost(), timeout);
+    public static GoogleIdTokenSource metadataServer(GcpSettings settings, DetectionContext context) {
+        BoundedTransport transport = BoundedTransport.metadata(context.httpClient(), settings.metadataHost(),
+                context.fetchTimeout());
         ComputeEngineCredentials compute = ComputeEngineCredentials.newBuilder()
                 .setHttpTransportFactory(transport.factory())
                 .build();
@@ -74,25 +76,23 @@ public final class GoogleIdTokenSource implements IdentityTokenSource {
             options.add(IdTokenProvider.Option.LICENSES_TRUE); // the library then asks for format=full too
         }
         return new GoogleIdTokenSource(build(compute, settings, options),
-                "The metadata server at " + settings.metadataHost(), true, settings, log);
+                "The metadata server at " + settings.metadataHost(), true, settings, context);
     }
 
     /**
      * A source minting through the credentials of a {@code GOOGLE_APPLICATION_CREDENTIALS} file. The library
      * calls the file's {@code token_uri} (and, for impersonation, the IAM Credentials API) through a
-     * {@link BoundedTransport} whose client honours the JVM's proxy settings.
+     * {@link BoundedTransport} whose client honours the JVM's proxy settings ({@link UpstreamHttp}).
      *
      * @param key the checked file
      * @param settings the settings
-     * @param timeout the longest one fetch may take (the context's fetch timeout)
-     * @param log the logger
+     * @param context the context: its fetch timeout (the longest one fetch may take) and its logger
      * @return the source
      */
-    public static GoogleIdTokenSource credentialsFile(ServiceAccountKey key, GcpSettings settings, Duration timeout,
-            System.Logger log) {
-        HttpClient client = HttpClient.newBuilder().proxy(ProxySelector.getDefault())
-                .followRedirects(HttpClient.Redirect.NEVER).build();
-        BoundedTransport transport = BoundedTransport.direct(client, timeout);
+    public static GoogleIdTokenSource credentialsFile(ServiceAccountKey key, GcpSettings settings,
+            DetectionContext context) {
+        BoundedTransport transport = BoundedTransport.direct(UpstreamHttp.client(context.fetchTimeout()),
+                context.fetchTimeout());
         GoogleCredentials google;
         try {
             google = GoogleCredentials.fromStream(new ByteArrayInputStream(key.content()), transport.factory());
@@ -118,7 +118,7 @@ public final class GoogleIdTokenSource implements IdentityTokenSource {
                 IdTokenCredentials.newBuilder().setIdTokenProvider(provider).setTargetAudience(settings.audience())
                         .setOptions(options).build(),
                 "The token endpoint of " + ServiceAccountKey.VARIABLE + " (" + key.account() + ")", false, settings,
-                log);
+                context);
     }
 
     private static IdTokenCredentials build(IdTokenProvider provider, GcpSettings settings,
@@ -130,8 +130,10 @@ public final class GoogleIdTokenSource implements IdentityTokenSource {
     @Override
     public IdentityToken fetch() {
         try {
-            IdentityToken token = attempt();
-            describeOnce(token);
+            IdentityToken token = described.once(attempt());
+            if (token.stringClaim("email").isEmpty()) {
+                warnOnce();
+            }
             return token;
         } catch (IOException e) {
             throw explain(e);
@@ -207,21 +209,16 @@ public final class GoogleIdTokenSource implements IdentityTokenSource {
         return Text.escape(message.strip().lines().findFirst().orElse(""), 300);
     }
 
-    /** Says once which claims a federation rule should pin, so users can write a narrow one. */
-    private void describeOnce(IdentityToken token) {
-        if (!described.compareAndSet(false, true)) {
-            return;
-        }
-        String email = token.stringClaim("email").orElse(null);
-        Object google = token.claims().get("google");
-        Object computeEngine = google instanceof Map<?, ?> g ? g.get("compute_engine") : null;
-        log.log(Level.INFO, () -> "Google identity token: iss=" + token.issuer().orElse("?") + ", sub="
-                + token.subject().orElse("?") + ", email=" + (email == null ? "(none: format=standard)" : email)
-                + ", aud=" + token.audience() + ". A narrow federation rule pins claims.sub=" + token.subject()
-                .orElse("?") + (email == null ? "" : " and claims.email=" + email) + " with audience "
-                + settings.audience() + (computeEngine == null ? "" : "; google.compute_engine: " + computeEngine)
-                + ".");
-        if (email == null) {
+    /** After the first token's claims: what a narrow federation rule pins. */
+    private String advice(IdentityToken token) {
+        String email = token.stringClaim("email").map(e -> " and claims.email=" + Text.escape(e)).orElse("");
+        return "A narrow federation rule pins claims.sub=" + Text.escape(token.subject().orElse("?")) + email
+                + " with audience " + Text.escape(settings.audience()) + ".";
+    }
+
+    /** With the first token's description: a token without email (format=standard) leaves a rule only sub. */
+    private void warnOnce() {
+        if (warned.compareAndSet(false, true)) {
             log.log(Level.WARNING, () -> "The Google identity token has no email claim because gcp.format is standard;"
                     + " a federation rule can then pin only sub. Set WIF4J_GCP_FORMAT=full to include email.");
         }

@@ -1,17 +1,14 @@
 package dev.wif4j.provider.gcp.internal;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import dev.wif4j.spi.DetectionContext;
+import dev.wif4j.spi.support.JsonAnswer;
+import dev.wif4j.spi.support.JsonAnswerException;
 import dev.wif4j.spi.support.SettingException;
 import dev.wif4j.spi.support.SmallFiles;
 import dev.wif4j.spi.support.Text;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -31,9 +28,6 @@ public record ServiceAccountKey(String displayPath, String type, String account,
     /** The credential types whose library classes mint ID tokens for any audience. */
     public static final Set<String> MINTING_TYPES = Set.of("service_account", "impersonated_service_account");
 
-    /** Streaming, not databind: detection reads three fields and should not load a data-binding library. */
-    private static final JsonFactory JSON = new JsonFactory();
-    private static final Set<String> FIELDS = Set.of("type", "client_email", "service_account_impersonation_url");
     private static final int MAX_SIZE = 64 * 1024;
 
     /**
@@ -45,7 +39,7 @@ public record ServiceAccountKey(String displayPath, String type, String account,
      * @throws SettingException with a sentence a user can act on
      */
     public static ServiceAccountKey read(DetectionContext context, String pathValue) {
-        String shown = Text.escape(pathValue, 200);
+        String shown = Text.escape(pathValue);
         Path path;
         try {
             path = context.path(pathValue.strip());
@@ -67,11 +61,14 @@ public record ServiceAccountKey(String displayPath, String type, String account,
             throw new SettingException(VARIABLE + " is " + shown + ", which cannot be read ("
                     + e.getClass().getSimpleName() + ").");
         }
-        Map<String, String> json = topLevelFields(content);
-        if (json == null) {
+        JsonAnswer json;
+        try {
+            // On core's jackson-core, which also refuses a repeated key (the library might read the other one).
+            json = JsonAnswer.parse(content, VARIABLE);
+        } catch (JsonAnswerException e) {
             throw new SettingException(VARIABLE + " is " + shown + ", which is not a JSON credentials file.");
         }
-        String type = json.getOrDefault("type", "");
+        String type = json.string("type").orElse("");
         if (!MINTING_TYPES.contains(type)) {
             String why = switch (type) {
                 case "authorized_user" -> "user credentials (gcloud auth application-default login), whose ID "
@@ -84,50 +81,9 @@ public record ServiceAccountKey(String displayPath, String type, String account,
             throw new SettingException(VARIABLE + " is " + shown + ": " + why + ". Use a service-account key "
                     + "or impersonated_service_account credentials, or unset it to use the metadata server.");
         }
-        String account = "service_account".equals(type) ? json.getOrDefault("client_email", "?")
-                : json.getOrDefault("service_account_impersonation_url", "?");
+        String account = json.string("service_account".equals(type) ? "client_email"
+                : "service_account_impersonation_url").orElse("?");
         return new ServiceAccountKey(shown, type, account, content);
-    }
-
-    /**
-     * The top-level fields this class reads, as text (a scalar's text, {@code ""} for an object or array; a
-     * {@code null} value counts as absent; the last of repeated keys wins).
-     *
-     * @return the fields, or {@code null} when the content is not a JSON object
-     */
-    private static Map<String, String> topLevelFields(byte[] content) {
-        Map<String, String> fields = new HashMap<>();
-        try (JsonParser parser = JSON.createParser(content)) {
-            if (parser.nextToken() != JsonToken.START_OBJECT) {
-                return null;
-            }
-            for (JsonToken token = parser.nextToken(); token != JsonToken.END_OBJECT; token = parser.nextToken()) {
-                if (token != JsonToken.FIELD_NAME) {
-                    return null;
-                }
-                String name = parser.currentName();
-                JsonToken value = parser.nextToken();
-                String text;
-                if (value == null) {
-                    return null;
-                } else if (value.isStructStart()) {
-                    parser.skipChildren();
-                    text = "";
-                } else {
-                    text = value == JsonToken.VALUE_NULL ? null : parser.getText();
-                }
-                if (FIELDS.contains(name)) {
-                    if (text == null) {
-                        fields.remove(name);
-                    } else {
-                        fields.put(name, text);
-                    }
-                }
-            }
-            return fields;
-        } catch (IOException e) {
-            return null;
-        }
     }
 
     /** Never shows the key itself. */
