@@ -67,27 +67,6 @@ class AwsIdentityProviderTest extends IdentityProviderContract {
         return (Map<String, Object>) token.claims().get(AwsStsEmulator.AWS_CLAIMS);
     }
 
-    /**
-     * The contract's version expects detect never to throw; the SPI now lets a bad setting's
-     * {@link SettingException} propagate (junk in AWS_REGION is one), and detection reports it.
-     */
-    @Test
-    @Override
-    @DisplayName("detect() throws nothing but a SettingException on junk, which detection reports as unavailable")
-    public void detectNeverThrowsOnJunk() {
-        Map<String, String> junk = new LinkedHashMap<>();
-        sts.lambdaEnvironment().keySet().forEach(k -> junk.put(k, "::not a value\u0000%zz"));
-        try (FakeDetectionContext context = FakeDetectionContext.builder().env(junk).networkForbidden()
-                .probesAllowed(false).build()) {
-            assertTrue(assertThrows(SettingException.class, () -> provider().detect(context)).getMessage()
-                    .startsWith("AWS_REGION is '::not a value\\u0000%zz'"));
-            DetectionReport.Entry entry = WorkloadIdentity.builder().context(context).provider("aws").detect()
-                    .entries().get(0);
-            assertEquals(DetectionReport.Status.UNAVAILABLE, entry.status());
-            assertTrue(entry.message().startsWith("AWS_REGION is "), entry.message());
-        }
-    }
-
     // ---- the request and the token -------------------------------------------------------------------------
 
     @Test
