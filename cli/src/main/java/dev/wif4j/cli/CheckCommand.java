@@ -1,17 +1,13 @@
 package dev.wif4j.cli;
 
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParseException;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.exc.InputCoercionException;
-import com.fasterxml.jackson.core.exc.StreamConstraintsException;
-import com.fasterxml.jackson.core.io.JsonEOFException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jose.jwk.JWKSet;
 import dev.wif4j.cli.internal.RuleCheck;
 import dev.wif4j.spi.IdentityToken;
 import dev.wif4j.spi.IdentityTokenSource;
+import dev.wif4j.spi.support.JsonAnswer;
+import dev.wif4j.spi.support.JsonAnswerException;
 import dev.wif4j.spi.support.SmallFiles;
 import dev.wif4j.spi.support.Text;
 import java.io.IOException;
@@ -92,30 +88,25 @@ final class CheckCommand extends Subcommand {
     }
 
     private JsonNode readJson(Path file, String option) {
+        String text = read(file, option, MAX_JSON_BYTES);
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         try {
-            JsonNode node = JSON.readTree(read(file, option, MAX_JSON_BYTES));
-            if (node == null || !node.isObject()) {
-                throw new ParameterException(spec.commandLine(), option + " " + shown(file) + " is not a JSON object.");
-            }
-            return node;
-        } catch (IOException e) {
-            throw new ParameterException(spec.commandLine(), option + " " + shown(file) + " is not JSON: "
-                    + problem(e) + " (the text is not shown).");
+            // First on core's reader: its errors say what is wrong and where, never a word of the file (Jackson's own
+            // quote it, and the file may be a secret given by mistake), and it refuses a key given twice.
+            JsonAnswer.parse(bytes, option);
+        } catch (JsonAnswerException e) {
+            throw new ParameterException(spec.commandLine(), option + " " + shown(file) + switch (e.kind()) {
+                case NOT_AN_OBJECT -> " is not a JSON object.";
+                case REPEATED_KEY -> " repeats a key, so which value counts is unclear (the text is not shown).";
+                default -> " is not JSON: " + e.detail() + " (the text is not shown).";
+            });
         }
-    }
-
-    /**
-     * What is wrong with a file Jackson could not read, and where, without a word of it: Jackson's message
-     * quotes the input ("Unrecognized token 'aws_secret_access_key'"), and the file may be a secret.
-     */
-    static String problem(IOException e) {
-        String kind = e instanceof JsonEOFException ? "the input ends inside a value"
-                : e instanceof StreamConstraintsException ? "it exceeds a size or nesting limit"
-                : e instanceof InputCoercionException ? "a number out of range"
-                : e instanceof JsonParseException ? "an unexpected character or word"
-                : "an unreadable document (" + e.getClass().getSimpleName() + ")";
-        JsonLocation at = e instanceof JsonProcessingException p ? p.getLocation() : null;
-        return at == null || at.getLineNr() < 1 ? kind : kind + " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+        try {
+            return JSON.readTree(bytes);
+        } catch (IOException e) {
+            throw new ParameterException(spec.commandLine(), option + " " + shown(file) + " cannot be read as JSON ("
+                    + e.getClass().getSimpleName() + "; the text is not shown).");
+        }
     }
 
     private static String shown(Path file) {

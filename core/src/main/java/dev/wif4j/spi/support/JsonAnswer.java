@@ -53,15 +53,18 @@ public final class JsonAnswer {
             value = Json.parse(body, true);
         } catch (Json.DuplicateKeyException e) {
             throw new JsonAnswerException(upstream + " answered with JSON that repeats a key, so which value counts "
-                    + "is unclear (" + body.length + " bytes).", JsonAnswerException.Kind.REPEATED_KEY, null);
+                    + "is unclear (" + body.length + " bytes).", JsonAnswerException.Kind.REPEATED_KEY, null,
+                    "an object repeats a key");
         } catch (IOException e) {
             // Json's messages say what is wrong and where, never what the body held.
-            throw new JsonAnswerException(upstream + " answered with a body that is not JSON (" + e.getMessage() + ", "
-                    + body.length + " bytes).", JsonAnswerException.Kind.NOT_JSON, null);
+            String detail = e.getMessage().startsWith("not JSON: ") ? e.getMessage().substring(10) : e.getMessage();
+            throw new JsonAnswerException(upstream + " answered with a body that is not JSON (" + detail + ", "
+                    + body.length + " bytes).", JsonAnswerException.Kind.NOT_JSON, null, detail);
         }
         if (!(value instanceof Map<?, ?> map)) {
-            throw new JsonAnswerException(upstream + " answered with JSON " + a(Json.kind(value)) + ", not an object ("
-                    + body.length + " bytes).", JsonAnswerException.Kind.NOT_AN_OBJECT, null);
+            String detail = "a JSON " + Json.kind(value) + ", not an object";
+            throw new JsonAnswerException(upstream + " answered with " + detail + " (" + body.length + " bytes).",
+                    JsonAnswerException.Kind.NOT_AN_OBJECT, null, detail);
         }
         return new JsonAnswer(map, upstream);
     }
@@ -207,13 +210,14 @@ public final class JsonAnswer {
     private JsonAnswerException missing(String[] path) {
         String field = String.join(".", path);
         return new JsonAnswerException(upstream + " answered without " + field + ".", JsonAnswerException.Kind.MISSING,
-                field);
+                field, field + " is missing");
     }
 
     private JsonAnswerException wrongType(String[] path, Object value, String expected) {
         String field = String.join(".", path);
+        String detail = field + " holds " + a(Json.kind(value)) + ", not " + expected;
         return new JsonAnswerException(upstream + " answered with " + field + " holding " + a(Json.kind(value))
-                + ", not " + expected + ".", JsonAnswerException.Kind.WRONG_TYPE, field);
+                + ", not " + expected + ".", JsonAnswerException.Kind.WRONG_TYPE, field, detail);
     }
 
     /** A JSON kind with its article: "an array", "a string". */

@@ -31,11 +31,14 @@ public final class JsonAnswerException extends IdentityTokenException {
     private final Kind kind;
     /** The field, dotted ({@code data.token}), or {@code null} for the whole answer. */
     private final String field;
+    /** What is wrong, in words that quote nothing of the body. */
+    private final String detail;
 
-    JsonAnswerException(String message, Kind kind, String field) {
+    JsonAnswerException(String message, Kind kind, String field, String detail) {
         super(message);
         this.kind = kind;
         this.field = field;
+        this.detail = detail;
     }
 
     /**
@@ -54,5 +57,16 @@ public final class JsonAnswerException extends IdentityTokenException {
      */
     public String field() {
         return field;
+    }
+
+    /**
+     * What is wrong, and where, without a word of the body, for a caller that words its own message (a file rather
+     * than an answer): e.g. {@code an unexpected character or word at line 1, column 4} for a body that is not
+     * JSON, {@code a JSON array, not an object}, or {@code data.token is missing}.
+     *
+     * @return the detail
+     */
+    public String detail() {
+        return detail;
     }
 }

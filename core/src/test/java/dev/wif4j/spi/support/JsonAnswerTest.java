@@ -49,6 +49,7 @@ class JsonAnswerTest {
         JsonAnswerException wrong = assertThrows(JsonAnswerException.class, () -> answer.requireString("data", "token"));
         assertEquals(JsonAnswerException.Kind.WRONG_TYPE, wrong.kind());
         assertEquals("data.token", wrong.field());
+        assertEquals("data.token holds a number, not a string", wrong.detail());
         assertEquals(UPSTREAM + " answered with data.token holding a number, not a string.", wrong.getMessage());
         JsonAnswerException missing = assertThrows(JsonAnswerException.class, () -> answer.requireString("token"));
         assertEquals(JsonAnswerException.Kind.MISSING, missing.kind());
@@ -65,11 +66,12 @@ class JsonAnswerTest {
         assertEquals(JsonAnswerException.Kind.NOT_JSON, html.kind());
         assertTrue(html.getMessage().startsWith(UPSTREAM + " answered with a body that is not JSON ("), html.getMessage());
         assertFalse(html.getMessage().contains(SECRET), html.getMessage());
+        assertEquals("an unexpected character or word at line 1, column 2", html.detail());
         // Jackson's own message would quote the unknown word; the answer's never does.
         JsonAnswerException word = refused("{\"token\": " + SECRET + "}");
         assertFalse(word.getMessage().contains(SECRET), word.getMessage());
         assertEquals(JsonAnswerException.Kind.NOT_AN_OBJECT, refused("[\"" + SECRET + "\"]").kind());
-        assertEquals(UPSTREAM + " answered with JSON an array, not an object (" + (SECRET.length() + 4) + " bytes).",
+        assertEquals(UPSTREAM + " answered with a JSON array, not an object (" + (SECRET.length() + 4) + " bytes).",
                 refused("[\"" + SECRET + "\"]").getMessage());
         JsonAnswerException twice = refused("{\"token\":\"a\",\"token\":\"" + SECRET + "\"}");
         assertEquals(JsonAnswerException.Kind.REPEATED_KEY, twice.kind());
