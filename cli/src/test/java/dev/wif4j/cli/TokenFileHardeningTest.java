@@ -216,4 +216,18 @@ class TokenFileHardeningTest {
         assertTrue(err.toString().matches("(?s).*--rule " + credentials + " is not JSON: an unexpected character or "
                 + "word at line 1, column \\d+ \\(the text is not shown\\)\\..*"), err.toString());
     }
+
+    @Test
+    @DisplayName("check refuses a rule that repeats a key: which value counts would be unclear")
+    void checkRefusesARepeatedKey() throws Exception {
+        Path rule = Files.writeString(dir.resolve("rule.json"),
+                "{\"match\":{\"subject_prefix\":\"repo:acme/*\",\"subject_prefix\":\"CANARY-other\"}}");
+        StringWriter err = new StringWriter();
+        int code = Main.run(new String[] {"check", "--rule", rule.toString()}, new PrintWriter(new StringWriter()),
+                new PrintWriter(err), FakeDetectionContext.empty());
+        assertEquals(2, code, err.toString());
+        assertTrue(err.toString().contains("--rule " + rule + " repeats a key, so which value counts is unclear (the "
+                + "text is not shown)."), err.toString());
+        assertFalse(err.toString().contains("CANARY"), err.toString());
+    }
 }

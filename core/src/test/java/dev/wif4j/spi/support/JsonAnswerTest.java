@@ -66,7 +66,7 @@ class JsonAnswerTest {
         assertEquals(JsonAnswerException.Kind.NOT_JSON, html.kind());
         assertTrue(html.getMessage().startsWith(UPSTREAM + " answered with a body that is not JSON ("), html.getMessage());
         assertFalse(html.getMessage().contains(SECRET), html.getMessage());
-        assertEquals("an unexpected character or word at line 1, column 2", html.detail());
+        assertTrue(html.detail().matches("an unexpected character or word at line 1, column \\d+"), html.detail());
         // Jackson's own message would quote the unknown word; the answer's never does.
         JsonAnswerException word = refused("{\"token\": " + SECRET + "}");
         assertFalse(word.getMessage().contains(SECRET), word.getMessage());
