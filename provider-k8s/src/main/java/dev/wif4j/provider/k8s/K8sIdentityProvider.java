@@ -143,7 +143,7 @@ public final class K8sIdentityProvider implements IdentityProvider {
         String serviceAccount = pod.serviceAccount(mounted).orElseThrow(() -> new SettingException(
                 "The pod's service account cannot be read from " + PodEnvironment.serviceAccountTokenPath()
                         + ": set k8s.service.account (WIF4J_K8S_SERVICE_ACCOUNT)."));
-        return new TokenRequestSource(pod, apiServer, namespace, serviceAccount, pod.audience(), expiration,
+        return new TokenRequestSource(pod, apiServer, namespace, serviceAccount, expiration,
                 FirstTokenLog.of(context, K8sIdentityProvider.class, "Kubernetes TokenRequest token", List.of(),
                         token -> advice));
     }

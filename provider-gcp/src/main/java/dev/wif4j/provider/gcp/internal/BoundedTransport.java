@@ -31,9 +31,9 @@ import java.util.Set;
  * <p>For the metadata server ({@link #metadata}), the library builds its URLs from the process's own
  * {@code GCE_METADATA_HOST} (it has no builder option for the host), so this transport sends every request to
  * the host wif4j resolved through its {@code DetectionContext} instead, keeping the library's path and query.
- * It also refuses an answer without {@code Metadata-Flavor: Google} ({@link MissingFlavorException}: whatever
- * answered is not the metadata server), and turns a 404 for the identity document into
- * {@link NoServiceAccountException}, since the library's own message blames "permission scopes".
+ * It also refuses an answer without {@code Metadata-Flavor: Google} (a {@link MetadataAnswerException}: whatever
+ * answered is not the metadata server), and turns a 404 for the identity document into one that says no service
+ * account is attached, since the library's own message blames "permission scopes".
  */
 public final class BoundedTransport extends HttpTransport {
 
@@ -95,21 +95,29 @@ public final class BoundedTransport extends HttpTransport {
         return "BoundedTransport[" + (metadataHost == null ? "direct" : metadataHost) + ", " + timeout + "]";
     }
 
-    /** The answer did not come from a metadata server. */
-    public static final class MissingFlavorException extends IOException {
+    /**
+     * The metadata server's answer cannot be used: it did not come from a metadata server (no
+     * {@code Metadata-Flavor: Google}), or the server has no identity for this workload (404 for the default service
+     * account's identity).
+     */
+    public static final class MetadataAnswerException extends IOException {
         private static final long serialVersionUID = 1L;
+        /** Whether the answer came from a metadata server that has no service account for this workload. */
+        private final boolean noServiceAccount;
 
-        MissingFlavorException(int status) {
-            super("answered HTTP " + status + " without the Metadata-Flavor: Google header");
+        MetadataAnswerException(int status, boolean noServiceAccount) {
+            super(noServiceAccount ? "answered HTTP 404 for the identity of the default service account"
+                    : "answered HTTP " + status + " without the Metadata-Flavor: Google header");
+            this.noServiceAccount = noServiceAccount;
         }
-    }
 
-    /** The metadata server has no identity for this workload: no service account is attached. */
-    public static final class NoServiceAccountException extends IOException {
-        private static final long serialVersionUID = 1L;
-
-        NoServiceAccountException() {
-            super("answered HTTP 404 for the identity of the default service account");
+        /**
+         * Whether the metadata server answered, and has no service account attached.
+         *
+         * @return {@code true} for no service account, {@code false} for an answer that is not the metadata server's
+         */
+        public boolean noServiceAccount() {
+            return noServiceAccount;
         }
     }
 
@@ -172,10 +180,10 @@ public final class BoundedTransport extends HttpTransport {
             }
             if (metadataHost != null) {
                 if (!response.headers().firstValue("Metadata-Flavor").map("Google"::equalsIgnoreCase).orElse(false)) {
-                    throw new MissingFlavorException(response.statusCode());
+                    throw new MetadataAnswerException(response.statusCode(), false);
                 }
                 if (response.statusCode() == 404 && uri.getRawPath().endsWith("/service-accounts/default/identity")) {
-                    throw new NoServiceAccountException();
+                    throw new MetadataAnswerException(404, true);
                 }
             }
             return new Response(response);

@@ -175,13 +175,13 @@ public final class GoogleIdTokenSource implements IdentityTokenSource {
                         + "Google Cloud, and can it reach " + settings.metadataHost() + " ("
                         + settings.metadataHostSource() + ")?" : ""), e, failure.isRetryable());
             }
-            if (cause instanceof BoundedTransport.MissingFlavorException missing) {
-                return new IdentityTokenException(upstream + " " + missing.getMessage() + ": whatever answered is not "
+            if (cause instanceof BoundedTransport.MetadataAnswerException answer && !answer.noServiceAccount()) {
+                return new IdentityTokenException(upstream + " " + answer.getMessage() + ": whatever answered is not "
                         + "the metadata server (an HTTP proxy, a firewall or a captive portal in the way). The "
                         + "metadata server must be reached directly; check " + settings.metadataHostSource()
                         + " and the network path to " + settings.metadataHost() + ".", e);
             }
-            if (cause instanceof BoundedTransport.NoServiceAccountException) {
+            if (cause instanceof BoundedTransport.MetadataAnswerException) {
                 return new IdentityTokenException(upstream + " has no identity for this workload (HTTP 404): no "
                         + "service account is attached. Attach one (Cloud Run: --service-account; Compute Engine: "
                         + "--service-account on the instance; GKE: annotate the Kubernetes service account with "

@@ -10,32 +10,18 @@ import dev.wif4j.spi.support.Text;
  * Reads a projected {@code serviceAccountToken} file on every fetch (the kubelet rotates it at 80% of its
  * lifetime) and refuses a token whose {@code aud} lacks the configured audience, before Anthropic does. The
  * read is local: a failure is not retryable, and only a regular file is opened.
+ *
+ * @param pod the pod's environment
+ * @param path the token file, as the pod names it
+ * @param audience the audience the token must carry
+ * @param described where the first token's rule-relevant claims are described
  */
-public final class ProjectedTokenSource implements IdentityTokenSource {
-
-    private final PodEnvironment pod;
-    private final String path;
-    private final String audience;
-    private final String description;
-    private final FirstTokenLog described;
-
-    /**
-     * @param pod the pod's environment
-     * @param path the token file, as the pod names it
-     * @param audience the audience the token must carry
-     * @param described where the first token's rule-relevant claims are described
-     */
-    public ProjectedTokenSource(PodEnvironment pod, String path, String audience, FirstTokenLog described) {
-        this.pod = pod;
-        this.path = path;
-        this.audience = audience;
-        this.description = pod.tokenFileDescription();
-        this.described = described;
-    }
+public record ProjectedTokenSource(PodEnvironment pod, String path, String audience, FirstTokenLog described)
+        implements IdentityTokenSource {
 
     @Override
     public IdentityToken fetch() {
-        IdentityToken token = pod.readToken(path, description);
+        IdentityToken token = pod.readToken(path, pod.tokenFileDescription());
         String problem = audienceProblem(token, path, audience);
         if (problem != null) {
             throw new IdentityTokenException(problem);

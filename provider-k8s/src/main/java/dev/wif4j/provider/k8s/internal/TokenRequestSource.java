@@ -55,16 +55,16 @@ public final class TokenRequestSource implements IdentityTokenSource {
      * @param apiServer the API server's URL
      * @param namespace the service account's namespace
      * @param serviceAccount the service account's name
-     * @param audience the audience to ask for
      * @param expirationSeconds the lifetime to ask for
      * @param described where the first token's rule-relevant claims are described
      */
     public TokenRequestSource(PodEnvironment pod, String apiServer, String namespace, String serviceAccount,
-            String audience, long expirationSeconds, FirstTokenLog described) {
+            long expirationSeconds, FirstTokenLog described) {
         this.apiServer = apiServer;
         this.namespace = namespace;
         this.serviceAccount = serviceAccount;
-        this.audience = audience;
+        // The pod's: the audience asked for is the one the 401 hint and the first-token line speak of.
+        this.audience = pod.audience();
         this.expirationSeconds = expirationSeconds;
         this.described = described;
         int timeoutMillis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, pod.fetchTimeout().toMillis()));
