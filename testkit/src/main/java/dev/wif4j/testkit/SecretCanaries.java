@@ -107,8 +107,8 @@ public final class SecretCanaries implements AutoCloseable {
     public SecretCanaries canary(String secret) {
         Objects.requireNonNull(secret, "secret");
         if (secret.length() < MIN_CANARY_LENGTH) {
-            throw new IllegalArgumentException("a canary needs at least " + MIN_CANARY_LENGTH + " characters, this one has "
-                    + secret.length());
+            throw new IllegalArgumentException("a canary needs at least " + MIN_CANARY_LENGTH
+                    + " characters, this one has " + secret.length());
         }
         canaries.add(secret);
         return this;
