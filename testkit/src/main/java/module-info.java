@@ -20,6 +20,8 @@ module dev.wif4j.testkit {
     // ModuleAgreesWithPomTest keeps the two in step.
     requires static com.fasterxml.jackson.databind;
     requires jdk.httpserver;
+    // SecretCanaries captures platform logging (System.Logger lands in java.util.logging); no JUL type is in its API.
+    requires java.logging;
     requires static org.bouncycastle.pkix;
     requires static org.bouncycastle.provider;
     // Only WorkloadApiEmulator uses gRPC; it is an optional dependency, absent unless a test brings it.

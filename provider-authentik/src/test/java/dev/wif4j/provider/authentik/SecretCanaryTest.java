@@ -13,24 +13,17 @@ import dev.wif4j.testkit.Fault;
 import dev.wif4j.testkit.FederationIssuer;
 import dev.wif4j.testkit.FederationRule;
 import dev.wif4j.testkit.RecordedRequest;
+import dev.wif4j.testkit.SecretCanaries;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Consumer;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
-import java.util.logging.SimpleFormatter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -50,10 +43,7 @@ class SecretCanaryTest {
     static final String ACCESS_CANARY = "sk-ant-oat01-CANARYaccess0123456789";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final List<String> captured = java.util.Collections.synchronizedList(new ArrayList<>());
-    private final Set<String> canaries = new LinkedHashSet<>();
-    private Handler handler;
-    private Level rootLevel;
+    private SecretCanaries canaries;
     private AuthentikEmulator authentik;
     private AnthropicEmulator anthropic;
     private String ruleId;
@@ -61,44 +51,23 @@ class SecretCanaryTest {
 
     @BeforeEach
     void start() {
-        Logger root = Logger.getLogger("");
-        rootLevel = root.getLevel();
-        SimpleFormatter formatter = new SimpleFormatter();
-        handler = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                synchronized (captured) {
-                    captured.add(formatter.format(record)); // message, parameters and the thrown stack trace
-                }
-            }
-
-            @Override
-            public void flush() {}
-
-            @Override
-            public void close() {}
-        };
-        handler.setLevel(Level.ALL);
-        root.addHandler(handler);
-        root.setLevel(Level.ALL);
+        canaries = SecretCanaries.start();
         authentik = AuthentikEmulator.start().client("claude-client", CLIENT_SECRET);
         anthropic = AnthropicEmulator.start();
         String issuerId = anthropic.addIssuer(FederationIssuer.discovery(authentik.issuerUrl(),
                 authentik.issuerUrl().substring(0, authentik.issuerUrl().length() - 1)));
         ruleId = anthropic.addRule(FederationRule.forIssuer(issuerId).subjectPrefix(authentik.subject())
                 .audience("claude-client"));
-        canaries.add(CLIENT_SECRET);
-        canaries.add(FORM_ENCODED_SECRET);
-        canaries.add(FORM_ENCODED_SECRET.replace("+", "%20"));
-        canaries.add(FORM_ENCODED_SECRET.replace("+", "%20").toLowerCase(Locale.ROOT));
-        canaries.add(ACCESS_CANARY);
+        canaries.canary(CLIENT_SECRET);
+        canaries.canary(FORM_ENCODED_SECRET);
+        canaries.canary(FORM_ENCODED_SECRET.replace("+", "%20"));
+        canaries.canary(FORM_ENCODED_SECRET.replace("+", "%20").toLowerCase(Locale.ROOT));
+        canaries.canary(ACCESS_CANARY);
     }
 
     @AfterEach
     void stop() {
-        Logger root = Logger.getLogger("");
-        root.removeHandler(handler);
-        root.setLevel(rootLevel);
+        canaries.close();
         anthropic.close();
         authentik.close();
     }
@@ -123,40 +92,24 @@ class SecretCanaryTest {
             try (WorkloadIdentity identity = WorkloadIdentity.builder().context(world)
                     .retries(2, Duration.ofMillis(5), Duration.ofMillis(10)).build()) {
                 assertEquals("authentik", identity.providerId());
-                capture(identity, identity.detection(), identity.settings(), identity.credentials(),
+                canaries.object(identity, identity.detection(), identity.settings(), identity.credentials(),
                         new AuthentikIdentityProvider());
                 try {
                     path.accept(identity);
                 } catch (RuntimeException e) {
-                    captureChain(e);
+                    canaries.thrown(e);
                 }
             } catch (RuntimeException e) {
-                captureChain(e);
+                canaries.thrown(e);
             }
-            captured.addAll(world.logLines());
-        }
-    }
-
-    private void capture(Object... objects) {
-        for (Object o : objects) {
-            captured.add(String.valueOf(o));
-        }
-    }
-
-    private void captureChain(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            captured.add(t.getMessage());
-            captured.add(t.toString());
-            for (Throwable s : t.getSuppressed()) {
-                captureChain(s);
-            }
+            canaries.context(world);
         }
     }
 
     /** Every identity token sent to Anthropic is a canary too: authentik minted it from the secret. */
     private void collectIdentityTokens() throws Exception {
         for (RecordedRequest r : anthropic.tokenRequests()) {
-            canaries.add(JSON.readTree(r.body()).get("assertion").asText());
+            canaries.canary(JSON.readTree(r.body()).get("assertion").asText());
         }
     }
 
@@ -171,8 +124,8 @@ class SecretCanaryTest {
         // Success: the real access token is a canary as well.
         run(identity -> {
             AccessToken t = identity.credentials().token();
-            canaries.add(t.value());
-            capture(t, identity.fetchIdentityToken(), identity.exchange());
+            canaries.canary(t.value());
+            canaries.object(t, identity.fetchIdentityToken(), identity.exchange());
         });
         // authentik refuses the secret, and echoes it in its error body.
         authentik.enqueue(Fault.status(401, "{\"error\":\"invalid_client\",\"error_description\":\"bad secret "
@@ -220,27 +173,13 @@ class SecretCanaryTest {
         run(SecretCanaryTest::token);
 
         collectIdentityTokens();
-        Logger.getLogger("").removeHandler(handler);
-        List<String> all;
-        synchronized (captured) {
-            all = new ArrayList<>(captured);
-        }
-        assertTrue(canaries.size() >= 4, "canaries: " + canaries.size());
-        assertTrue(all.stream().anyMatch(s -> s != null && s.contains("DEBUG") || s != null && s.contains("FINE")),
-                "debug logging was on and captured");
-        int leaks = 0;
-        StringBuilder where = new StringBuilder();
-        for (String text : all) {
-            for (String canary : canaries) {
-                if (text != null && text.contains(canary)) {
-                    leaks++;
-                    where.append("\n--- leaked ").append(canary.substring(0, 8)).append("... in: ").append(text);
-                }
-            }
-        }
-        System.out.printf("canaries: %d secrets, %d paths, %d captured texts, %d leaked%n", canaries.size(), paths,
-                all.size(), leaks);
-        assertEquals(0, leaks, where.toString());
+        canaries.close();
+        assertTrue(canaries.canaryCount() >= 4, "canaries: " + canaries.canaryCount());
+        assertTrue(canaries.anyContains("DEBUG") || canaries.anyContains("FINE"), "debug logging was on and captured");
+        int leaks = canaries.leakCount();
+        System.out.printf("canaries: %d secrets, %d paths, %d captured texts, %d leaked%n", canaries.canaryCount(),
+                paths, canaries.textCount(), leaks);
+        canaries.assertNoLeak();
     }
 
     /** In a base URL's query, its fragment, and a password holding '/', which hides the host from a URL parser. */
@@ -261,22 +200,22 @@ class SecretCanaryTest {
                 .build()) {
             files.accept(world);
             try (WorkloadIdentity identity = WorkloadIdentity.builder().context(world).build()) {
-                capture(identity, identity.detection(), identity.settings());
+                canaries.object(identity, identity.detection(), identity.settings());
                 token(identity);
             } catch (RuntimeException e) {
-                captureChain(e);
+                canaries.thrown(e);
             }
-            captured.addAll(world.logLines());
+            canaries.context(world);
         }
     }
 
     @Test
     void noCanaryLeaksFromTheConfiguration() throws Exception {
-        canaries.add(QUERY_CANARY);
-        canaries.add(FRAGMENT_CANARY);
-        canaries.add(PASSWORD_CANARY);
-        canaries.add(ACTIVE_CONFIG_CANARY);
-        canaries.add(ACTIVE_CONFIG_CANARY.substring(ACTIVE_CONFIG_CANARY.indexOf("sk-ant")));
+        canaries.canary(QUERY_CANARY);
+        canaries.canary(FRAGMENT_CANARY);
+        canaries.canary(PASSWORD_CANARY);
+        canaries.canary(ACTIVE_CONFIG_CANARY);
+        canaries.canary(ACTIVE_CONFIG_CANARY.substring(ACTIVE_CONFIG_CANARY.indexOf("sk-ant")));
         String base = anthropic.baseUrl();
         String hostAndPort = base.substring(base.indexOf("://") + 3);
         // ANTHROPIC_BASE_URL with a key in its query, in its fragment, and a password holding '/'.
@@ -300,25 +239,12 @@ class SecretCanaryTest {
             }
         });
 
-        Logger.getLogger("").removeHandler(handler);
-        List<String> all;
-        synchronized (captured) {
-            all = new ArrayList<>(captured);
-        }
-        assertTrue(all.stream().anyMatch(s -> s != null && s.contains("The base URL")), "the base URL was refused");
-        assertTrue(all.stream().anyMatch(s -> s != null && s.contains("/cfg/active_config")), "active_config refused");
-        StringBuilder where = new StringBuilder();
-        int leaks = 0;
-        for (String text : all) {
-            for (String canary : canaries) {
-                if (text != null && text.contains(canary)) {
-                    leaks++;
-                    where.append("\n--- leaked ").append(canary.substring(0, 8)).append("... in: ").append(text);
-                }
-            }
-        }
+        canaries.close();
+        assertTrue(canaries.anyContains("The base URL"), "the base URL was refused");
+        assertTrue(canaries.anyContains("/cfg/active_config"), "active_config refused");
+        int leaks = canaries.leakCount();
         System.out.printf("configuration canaries: %d secrets, %d paths, %d captured texts, %d leaked%n",
-                canaries.size(), paths, all.size(), leaks);
-        assertEquals(0, leaks, where.toString());
+                canaries.canaryCount(), paths, canaries.textCount(), leaks);
+        canaries.assertNoLeak();
     }
 }

@@ -15,21 +15,14 @@ import dev.wif4j.testkit.FederationIssuer;
 import dev.wif4j.testkit.FederationRule;
 import dev.wif4j.testkit.OidcIssuer;
 import dev.wif4j.testkit.RecordedRequest;
+import dev.wif4j.testkit.SecretCanaries;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
-import java.util.logging.SimpleFormatter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -55,10 +48,7 @@ class SecretCanaryTest {
     static final String FORGED = "FORGED-LINE";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final List<String> captured = Collections.synchronizedList(new ArrayList<>());
-    private final Set<String> canaries = new LinkedHashSet<>();
-    private Handler handler;
-    private Level rootLevel;
+    private SecretCanaries canaries;
     private OidcIssuer issuer;
     private AnthropicEmulator anthropic;
     private String ruleId;
@@ -66,38 +56,19 @@ class SecretCanaryTest {
 
     @BeforeEach
     void start() {
-        Logger root = Logger.getLogger("");
-        rootLevel = root.getLevel();
-        SimpleFormatter formatter = new SimpleFormatter();
-        handler = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                captured.add(formatter.format(record)); // message, parameters and the thrown stack trace
-            }
-
-            @Override
-            public void flush() {}
-
-            @Override
-            public void close() {}
-        };
-        handler.setLevel(Level.ALL);
-        root.addHandler(handler);
-        root.setLevel(Level.ALL);
+        canaries = SecretCanaries.start().forgedLine(FORGED);
         issuer = OidcIssuer.start();
         anthropic = AnthropicEmulator.start();
         String issuerId = anthropic.addIssuer(FederationIssuer.of(issuer));
         ruleId = anthropic.addRule(FederationRule.forIssuer(issuerId)
                 .subjectPrefix("organization:acme:pipeline:deploy:ref:refs/heads/main:*")
                 .audience(OidcIssuer.DEFAULT_AUDIENCE));
-        canaries.addAll(List.of(JWT_CANARY, KEY_CANARY, PLAIN_CANARY, STDOUT_CANARY));
+        canaries.canaries(List.of(JWT_CANARY, KEY_CANARY, PLAIN_CANARY, STDOUT_CANARY));
     }
 
     @AfterEach
     void stop() {
-        Logger root = Logger.getLogger("");
-        root.removeHandler(handler);
-        root.setLevel(rootLevel);
+        canaries.close();
         anthropic.close();
         issuer.close();
     }
@@ -114,42 +85,26 @@ class SecretCanaryTest {
             CiToolHardeningTest.tool(world.path("/usr/local/bin/buildkite-agent"), script);
             try (WorkloadIdentity identity = WorkloadIdentity.builder().context(world)
                     .retries(2, Duration.ofMillis(5), Duration.ofMillis(10)).build()) {
-                capture(identity, identity.detection(), identity.settings(), identity.credentials(),
+                canaries.object(identity, identity.detection(), identity.settings(), identity.credentials(),
                         new CiIdentityProvider());
                 try {
                     AccessToken token = identity.credentials().token();
-                    canaries.add(token.value());
-                    capture(token);
+                    canaries.canary(token.value());
+                    canaries.object(token);
                     System.getLogger("canary").log(System.Logger.Level.DEBUG, "got {0}", token);
                 } catch (RuntimeException e) {
-                    captureChain(e);
+                    canaries.thrown(e);
                 }
-                capture(identity);
+                canaries.object(identity);
             } catch (RuntimeException e) {
-                captureChain(e);
+                canaries.thrown(e);
             }
-            captured.addAll(world.logLines());
+            canaries.context(world);
         }
     }
 
     private static String printing(String jwt) {
         return "printf '%s\\n' '" + jwt + "'\n";
-    }
-
-    private void capture(Object... objects) {
-        for (Object o : objects) {
-            captured.add(String.valueOf(o));
-        }
-    }
-
-    private void captureChain(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            captured.add(t.getMessage());
-            captured.add(t.toString());
-            for (Throwable s : t.getSuppressed()) {
-                captureChain(s);
-            }
-        }
     }
 
     @Test
@@ -173,46 +128,24 @@ class SecretCanaryTest {
         // A token whose claims forge lines, for another audience, then one for this audience.
         String forging = "\r\n" + FORGED + " \n" + FORGED;
         String wrongAudience = CiEnvironments.buildkiteToken(issuer, "other" + forging).subject("sub" + forging).sign();
-        canaries.add(wrongAudience);
+        canaries.canary(wrongAudience);
         run(printing(wrongAudience), Map.of());
         // A token printed and the tool's child left holding stdout.
         run(printing(CiEnvironments.buildkiteToken(issuer, OidcIssuer.DEFAULT_AUDIENCE).sign()) + "sleep 30 &\n",
                 Map.of());
 
         for (RecordedRequest r : anthropic.tokenRequests()) {
-            canaries.add(JSON.readTree(r.body()).get("assertion").asText());
+            canaries.canary(JSON.readTree(r.body()).get("assertion").asText());
         }
-        Logger.getLogger("").removeHandler(handler);
-        List<String> all;
-        synchronized (captured) {
-            all = new ArrayList<>(captured);
-        }
-        int leaks = 0;
-        StringBuilder where = new StringBuilder();
-        for (String text : all) {
-            if (text == null) {
-                continue;
-            }
-            for (String canary : canaries) {
-                if (text.contains(canary)) {
-                    leaks++;
-                    where.append("\n--- leaked ").append(canary, 0, 12).append("... in: ").append(text);
-                }
-            }
-            if (text.contains("\n" + FORGED) || text.contains("\r" + FORGED)) {
-                leaks++;
-                where.append("\n--- a forged line in: ").append(text);
-            }
-        }
-        System.out.printf("canaries: %d secrets, %d paths, %d captured texts, %d leaked%n", canaries.size(), paths,
-                all.size(), leaks);
-        assertEquals(0, leaks, where.toString());
+        canaries.close();
+        int leaks = canaries.leakCount();
+        System.out.printf("canaries: %d secrets, %d paths, %d captured texts, %d leaked%n", canaries.canaryCount(),
+                paths, canaries.textCount(), leaks);
+        canaries.assertNoLeak();
         // And the paths were exercised: not a pass by silence.
         assertTrue(anthropic.tokensIssued() >= 2, "the success paths exchanged");
-        assertTrue(all.stream().anyMatch(s -> s != null && (s.contains("DEBUG") || s.contains("FINE"))),
-                "debug logging was on and captured");
-        assertTrue(all.stream().anyMatch(s -> s != null && s.contains("[redacted ...")),
-                "the stderr asked for was shown, redacted");
+        assertTrue(canaries.anyContains("DEBUG") || canaries.anyContains("FINE"), "debug logging was on and captured");
+        assertTrue(canaries.anyContains("[redacted ..."), "the stderr asked for was shown, redacted");
     }
 
     @Test
