@@ -311,6 +311,28 @@ public final class AnthropicEmulator extends LoopbackEmulator {
         return tokenLog.requests();
     }
 
+    /**
+     * The identity tokens sent for exchange: the {@code assertion} of every request to {@code /v1/oauth/token} that
+     * carried one as a string, faulted ones included, oldest first. What a provider's test checks the provider
+     * sent (or counts as a secret that must never be logged).
+     *
+     * @return the JWTs, as sent
+     */
+    public List<String> assertions() {
+        List<String> sent = new ArrayList<>();
+        for (RecordedRequest r : tokenLog.requests()) {
+            try {
+                JsonNode assertion = JSON.readTree(r.body()).path("assertion");
+                if (assertion.isTextual()) {
+                    sent.add(assertion.asText());
+                }
+            } catch (IOException | RuntimeException e) {
+                // A body that is not JSON carried no assertion.
+            }
+        }
+        return List.copyOf(sent);
+    }
+
     /** @return how many requests reached {@code /v1/oauth/token} */
     public int exchangeRequests() {
         return tokenLog.size();

@@ -112,6 +112,17 @@ class AnthropicEmulatorTest {
     }
 
     @Test
+    void assertionsAreTheIdentityTokensSentInOrderWhateverTheAnswer() throws Exception {
+        String first = token().sign();
+        String refused = token().audience("https://example.invalid").sign();
+        exchange(first);
+        exchange(refused);
+        send(postRequest(anthropic, "/v1/oauth/token", "not json"));
+        assertEquals(List.of(first, refused), anthropic.assertions());
+        assertEquals(3, anthropic.exchangeRequests());
+    }
+
+    @Test
     void recordsTheTokenRequestAsSent() throws Exception {
         String body = request(token().sign()).toString();
         post("/v1/oauth/token", body, "anthropic-beta", "oauth-2025-04-20,oidc-federation-2026-04-01");

@@ -3,7 +3,6 @@ package dev.wif4j.provider.authentik;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wif4j.AccessToken;
 import dev.wif4j.WorkloadIdentity;
 import dev.wif4j.testkit.AnthropicEmulator;
@@ -12,7 +11,6 @@ import dev.wif4j.testkit.FakeDetectionContext;
 import dev.wif4j.testkit.Fault;
 import dev.wif4j.testkit.FederationIssuer;
 import dev.wif4j.testkit.FederationRule;
-import dev.wif4j.testkit.RecordedRequest;
 import dev.wif4j.testkit.SecretCanaries;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -41,7 +39,6 @@ class SecretCanaryTest {
     static final String CLIENT_SECRET = "CANARY-client secret/7f3a+9c2e=&";
     static final String FORM_ENCODED_SECRET = URLEncoder.encode(CLIENT_SECRET, StandardCharsets.UTF_8);
     static final String ACCESS_CANARY = "sk-ant-oat01-CANARYaccess0123456789";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private SecretCanaries canaries;
     private AuthentikEmulator authentik;
@@ -108,9 +105,7 @@ class SecretCanaryTest {
 
     /** Every identity token sent to Anthropic is a canary too: authentik minted it from the secret. */
     private void collectIdentityTokens() throws Exception {
-        for (RecordedRequest r : anthropic.tokenRequests()) {
-            canaries.canary(JSON.readTree(r.body()).get("assertion").asText());
-        }
+        anthropic.assertions().forEach(canaries::canary);
     }
 
     private static void token(WorkloadIdentity identity) {

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wif4j.AccessToken;
 import dev.wif4j.WorkloadIdentity;
 import dev.wif4j.testkit.AnthropicEmulator;
@@ -14,7 +13,6 @@ import dev.wif4j.testkit.FakeDetectionContext;
 import dev.wif4j.testkit.FederationIssuer;
 import dev.wif4j.testkit.FederationRule;
 import dev.wif4j.testkit.OidcIssuer;
-import dev.wif4j.testkit.RecordedRequest;
 import dev.wif4j.testkit.SecretCanaries;
 import java.io.File;
 import java.nio.file.Files;
@@ -46,7 +44,6 @@ class SecretCanaryTest {
     static final String PLAIN_CANARY = "CANARY-plain-password-7f3a9c2e";
     static final String STDOUT_CANARY = "CANARY-stdout-not-a-token-0123456789";
     static final String FORGED = "FORGED-LINE";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private SecretCanaries canaries;
     private OidcIssuer issuer;
@@ -134,9 +131,7 @@ class SecretCanaryTest {
         run(printing(CiEnvironments.buildkiteToken(issuer, OidcIssuer.DEFAULT_AUDIENCE).sign()) + "sleep 30 &\n",
                 Map.of());
 
-        for (RecordedRequest r : anthropic.tokenRequests()) {
-            canaries.canary(JSON.readTree(r.body()).get("assertion").asText());
-        }
+        anthropic.assertions().forEach(canaries::canary);
         canaries.close();
         int leaks = canaries.leakCount();
         System.out.printf("canaries: %d secrets, %d paths, %d captured texts, %d leaked%n", canaries.canaryCount(),
