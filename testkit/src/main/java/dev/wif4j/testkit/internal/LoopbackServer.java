@@ -78,16 +78,19 @@ public final class LoopbackServer implements AutoCloseable {
      */
     public void route(String path, HttpHandler handler) {
         server.createContext(path, exchange -> {
+            // The 500 is sent inside the try-with-resources: after it, the exchange is closed and cannot answer.
             try (exchange) {
-                handler.handle(exchange);
+                try {
+                    handler.handle(exchange);
+                } catch (RuntimeException e) {
+                    try {
+                        send(exchange, 500, "text/plain", "emulator failure: " + e, Map.of());
+                    } catch (IOException | RuntimeException ignored) {
+                        // The response was already under way.
+                    }
+                }
             } catch (IOException e) {
                 // The client went away; nothing to answer.
-            } catch (RuntimeException e) {
-                try {
-                    send(exchange, 500, "text/plain", "emulator failure: " + e, Map.of());
-                } catch (IOException | RuntimeException ignored) {
-                    // The response was already under way.
-                }
             }
         });
     }

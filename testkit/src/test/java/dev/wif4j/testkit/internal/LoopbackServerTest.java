@@ -1,0 +1,29 @@
+package dev.wif4j.testkit.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** What every built-in emulator's routes rely on. */
+class LoopbackServerTest {
+
+    @Test
+    void aHandlerThatThrowsIsAnswered500NotADroppedConnection() throws Exception {
+        try (LoopbackServer server = new LoopbackServer("loopback-server-test", 0)) {
+            server.route("/boom", exchange -> {
+                throw new IllegalStateException("a bug in an emulator");
+            });
+            server.start();
+            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(server.baseUrl() + "/boom")).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(500, response.statusCode());
+            assertEquals("emulator failure: java.lang.IllegalStateException: a bug in an emulator", response.body());
+        }
+    }
+}
