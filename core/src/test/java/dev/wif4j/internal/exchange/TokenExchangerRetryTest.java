@@ -102,7 +102,7 @@ class TokenExchangerRetryTest {
                 + b64.encodeToString(claims.getBytes(StandardCharsets.UTF_8)) + ".c2lnbmF0dXJl");
     }
 
-    private TokenExchanger exchanger(TokenExchanger.Options options) {
+    private TokenExchanger exchanger(TokenExchanger.Options options, RetryLoop.Sleeper sleeper) {
         FederationSettings settings = new FederationSettings("fdrl_1", "org-1", null, null,
                 URI.create("http://127.0.0.1:9"), null, "test");
         Listeners listeners = new Listeners(List.of(new WorkloadIdentityListener() {
@@ -112,7 +112,25 @@ class TokenExchangerRetryTest {
             }
         }));
         return new TokenExchanger(settings, this::freshToken, transport, Clock.fixed(NOW, ZoneOffset.UTC), options,
-                "wif4j-test", "https://api.anthropic.com", "test", listeners, time, () -> time.nanos);
+                "wif4j-test", "https://api.anthropic.com", "test", listeners, sleeper, () -> time.nanos);
+    }
+
+    private TokenExchanger exchanger(TokenExchanger.Options options) {
+        return exchanger(options, time);
+    }
+
+    /** The defaults (0.5 s first backoff, 30 s for Retry-After) with other attempts, cap and deadline. */
+    private static TokenExchanger.Options options(int maxAttempts, Duration maxBackoff, Duration deadline) {
+        return new TokenExchanger.Options(Duration.ofSeconds(30), maxAttempts, Duration.ofMillis(500), maxBackoff,
+                Duration.ofSeconds(30), deadline, Duration.ofSeconds(10));
+    }
+
+    /** The exchange fails with this status after this many requests. */
+    private TokenExchangeException failure(TokenExchanger exchanger, int status, int requests) {
+        TokenExchangeException e = assertThrows(TokenExchangeException.class, exchanger::exchange);
+        assertEquals(status, e.statusCode(), e.getMessage());
+        assertEquals(requests, transport.assertions.size());
+        return e;
     }
 
     private TokenExchanger exchanger() {
@@ -155,9 +173,7 @@ class TokenExchangerRetryTest {
     @DisplayName("a Retry-After longer than maxRetryAfter fails at once, without a pause")
     void longRetryAfterIsNotWaitedFor() {
         transport.then(429, "Retry-After", "120");
-        TokenExchangeException e = assertThrows(TokenExchangeException.class, () -> exchanger().exchange());
-        assertEquals(429, e.statusCode());
-        assertEquals(1, transport.assertions.size());
+        failure(exchanger(), 429, 1);
         assertEquals(List.of(), time.pauses);
     }
 
@@ -165,10 +181,8 @@ class TokenExchangerRetryTest {
     @DisplayName("a persistent 5xx gives up after maxAttempts, having backed off 0.5 s then 1 s (with jitter)")
     void persistentServerErrorsGiveUpAfterTheBackoffSequence() {
         transport.then(500).then(500).then(500);
-        TokenExchangeException e = assertThrows(TokenExchangeException.class, () -> exchanger().exchange());
-        assertEquals(500, e.statusCode());
+        TokenExchangeException e = failure(exchanger(), 500, 3);
         assertTrue(e.hint().orElseThrow().contains("wif4j retried 3 times in all"), e.getMessage());
-        assertEquals(3, transport.assertions.size());
         assertEquals(2, time.pauses.size());
         assertBackoff(500, time.pauses.get(0));
         assertBackoff(1000, time.pauses.get(1));
@@ -182,10 +196,7 @@ class TokenExchangerRetryTest {
         for (int i = 0; i < 6; i++) {
             transport.then(503);
         }
-        TokenExchanger.Options options = new TokenExchanger.Options(Duration.ofSeconds(30), 6, Duration.ofMillis(500),
-                Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofSeconds(10));
-        assertThrows(TokenExchangeException.class, () -> exchanger(options).exchange());
-        assertEquals(6, transport.assertions.size());
+        failure(exchanger(options(6, Duration.ofSeconds(2), Duration.ofMinutes(1))), 503, 6);
         long[] full = {500, 1000, 2000, 2000, 2000};
         assertEquals(full.length, time.pauses.size());
         for (int i = 0; i < full.length; i++) {
@@ -198,11 +209,7 @@ class TokenExchangerRetryTest {
     void deadlineLeavesNoRoomForAnotherAttempt() {
         transport.eachTakes = Duration.ofMillis(1500);
         transport.then(503, "Retry-After", "1").then(200);
-        TokenExchanger.Options options = new TokenExchanger.Options(Duration.ofSeconds(30), 3, Duration.ofMillis(500),
-                Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(2), Duration.ofSeconds(10));
-        TokenExchangeException e = assertThrows(TokenExchangeException.class, () -> exchanger(options).exchange());
-        assertEquals(503, e.statusCode());
-        assertEquals(1, transport.assertions.size());
+        failure(exchanger(options(3, Duration.ofSeconds(5), Duration.ofSeconds(2))), 503, 1);
         assertEquals(List.of(), time.pauses);
     }
 
@@ -210,13 +217,9 @@ class TokenExchangerRetryTest {
     @DisplayName("an interrupt during a pause ends the exchange and keeps the thread's interrupt")
     void interruptedPauseEndsTheExchange() {
         transport.then(503).then(200);
-        FederationSettings settings = new FederationSettings("fdrl_1", "org-1", null, null,
-                URI.create("http://127.0.0.1:9"), null, "test");
-        TokenExchanger exchanger = new TokenExchanger(settings, this::freshToken, transport,
-                Clock.fixed(NOW, ZoneOffset.UTC), TokenExchanger.Options.defaults(), "wif4j-test",
-                "https://api.anthropic.com", "test", Listeners.NONE, pause -> {
-                    throw new InterruptedException();
-                }, () -> time.nanos);
+        TokenExchanger exchanger = exchanger(TokenExchanger.Options.defaults(), pause -> {
+            throw new InterruptedException();
+        });
         try {
             TokenExchangeException e = assertThrows(TokenExchangeException.class, exchanger::exchange);
             assertEquals("Interrupted while waiting to retry the token exchange at http://127.0.0.1:9/v1/oauth/token.",
@@ -226,6 +229,7 @@ class TokenExchangerRetryTest {
             Thread.interrupted();
         }
         assertEquals(1, transport.assertions.size());
+        assertEquals(1, exchanges.get(0).attempts(), "the listener hears of the interrupted exchange");
         assertFalse(Thread.currentThread().isInterrupted());
     }
 }
