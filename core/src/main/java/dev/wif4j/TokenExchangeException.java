@@ -51,6 +51,109 @@ public class TokenExchangeException extends WorkloadIdentityException {
     }
 
     /**
+     * Starts an exception with the given summary; every other field is absent until set.
+     *
+     * @param message the summary; never contains a secret
+     * @return a builder
+     */
+    public static Builder builder(String message) {
+        return new Builder(message);
+    }
+
+    /**
+     * Builds a {@link TokenExchangeException} field by field, so that absent fields need not be passed as
+     * {@code null}. Not thread-safe.
+     */
+    public static final class Builder {
+        private final String message;
+        private int statusCode;
+        private String requestId;
+        private String errorType;
+        private String redactedBody;
+        private String hint;
+        private Throwable cause;
+
+        private Builder(String message) {
+            this.message = message;
+        }
+
+        /**
+         * Sets the HTTP status; without it the status is {@code 0} (no response arrived).
+         *
+         * @param statusCode the HTTP status
+         * @return this builder
+         */
+        public Builder statusCode(int statusCode) {
+            this.statusCode = statusCode;
+            return this;
+        }
+
+        /**
+         * Sets the {@code request-id} response header.
+         *
+         * @param requestId the id; may be {@code null}
+         * @return this builder
+         */
+        public Builder requestId(String requestId) {
+            this.requestId = requestId;
+            return this;
+        }
+
+        /**
+         * Sets the error code from the body ({@code error.type} or {@code error}).
+         *
+         * @param errorType the code; may be {@code null}
+         * @return this builder
+         */
+        public Builder errorType(String errorType) {
+            this.errorType = errorType;
+            return this;
+        }
+
+        /**
+         * Sets the body reduced to its error fields.
+         *
+         * @param redactedBody the redacted body; may be {@code null}
+         * @return this builder
+         */
+        public Builder redactedBody(String redactedBody) {
+            this.redactedBody = redactedBody;
+            return this;
+        }
+
+        /**
+         * Sets what to do about the failure.
+         *
+         * @param hint the hint; may be {@code null}
+         * @return this builder
+         */
+        public Builder hint(String hint) {
+            this.hint = hint;
+            return this;
+        }
+
+        /**
+         * Sets the underlying failure.
+         *
+         * @param cause the cause; may be {@code null}
+         * @return this builder
+         */
+        public Builder cause(Throwable cause) {
+            this.cause = cause;
+            return this;
+        }
+
+        /**
+         * Creates the exception.
+         *
+         * @return the exception, with the fields set so far
+         */
+        public TokenExchangeException build() {
+            return new TokenExchangeException(message, statusCode, requestId, errorType, redactedBody, hint, cause);
+        }
+    }
+
+    /**
      * The HTTP status of the token endpoint's answer.
      *
      * @return the status, or {@code 0} when no response arrived

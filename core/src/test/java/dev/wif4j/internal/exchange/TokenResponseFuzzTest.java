@@ -13,7 +13,7 @@ import java.net.URI;
 import java.time.Instant;
 
 /**
- * Fuzzes the 2xx token-response parser ({@link TokenExchanger#parse}): a body is either a usable token
+ * Fuzzes the 2xx token-response parser ({@link TokenResponseParser#parse}): a body is either a usable token
  * (non-blank, expiring between 1 s and 10 days after the request left) or a {@link TokenExchangeException}
  * with a short message that does not quote the access token. Any other exception is a bug.
  */
@@ -26,7 +26,7 @@ class TokenResponseFuzzTest {
     void parse(byte[] body) {
         AccessToken token;
         try {
-            token = TokenExchanger.parse(body, 200, "req_fuzz", SENT, ENDPOINT);
+            token = TokenResponseParser.parse(body, 200, "req_fuzz", SENT, ENDPOINT);
         } catch (TokenExchangeException e) {
             String message = e.getMessage();
             assertTrue(message.length() < 700, "an error message of " + message.length() + " chars");
@@ -39,7 +39,7 @@ class TokenResponseFuzzTest {
         }
         assertFalse(token.value().isBlank());
         assertTrue(token.expiresAt().isAfter(SENT));
-        assertFalse(token.expiresAt().isAfter(SENT.plusSeconds(TokenExchanger.MAX_EXPIRES_IN_SECONDS)));
+        assertFalse(token.expiresAt().isAfter(SENT.plusSeconds(TokenResponseParser.MAX_EXPIRES_IN_SECONDS)));
         assertFalse(token.toString().contains(token.value()) && token.value().length() > 8, "toString shows the token");
     }
 
@@ -55,7 +55,7 @@ class TokenResponseFuzzTest {
             com.fasterxml.jackson.databind.node.ObjectNode other = (com.fasterxml.jackson.databind.node.ObjectNode)
                     JSON.readTree(body);
             other.put("access_token", sameShape(access));
-            TokenExchanger.parse(JSON.writeValueAsBytes(other), 200, "req_fuzz", SENT, ENDPOINT);
+            TokenResponseParser.parse(JSON.writeValueAsBytes(other), 200, "req_fuzz", SENT, ENDPOINT);
             return false;
         } catch (TokenExchangeException e) {
             return e.getMessage().contains(access);
