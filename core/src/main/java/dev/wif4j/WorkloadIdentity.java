@@ -8,6 +8,7 @@ import dev.wif4j.internal.Version;
 import dev.wif4j.internal.cache.RefreshingCredentials;
 import dev.wif4j.internal.config.ConfigResolver;
 import dev.wif4j.internal.exchange.TokenExchanger;
+import dev.wif4j.internal.provider.SupplierIdentityTokenSource;
 import dev.wif4j.spi.DetectionContext;
 import dev.wif4j.spi.IdentityProvider;
 import dev.wif4j.spi.IdentityToken;
@@ -379,18 +380,7 @@ public final class WorkloadIdentity implements AutoCloseable {
          * @return this builder
          */
         public Builder identityTokenSupplier(Supplier<String> jwtSupplier) {
-            Objects.requireNonNull(jwtSupplier, "jwtSupplier");
-            return identityTokenSource(new IdentityTokenSource() {
-                @Override
-                public IdentityToken fetch() {
-                    return IdentityToken.parse(Objects.requireNonNull(jwtSupplier.get(), "the supplier returned null").strip());
-                }
-
-                @Override
-                public String toString() {
-                    return "SupplierIdentityTokenSource";
-                }
-            });
+            return identityTokenSource(new SupplierIdentityTokenSource(jwtSupplier));
         }
 
         /**
@@ -578,6 +568,7 @@ public final class WorkloadIdentity implements AutoCloseable {
             DetectionContext ctx = boot.context();
             IdentityTokenSource tokenSource = boot.open();
             String chosenId = boot.providerId();
+            DetectionReport report = boot.report();
             if (httpClient != null && httpClient.followRedirects() != HttpClient.Redirect.NEVER) {
                 // A 307 would forward the identity token to wherever the Location header points.
                 throw new ConfigurationException("The HttpClient given to httpClient(...) follows redirects ("
@@ -593,7 +584,7 @@ public final class WorkloadIdentity implements AutoCloseable {
                     audienceOf(ctx, chosenId), chosenId, observers);
             RefreshingCredentials credentials = new RefreshingCredentials(exchanger::exchange, ctx.clock(),
                     observers, tokenScope);
-            return new WorkloadIdentity(resolved.settings(), boot.report(), chosenId, tokenSource, exchanger, credentials,
+            return new WorkloadIdentity(resolved.settings(), report, chosenId, tokenSource, exchanger, credentials,
                     tokenScope);
         }
 
