@@ -1,34 +1,28 @@
 package dev.wif4j;
 
+import static dev.wif4j.internal.Bootstrap.audienceOf;
+
+import dev.wif4j.internal.Bootstrap;
 import dev.wif4j.internal.Listeners;
 import dev.wif4j.internal.Version;
 import dev.wif4j.internal.cache.RefreshingCredentials;
 import dev.wif4j.internal.config.ConfigResolver;
-import dev.wif4j.internal.discovery.Detector;
-import dev.wif4j.internal.discovery.LoadedProvider;
-import dev.wif4j.internal.discovery.ProviderLoader;
-import dev.wif4j.internal.env.OverlayContext;
-import dev.wif4j.internal.env.SystemDetectionContext;
 import dev.wif4j.internal.exchange.TokenExchanger;
+import dev.wif4j.internal.provider.SupplierIdentityTokenSource;
 import dev.wif4j.spi.DetectionContext;
 import dev.wif4j.spi.IdentityProvider;
 import dev.wif4j.spi.IdentityToken;
 import dev.wif4j.spi.IdentityTokenSource;
-import dev.wif4j.spi.support.ProviderIds;
-import dev.wif4j.spi.support.ProviderSettings;
-import java.lang.System.Logger.Level;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -386,18 +380,7 @@ public final class WorkloadIdentity implements AutoCloseable {
          * @return this builder
          */
         public Builder identityTokenSupplier(Supplier<String> jwtSupplier) {
-            Objects.requireNonNull(jwtSupplier, "jwtSupplier");
-            return identityTokenSource(new IdentityTokenSource() {
-                @Override
-                public IdentityToken fetch() {
-                    return IdentityToken.parse(Objects.requireNonNull(jwtSupplier.get(), "the supplier returned null").strip());
-                }
-
-                @Override
-                public String toString() {
-                    return "SupplierIdentityTokenSource";
-                }
-            });
+            return identityTokenSource(new SupplierIdentityTokenSource(jwtSupplier));
         }
 
         /**
@@ -540,82 +523,29 @@ public final class WorkloadIdentity implements AutoCloseable {
         }
 
         /**
-         * Runs detection alone, as {@link #build()} would, without resolving the federation settings or
-         * opening a provider: what {@code wif4j detect} shows, even before the configuration is complete.
+         * Runs detection alone, as {@link #build()} would, without resolving the federation settings or opening a
+         * provider: for health checks and start-up diagnostics that should say where this process runs and which
+         * provider would be used even before the configuration is complete ({@code wif4j detect} prints it).
          *
          * @return the report; {@link DetectionReport#chosen()} is empty when no provider can be used
          * @throws ConfigurationException if a provider id or the choice of provider is invalid
          */
         public DetectionReport detect() {
-            try {
-                return runDetection(detectionContext()).report();
-            } catch (IdentityProviderNotFoundException e) {
-                return e.report();
-            }
+            return bootstrap().detect();
         }
 
         /**
-         * Detects and opens the identity provider, without resolving the federation settings: for tools
-         * that hand identity tokens to other programs ({@code wif4j identity-token}, {@code wif4j token-file}).
+         * Detects and opens the identity provider, as {@link #build()} would, without resolving the federation
+         * settings: for programs that hand identity tokens to others instead of exchanging them, such as a
+         * sidecar that keeps a token file fresh for a process reading {@code ANTHROPIC_IDENTITY_TOKEN_FILE}
+         * ({@code wif4j token-file} and {@code wif4j identity-token} use it).
          *
          * @return the chosen provider's source (or the one given in code); close it when done
          * @throws IdentityProviderNotFoundException if no identity provider can be used
          * @throws ConfigurationException if a provider id or the choice of provider is invalid
          */
         public IdentityTokenSource openIdentityTokenSource() {
-            if (identityTokenSource != null) {
-                return identityTokenSource;
-            }
-            DetectionContext ctx = detectionContext();
-            Detector.Outcome outcome = runDetection(ctx);
-            IdentityTokenSource source = outcome.chosen().provider().open(outcome.context());
-            if (source == null) {
-                throw new WorkloadIdentityException("Identity provider '" + outcome.chosen().id() + "' ("
-                        + outcome.chosen().implementation() + ") opened no token source.");
-            }
-            return source;
-        }
-
-        private DetectionContext detectionContext() {
-            DetectionContext base = context != null ? context : new SystemDetectionContext(settings);
-            if (context != null && !settings.isEmpty()) {
-                base = OverlayContext.withSettings(base, settings);
-            }
-            try {
-                Map<String, String> fromProfile = new HashMap<>(ConfigResolver.resolve(base, new ConfigResolver.Explicit(
-                        federationRuleId, organizationId, serviceAccountId, workspaceId, baseUrl, profile,
-                        configDirectory)).providerSettings());
-                fromProfile.keySet().removeAll(settings.keySet());
-                return fromProfile.isEmpty() ? base : OverlayContext.withSettings(base, fromProfile);
-            } catch (ConfigurationException e) {
-                // Incomplete federation settings do not change which provider is found; build() reports them.
-                return base;
-            }
-        }
-
-        private Detector.Outcome runDetection(DetectionContext ctx) {
-            List<LoadedProvider> installed = ProviderLoader.load(
-                    classLoader != null ? classLoader : WorkloadIdentity.class.getClassLoader(),
-                    autoRegistration, providers);
-            // Plain code, no lambdas or streams: detection runs in a cold JVM, where each one costs a class.
-            Detector.Choice choice = null;
-            Optional<String> pinned = provider != null ? Optional.empty() : ctx.globalSetting("provider");
-            if (provider != null) {
-                choice = new Detector.Choice(provider.strip(), providerOrigin);
-            } else if (pinned.isPresent()) {
-                choice = new Detector.Choice(pinned.get().strip(),
-                        ctx.systemProperty("wif4j.provider").isPresent() ? "wif4j.provider" : "WIF4J_PROVIDER");
-            }
-            Set<String> disabled = new LinkedHashSet<>();
-            Optional<String> disabledSetting = ctx.globalSetting("disabled.providers");
-            if (disabledSetting.isPresent()) {
-                for (String id : disabledSetting.get().split(",")) {
-                    if (!id.strip().isEmpty()) {
-                        disabled.add(id.strip());
-                    }
-                }
-            }
-            return Detector.detect(installed, ctx, choice, disabled, detectionDeadline);
+            return bootstrap().openSource();
         }
 
         /**
@@ -627,48 +557,18 @@ public final class WorkloadIdentity implements AutoCloseable {
          * @throws IdentityProviderNotFoundException if no identity provider can be used
          */
         public WorkloadIdentity build() {
-            DetectionContext base = context != null ? context : new SystemDetectionContext(settings);
-            if (context != null && !settings.isEmpty()) {
-                base = OverlayContext.withSettings(base, settings);
-            }
-            ConfigResolver.Resolved resolved = ConfigResolver.resolve(base, new ConfigResolver.Explicit(
-                    federationRuleId, organizationId, serviceAccountId, workspaceId, baseUrl, profile,
-                    configDirectory));
-            // Through the context's logger, so that tests (and embedders) see what the user would; looked up
-            // only when there is something to say, since the logging back end is slow to start.
-            if (!resolved.warnings().isEmpty()) {
-                System.Logger warn = base.logger(WorkloadIdentity.class.getName());
-                resolved.warnings().forEach(w -> warn.log(Level.WARNING, w));
-            }
+            Bootstrap boot = bootstrap();
+            ConfigResolver.Resolved resolved = boot.resolve();
+            DetectionContext base = boot.base();
             // Before any provider is opened: a bad origin is a setting like any other.
             TokenScope tokenScope = allowedOrigins.isEmpty()
                     ? TokenScope.of(resolved.settings().baseUrl(),
                             TokenScope.split(base.globalSetting(TokenScope.SETTING).orElse("")), TokenScope.settingName(base))
                     : TokenScope.of(resolved.settings().baseUrl(), allowedOrigins, allowedOriginsOrigin);
-            // A profile's identity_token is as explicit as ANTHROPIC_IDENTITY_TOKEN_FILE; code still wins.
-            Map<String, String> fromProfile = new HashMap<>(resolved.providerSettings());
-            fromProfile.keySet().removeAll(settings.keySet());
-            DetectionContext ctx = fromProfile.isEmpty() ? base : OverlayContext.withSettings(base, fromProfile);
-
-            IdentityTokenSource tokenSource;
-            DetectionReport report;
-            String chosenId;
-            if (identityTokenSource != null) {
-                tokenSource = identityTokenSource;
-                chosenId = "code";
-                report = new DetectionReport(List.of(new DetectionReport.Entry("code", 0,
-                        identityTokenSource.getClass().getName(), "application code", DetectionReport.Status.CHOSEN,
-                        "an identity token source was given in code")), chosenId);
-            } else {
-                Detector.Outcome outcome = runDetection(ctx);
-                report = outcome.report();
-                chosenId = outcome.chosen().id();
-                tokenSource = outcome.chosen().provider().open(outcome.context());
-                if (tokenSource == null) {
-                    throw new WorkloadIdentityException("Identity provider '" + chosenId + "' ("
-                            + outcome.chosen().implementation() + ") opened no token source.");
-                }
-            }
+            DetectionContext ctx = boot.context();
+            IdentityTokenSource tokenSource = boot.open();
+            String chosenId = boot.providerId();
+            DetectionReport report = boot.report();
             if (httpClient != null && httpClient.followRedirects() != HttpClient.Redirect.NEVER) {
                 // A 307 would forward the identity token to wherever the Location header points.
                 throw new ConfigurationException("The HttpClient given to httpClient(...) follows redirects ("
@@ -688,13 +588,11 @@ public final class WorkloadIdentity implements AutoCloseable {
                     tokenScope);
         }
 
-        /**
-         * The audience the chosen provider asked its issuer for, which a denial's hint compares with the token's
-         * {@code aud}: its own {@code audience} setting ({@code WIF4J_K8S_AUDIENCE}), else the global one.
-         */
-        private static String audienceOf(DetectionContext ctx, String chosenId) {
-            return ProviderIds.isValid(chosenId) ? ProviderSettings.of(ctx, chosenId).audience()
-                    : ctx.globalSetting("audience").orElse(DetectionContext.DEFAULT_AUDIENCE);
+        /** The one path {@link #build()}, {@link #detect()} and {@link #openIdentityTokenSource()} share. */
+        private Bootstrap bootstrap() {
+            return new Bootstrap(context, settings, new ConfigResolver.Explicit(federationRuleId, organizationId,
+                    serviceAccountId, workspaceId, baseUrl, profile, configDirectory), provider, providerOrigin,
+                    identityTokenSource, providers, autoRegistration, classLoader, detectionDeadline);
         }
     }
 }

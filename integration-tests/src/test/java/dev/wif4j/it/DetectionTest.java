@@ -179,6 +179,16 @@ class DetectionTest {
                 + "with a letter, at most 63 characters."), invalid);
     }
 
+    @Test
+    void aSupplierGivenInCodeIsReportedByWhatItIsNotAsAnAnonymousClass() {
+        try (WorkloadIdentity identity = builder(configured().build()).identityTokenSupplier(() -> "unused").build()) {
+            DetectionReport.Entry entry = identity.detection().entries().get(0);
+            assertEquals("code", identity.providerId());
+            assertEquals("dev.wif4j.internal.provider.SupplierIdentityTokenSource", entry.implementation());
+            assertEquals("application code", entry.location());
+        }
+    }
+
     private static List<String> captureLog(String name, Runnable action) {
         Logger logger = Logger.getLogger(name);
         List<String> messages = new ArrayList<>();

@@ -52,11 +52,6 @@ public final class RefreshingCredentials implements AnthropicCredentials, AutoCl
     static final long LATEST_ADVISORY_MILLIS = 60_000;
     static final long MANDATORY_MILLIS = 30_000;
     static final long ADVISORY_BACKOFF_MILLIS = 5_000;
-    /**
-     * A 401 drops the cached token at most once per this window: an API that refuses every token must not
-     * make each call an exchange (each spends an identity token; CI job tokens are accepted once).
-     */
-    static final long UNAUTHORIZED_WINDOW_MILLIS = 60_000;
 
     /**
      * A token with the instants its refresh windows open, computed once per token so the fresh
@@ -88,10 +83,8 @@ public final class RefreshingCredentials implements AnthropicCredentials, AutoCl
     private final Listeners listeners;
     /** Where the tokens may be sent; {@code null} for the interface's default. */
     private final TokenScope scope;
-    /** When a 401 last dropped a token, by {@link #clock}; {@code Long.MIN_VALUE} before the first. */
-    private volatile long lastUnauthorizedDropMillis = Long.MIN_VALUE;
-    /** When a 401 that did not drop the token was last logged, so that one is logged per window. */
-    private volatile long lastKeptLogMillis = Long.MIN_VALUE;
+    /** A 401 drops the cached token at most once a minute. */
+    private final UnauthorizedWindow unauthorized = new UnauthorizedWindow();
     /** {@link #WAIT_BOUND_SECONDS}, shorter in tests. */
     volatile long waitBoundMillis = WAIT_BOUND_SECONDS * 1000;
 
@@ -187,30 +180,10 @@ public final class RefreshingCredentials implements AnthropicCredentials, AutoCl
             return;
         }
         long now = clock.millis();
-        long last = lastUnauthorizedDropMillis;
-        // At most one drop per window; a clock that went back counts as the window having passed.
-        if (last != Long.MIN_VALUE && now >= last && now - last < UNAUTHORIZED_WINDOW_MILLIS) {
-            keptAfterUnauthorized(now, last);
-            return;
-        }
-        if (current.compareAndSet(cached, null)) {
-            lastUnauthorizedDropMillis = now;
+        if (unauthorized.allowsDrop(now) && current.compareAndSet(cached, null)) {
+            unauthorized.dropped(now);
             pendingReason = RefreshReason.UNAUTHORIZED;
         }
-    }
-
-    private void keptAfterUnauthorized(long now, long lastDrop) {
-        long logged = lastKeptLogMillis;
-        if (logged != Long.MIN_VALUE && now >= logged && now - logged < UNAUTHORIZED_WINDOW_MILLIS) {
-            return;
-        }
-        lastKeptLogMillis = now;
-        long wait = Math.max(1, (UNAUTHORIZED_WINDOW_MILLIS - (now - lastDrop) + 999) / 1000);
-        log().log(Level.WARNING, () -> "The Claude API refused the access token (HTTP 401) again within "
-                + UNAUTHORIZED_WINDOW_MILLIS / 1000 + " s of the last token exchange a 401 caused; the token stays "
-                + "in use and the next 401 may exchange again in " + wait + " s (at most one such exchange a minute, "
-                + "since each spends an identity token). If every call is refused, check the federation rule's "
-                + "scope and workspace, and that the requests reach the Claude API. This is logged once a minute.");
     }
 
     @Override
