@@ -22,29 +22,19 @@ import java.util.Optional;
 /**
  * Turns what went wrong in one exchange request into a {@link TokenExchangeException} with a hint: a transport
  * error (retryable when the network may recover), an HTTP error status (with {@code Retry-After}), an interrupt.
+ *
+ * @param settings the rule and ids the hints name
+ * @param audience the audience identity tokens are expected to carry, for the hint after a denial
+ * @param clock the clock a denial's diagnosis and an HTTP-date {@code Retry-After} are read with
+ * @param maxAttempts attempts in all, for the hint after a persistent 5xx
  */
-final class ExchangeFailures {
+record ExchangeFailures(FederationSettings settings, String audience, Clock clock, int maxAttempts) {
     static final String HISTORY_URL = "https://platform.claude.com/settings/workload-identity-federation?tab=history";
     static final String CHECK_BASE_URL = "Check that ANTHROPIC_BASE_URL points at the Claude API.";
 
-    private final FederationSettings settings;
-    private final URI endpoint;
-    private final String audience;
-    private final Clock clock;
-    private final int maxAttempts;
-
-    /**
-     * @param settings the rule and ids the hints name
-     * @param audience the audience identity tokens are expected to carry, for the hint after a denial
-     * @param clock the clock a denial's diagnosis and an HTTP-date {@code Retry-After} are read with
-     * @param maxAttempts attempts in all, for the hint after a persistent 5xx
-     */
-    ExchangeFailures(FederationSettings settings, String audience, Clock clock, int maxAttempts) {
-        this.settings = settings;
-        this.endpoint = settings.tokenEndpoint();
-        this.audience = audience;
-        this.clock = clock;
-        this.maxAttempts = maxAttempts;
+    /** The token endpoint, as messages name it. */
+    private URI endpoint() {
+        return settings.tokenEndpoint();
     }
 
     /**
@@ -56,7 +46,7 @@ final class ExchangeFailures {
         try {
             return transport.send(request);
         } catch (HttpTransport.ResponseTooLargeException e) {
-            throw TokenExchangeException.builder("The token endpoint " + endpoint + " answered with more than "
+            throw TokenExchangeException.builder("The token endpoint " + endpoint() + " answered with more than "
                     + request.maxResponseBytes() + " bytes; the response was refused unread.")
                     .hint(CHECK_BASE_URL).cause(e).build();
         } catch (HttpTimeoutException e) {
@@ -65,21 +55,21 @@ final class ExchangeFailures {
         } catch (InterruptedIOException e) {
             if (Thread.currentThread().isInterrupted()) {
                 throw TokenExchangeException.builder("Interrupted while exchanging the identity token at "
-                        + endpoint + ".").cause(e).build();
+                        + endpoint() + ".").cause(e).build();
             }
             throw new Retryable(network("no answer within " + Durations.text(timeout), e), null);
         } catch (IOException e) {
             throw new Retryable(network(e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : ": " + e.getMessage()), e), null);
         } catch (RuntimeException e) {
-            throw TokenExchangeException.builder("The token exchange at " + endpoint + " failed: " + e)
+            throw TokenExchangeException.builder("The token exchange at " + endpoint() + " failed: " + e)
                     .cause(e).build();
         }
     }
 
     private TokenExchangeException network(String what, Throwable cause) {
-        return TokenExchangeException.builder("Could not reach the token endpoint " + endpoint + ": " + what + ".")
-                .hint("Check the network path to " + endpoint.getHost() + " and ANTHROPIC_BASE_URL.")
+        return TokenExchangeException.builder("Could not reach the token endpoint " + endpoint() + ": " + what + ".")
+                .hint("Check the network path to " + endpoint().getHost() + " and ANTHROPIC_BASE_URL.")
                 .cause(cause).build();
     }
 
@@ -103,7 +93,7 @@ final class ExchangeFailures {
 
     /** The exception a retry's pause ends with when the waiting thread is interrupted. */
     TokenExchangeException interruptedPause(InterruptedException e) {
-        return TokenExchangeException.builder("Interrupted while waiting to retry the token exchange at " + endpoint
+        return TokenExchangeException.builder("Interrupted while waiting to retry the token exchange at " + endpoint()
                 + ".").cause(e).build();
     }
 
@@ -113,7 +103,7 @@ final class ExchangeFailures {
         String requestId = response.header("request-id").orElse(null);
         ErrorBodies.Parsed parsed = ErrorBodies.parse(response.body(), response.header("content-type").orElse(null));
         String hint = hint(status, parsed.errorType(), token, sentBefore);
-        StringBuilder message = new StringBuilder("Token exchange at ").append(endpoint).append(" failed with HTTP ")
+        StringBuilder message = new StringBuilder("Token exchange at ").append(endpoint()).append(" failed with HTTP ")
                 .append(status).append(requestIdPart(requestId));
         if (parsed.errorType() != null || parsed.errorMessage() != null) {
             message.append(": ").append(parsed.errorType() == null ? "error" : parsed.errorType());
