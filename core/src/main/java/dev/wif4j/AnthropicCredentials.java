@@ -1,5 +1,7 @@
 package dev.wif4j;
 
+import java.util.Optional;
+
 /**
  * A fresh Anthropic access token whenever one is asked for: the cache in front of the token
  * exchange. Thread-safe.
@@ -44,6 +46,23 @@ public interface AnthropicCredentials {
 
     /** Drops whatever token is cached. */
     void invalidate();
+
+    /**
+     * After the API refused a token (HTTP 401): drops it ({@link #invalidate(AccessToken)}) and says which token to
+     * replay the request with. Empty when the credentials kept the refused token (within 60 s of the last drop), so
+     * that a replay would only be refused again: the caller returns the 401 instead. The one replay decision of
+     * {@link HttpAuthorization} and the interceptors.
+     *
+     * @param rejected the token the API refused; never {@code null}
+     * @return a different token to replay with, or empty to keep the 401
+     * @throws TokenExchangeException if the exchange for a new token failed
+     * @throws WorkloadIdentityException if no identity token could be obtained
+     */
+    default Optional<AccessToken> replacementFor(AccessToken rejected) {
+        invalidate(rejected);
+        AccessToken fresh = token();
+        return fresh.equals(rejected) ? Optional.empty() : Optional.of(fresh);
+    }
 
     /**
      * Where these tokens may be sent: {@link HttpAuthorization} and the interceptors check every request

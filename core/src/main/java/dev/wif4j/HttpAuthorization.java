@@ -6,6 +6,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.LinkedHashSet;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -101,11 +102,10 @@ public final class HttpAuthorization {
         if (response.statusCode() != 401) {
             return response;
         }
-        credentials.invalidate(token);
-        AccessToken fresh = credentials.token();
-        if (fresh.equals(token)) {
+        Optional<AccessToken> fresh = credentials.replacementFor(token);
+        if (fresh.isEmpty()) {
             return response; // the same token would be refused again
         }
-        return client.send(setHeaders(request.copy(), built, fresh).build(), handler);
+        return client.send(setHeaders(request.copy(), built, fresh.get()).build(), handler);
     }
 }

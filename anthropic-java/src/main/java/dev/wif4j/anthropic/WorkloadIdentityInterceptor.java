@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -230,19 +231,18 @@ public final class WorkloadIdentityInterceptor implements Interceptor {
             if (response.statusCode() != 401 || !replayable(request)) {
                 return response;
             }
-            credentials.invalidate(token);
-            AccessToken fresh;
+            Optional<AccessToken> fresh;
             try {
-                fresh = credentials.token();
+                fresh = credentials.replacementFor(token);
             } catch (RuntimeException e) {
                 response.close();
                 throw e;
             }
-            if (fresh.equals(token)) {
+            if (fresh.isEmpty()) {
                 return response; // the credentials kept it: the same token would be refused again
             }
             response.close();
-            return next.execute(authorize(request, fresh), options);
+            return next.execute(authorize(request, fresh.get()), options);
         }
 
         @Override
@@ -259,19 +259,19 @@ public final class WorkloadIdentityInterceptor implements Interceptor {
                                 if (response.statusCode() != 401 || !replayable(request)) {
                                     return CompletableFuture.completedFuture(response);
                                 }
-                                credentials.invalidate(token);
-                                return CompletableFuture.supplyAsync(credentials::token, TOKEN_THREADS)
+                                return CompletableFuture.supplyAsync(() -> credentials.replacementFor(token),
+                                                TOKEN_THREADS)
                                         .whenComplete((fresh, failure) -> {
                                             if (failure != null) {
                                                 response.close();
                                             }
                                         })
                                         .thenCompose(fresh -> {
-                                            if (fresh.equals(token)) {
+                                            if (fresh.isEmpty()) {
                                                 return CompletableFuture.completedFuture(response);
                                             }
                                             response.close();
-                                            return next.executeAsync(authorize(request, fresh), options);
+                                            return next.executeAsync(authorize(request, fresh.get()), options);
                                         });
                             }));
         }

@@ -7,6 +7,7 @@ import dev.wif4j.WorkloadIdentityException;
 import java.io.IOException;
 import java.util.LinkedHashSet;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import okhttp3.Interceptor;
 import okhttp3.Request;
@@ -63,28 +64,31 @@ public final class OkHttpBearerInterceptor implements Interceptor {
         if (response.code() != 401 || !replayable(request)) {
             return response;
         }
-        credentials.invalidate(token);
-        AccessToken fresh;
+        Optional<AccessToken> fresh;
         try {
-            fresh = token();
-        } catch (IOException e) {
+            fresh = credentials.replacementFor(token);
+        } catch (RuntimeException e) {
             response.close();
-            throw e;
+            throw asIoException(e);
         }
-        if (fresh.equals(token)) {
+        if (fresh.isEmpty()) {
             return response; // the credentials kept it: the same token would be refused again
         }
         response.close();
-        return chain.proceed(authorize(request, fresh));
+        return chain.proceed(authorize(request, fresh.get()));
     }
 
     private AccessToken token() throws IOException {
         try {
             return credentials.token();
         } catch (RuntimeException e) {
-            // OkHttp reports IOExceptions to async callers; anything else would kill its dispatcher thread.
-            throw new IOException(e.getMessage(), e);
+            throw asIoException(e);
         }
+    }
+
+    /** OkHttp reports IOExceptions to async callers; anything else would kill its dispatcher thread. */
+    private static IOException asIoException(RuntimeException e) {
+        return new IOException(e.getMessage(), e);
     }
 
     static Request authorize(Request request, AccessToken token) {
