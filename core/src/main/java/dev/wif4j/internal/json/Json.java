@@ -41,9 +41,21 @@ public final class Json {
     /** The input is not one JSON value, or it nests too deeply. */
     public static final class SyntaxException extends IOException {
         private static final long serialVersionUID = 1L;
+        /** What is wrong, and where, without a word of the input. */
+        private final String problem;
 
-        SyntaxException(String message, Throwable cause) {
-            super(message, cause);
+        SyntaxException(String prefix, String problem) {
+            super(prefix + problem);
+            this.problem = problem;
+        }
+
+        /**
+         * What is wrong and where, quoting nothing of the input: the message without its {@code not JSON: }.
+         *
+         * @return e.g. {@code an unexpected character or word at line 1, column 4}
+         */
+        public String problem() {
+            return problem;
         }
     }
 
@@ -76,7 +88,7 @@ public final class Json {
             }
             Object value = value(parser, first, refuseDuplicateKeys);
             if (parser.nextToken() != null) {
-                throw new SyntaxException("trailing content after the JSON value", null);
+                throw new SyntaxException("", "trailing content after the JSON value");
             }
             return value;
         } catch (DuplicateKeyException | SyntaxException e) {
@@ -85,7 +97,7 @@ public final class Json {
             // JsonParseException, StreamConstraintsException, number overflow: all are "not JSON". Jackson's
             // message quotes the input ("Unrecognized token 'aws_secret_access_key'"), so neither it nor the
             // exception carrying it goes any further: only the kind of error and where.
-            throw new SyntaxException("not JSON: " + problem(e), null);
+            throw new SyntaxException("not JSON: ", problem(e));
         }
     }
 
@@ -139,7 +151,7 @@ public final class Json {
             case VALUE_NULL:
                 return null;
             default:
-                throw new SyntaxException("unexpected " + token, null);
+                throw new SyntaxException("", "unexpected " + token);
         }
     }
 

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -57,7 +58,7 @@ public final class JsonAnswer {
                     "an object repeats a key");
         } catch (IOException e) {
             // Json's messages say what is wrong and where, never what the body held.
-            String detail = e.getMessage().startsWith("not JSON: ") ? e.getMessage().substring(10) : e.getMessage();
+            String detail = e instanceof Json.SyntaxException syntax ? syntax.problem() : e.getClass().getSimpleName();
             throw new JsonAnswerException(upstream + " answered with a body that is not JSON (" + detail + ", "
                     + body.length + " bytes).", JsonAnswerException.Kind.NOT_JSON, null, detail);
         }
@@ -84,9 +85,11 @@ public final class JsonAnswer {
      * @return the names, in the answer's order
      */
     public Set<String> fields() {
-        List<String> names = new ArrayList<>();
-        root.keySet().forEach(k -> names.add(String.valueOf(k)));
-        return Collections.unmodifiableSet(new java.util.LinkedHashSet<>(names));
+        Set<String> names = new LinkedHashSet<>();
+        for (Object key : root.keySet()) {
+            names.add(String.valueOf(key));
+        }
+        return Collections.unmodifiableSet(names);
     }
 
     /**
