@@ -3,6 +3,7 @@ package azurechild;
 import dev.wif4j.AccessToken;
 import dev.wif4j.DetectionReport;
 import dev.wif4j.WorkloadIdentity;
+import dev.wif4j.WorkloadIdentityBuilder;
 import dev.wif4j.spi.IdentityProvider;
 import dev.wif4j.spi.IdentityToken;
 import dev.wif4j.spi.IdentityTokenException;
@@ -26,7 +27,7 @@ public final class Main {
     public static void main(String[] args) {
         int tokens = 1;
         boolean fetchOnly = false;
-        WorkloadIdentity.Builder builder = WorkloadIdentity.builder();
+        WorkloadIdentityBuilder builder = WorkloadIdentity.builder();
         for (String arg : args) {
             if (arg.startsWith("tokens=")) {
                 tokens = Integer.parseInt(arg.substring("tokens=".length()));

@@ -45,7 +45,7 @@ public interface HttpTransport {
 
     /**
      * The transport over a JDK client the application made; it must not follow redirects
-     * ({@link WorkloadIdentity.Builder#build()} refuses one that does).
+     * ({@link WorkloadIdentityBuilder#build()} refuses one that does).
      *
      * @param client the client
      * @return the transport

@@ -27,7 +27,7 @@ import java.util.Set;
  *
  * <p>The allowed origins are one setting: {@code WIF4J_ALLOWED_ORIGINS} (or the system property
  * {@code wif4j.allowed.origins}), comma-separated, e.g. {@code https://gateway.example.com,https://llm.corp:8443};
- * {@link WorkloadIdentity.Builder#allowedOrigin(String)} in code, or {@code wif4j.allowed-origins} in Spring,
+ * {@link WorkloadIdentityBuilder#allowedOrigin(String)} in code, or {@code wif4j.allowed-origins} in Spring,
  * which win over the variable. Each is {@code scheme://host[:port]}: https, or http to {@code localhost},
  * {@code 127.0.0.1} or {@code [::1]}; no path, query or user info.
  *
@@ -112,6 +112,19 @@ public final class TokenScope {
         Set<String> origins = new LinkedHashSet<>(scope.ordered);
         origins.add(DEFAULT_ORIGIN);
         return new TokenScope(origins);
+    }
+
+    /**
+     * The scope a builder makes: the origins given in code, else those of {@code WIF4J_ALLOWED_ORIGINS}.
+     *
+     * @param baseUrl the resolved base URL
+     * @param ctx where the setting is read
+     * @param fromCode the origins given in code; empty for the setting's
+     * @param codeOrigin where those were given, for messages
+     */
+    static TokenScope forBuild(URI baseUrl, DetectionContext ctx, List<String> fromCode, String codeOrigin) {
+        return fromCode.isEmpty() ? of(baseUrl, split(ctx.globalSetting(SETTING).orElse("")), settingName(ctx))
+                : of(baseUrl, fromCode, codeOrigin);
     }
 
     /** Where the allowed origins were read, for messages. */

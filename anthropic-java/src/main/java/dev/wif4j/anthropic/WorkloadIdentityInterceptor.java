@@ -10,6 +10,7 @@ import dev.wif4j.AccessToken;
 import dev.wif4j.AnthropicCredentials;
 import dev.wif4j.TokenScope;
 import dev.wif4j.WorkloadIdentity;
+import dev.wif4j.WorkloadIdentityBuilder;
 import dev.wif4j.WorkloadIdentityException;
 import dev.wif4j.anthropic.internal.OfficialClientTransport;
 import java.net.URI;
@@ -51,7 +52,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * releases name no base URL at this level, their backend adds it beneath the interceptors, so there the origin
  * cannot be checked: this module supports 3.x.)
  *
- * <p>Made with {@link #fromEnvironment()} or {@link #from(WorkloadIdentity.Builder)}, it also performs the
+ * <p>Made with {@link #fromEnvironment()} or {@link #from(WorkloadIdentityBuilder)}, it also performs the
  * token exchange over the HTTP client it is installed in, beneath that client's logging and retries: the
  * process loads no second HTTP stack, and the exchange and the API calls share one connection per host.
  */
@@ -102,7 +103,7 @@ public final class WorkloadIdentityInterceptor implements Interceptor {
      * @param builder the identity's settings
      * @return the interceptor
      */
-    public static WorkloadIdentityInterceptor from(WorkloadIdentity.Builder builder) {
+    public static WorkloadIdentityInterceptor from(WorkloadIdentityBuilder builder) {
         OfficialClientTransport transport = new OfficialClientTransport();
         WorkloadIdentity identity = Objects.requireNonNull(builder, "builder").transport(transport).build();
         return new WorkloadIdentityInterceptor(identity.credentials(), identity.tokenScope(), transport);

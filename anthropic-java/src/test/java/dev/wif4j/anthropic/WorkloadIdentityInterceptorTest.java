@@ -13,6 +13,7 @@ import com.anthropic.models.messages.Message;
 import com.anthropic.models.messages.MessageCreateParams;
 import com.anthropic.models.messages.RawMessageStreamEvent;
 import dev.wif4j.WorkloadIdentity;
+import dev.wif4j.WorkloadIdentityBuilder;
 import dev.wif4j.WorkloadIdentityException;
 import dev.wif4j.testkit.AnthropicEmulator;
 import dev.wif4j.testkit.FakeDetectionContext;
@@ -289,7 +290,7 @@ class WorkloadIdentityInterceptorTest {
         }
     }
 
-    private WorkloadIdentity.Builder sharedBuilder() {
+    private WorkloadIdentityBuilder sharedBuilder() {
         return WorkloadIdentity.builder().context(world)
                 .federationRuleId(anthropic.trust(idp, "workload"))
                 .organizationId(anthropic.organizationId())

@@ -1,6 +1,7 @@
 package dev.wif4j.cli;
 
 import dev.wif4j.WorkloadIdentity;
+import dev.wif4j.WorkloadIdentityBuilder;
 import dev.wif4j.spi.DetectionContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -30,8 +31,8 @@ final class Wif4jCommand implements Runnable {
     }
 
     /** @return a builder for the environment this command runs in */
-    WorkloadIdentity.Builder builder() {
-        WorkloadIdentity.Builder builder = WorkloadIdentity.builder();
+    WorkloadIdentityBuilder builder() {
+        WorkloadIdentityBuilder builder = WorkloadIdentity.builder();
         if (context != null) {
             builder.context(context);
         }

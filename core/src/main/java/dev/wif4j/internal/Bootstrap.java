@@ -2,21 +2,29 @@ package dev.wif4j.internal;
 
 import dev.wif4j.ConfigurationException;
 import dev.wif4j.DetectionReport;
+import dev.wif4j.FederationSettings;
+import dev.wif4j.HttpTransport;
 import dev.wif4j.IdentityProviderNotFoundException;
+import dev.wif4j.TokenScope;
 import dev.wif4j.WorkloadIdentity;
+import dev.wif4j.WorkloadIdentityBuilder;
 import dev.wif4j.WorkloadIdentityException;
+import dev.wif4j.WorkloadIdentityListener;
+import dev.wif4j.internal.cache.RefreshingCredentials;
 import dev.wif4j.internal.config.ConfigResolver;
 import dev.wif4j.internal.discovery.Detector;
 import dev.wif4j.internal.discovery.LoadedProvider;
 import dev.wif4j.internal.discovery.ProviderLoader;
 import dev.wif4j.internal.env.OverlayContext;
 import dev.wif4j.internal.env.SystemDetectionContext;
+import dev.wif4j.internal.exchange.TokenExchanger;
 import dev.wif4j.spi.DetectionContext;
 import dev.wif4j.spi.IdentityProvider;
 import dev.wif4j.spi.IdentityTokenSource;
 import dev.wif4j.spi.support.ProviderIds;
 import dev.wif4j.spi.support.ProviderSettings;
 import java.lang.System.Logger.Level;
+import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -26,11 +34,11 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The one path from what a {@link WorkloadIdentity.Builder} was told to an open identity token source: the
+ * The one path from what a {@link WorkloadIdentityBuilder} was told to a working {@link WorkloadIdentity}: the
  * context (the process's, or the one given, with the builder's settings over it), the federation settings, a
- * profile's provider settings over the context, detection, and the chosen provider's source. The builder's
- * {@code build()}, {@code detect()} and {@code openIdentityTokenSource()} all run through it, so
- * {@code fromEnvironment()}, code and the CLI find the same provider the same way.
+ * profile's provider settings over the context, detection, the chosen provider's source, and the exchange and
+ * cache over it. The builder's {@code build()}, {@code detect()} and {@code openIdentityTokenSource()} all run
+ * through it, so {@code fromEnvironment()}, code and the CLI find the same provider the same way.
  *
  * <p>One instance per call, not thread-safe. Plain code, no lambdas or streams: it runs once, in a cold JVM,
  * where each one costs a generated class.
@@ -48,6 +56,7 @@ public final class Bootstrap {
     private final ClassLoader classLoader;
     private final Duration detectionDeadline;
     // Set by resolve() and open(), for build().
+    private ConfigResolver.Resolved resolved;
     private DetectionContext context;
     private DetectionReport report;
     private String providerId;
@@ -84,13 +93,13 @@ public final class Bootstrap {
 
     /**
      * Resolves the federation settings, logs their warnings, and lays a profile's provider settings over the
-     * context ({@link #context()}).
+     * context the provider will be opened with.
      *
      * @return the settings
      * @throws ConfigurationException if a setting is missing or invalid
      */
     public ConfigResolver.Resolved resolve() {
-        ConfigResolver.Resolved resolved = ConfigResolver.resolve(base, explicit);
+        resolved = ConfigResolver.resolve(base, explicit);
         // Through the context's logger, so that tests (and embedders) see what the user would; looked up
         // only when there is something to say, since the logging back end is slow to start.
         if (!resolved.warnings().isEmpty()) {
@@ -130,12 +139,12 @@ public final class Bootstrap {
     }
 
     /**
-     * Opens the identity token source after {@link #resolve()}, setting {@link #report()} and {@link #providerId()}.
+     * Opens the identity token source after {@link #resolve()}, noting the detection report and the provider's id.
      *
      * @return the source given in code, else the detected provider's
      * @throws IdentityProviderNotFoundException if no identity provider can be used
      */
-    public IdentityTokenSource open() {
+    private IdentityTokenSource open() {
         if (codeSource == null) {
             return open(context);
         }
@@ -156,30 +165,51 @@ public final class Bootstrap {
     }
 
     /**
-     * The context the provider was opened with, a profile's provider settings included; set by {@link #resolve()}.
+     * What a {@link WorkloadIdentity} is made of.
      *
-     * @return the context
+     * @param settings the federation settings in force
+     * @param report what detection found
+     * @param providerId the id of the provider in use
+     * @param source its identity token source
+     * @param exchanger the token exchange over that source
+     * @param credentials the access-token cache over the exchange
+     * @param tokenScope where the access tokens may be sent
      */
-    public DetectionContext context() {
-        return context;
-    }
+    public record Assembly(FederationSettings settings, DetectionReport report, String providerId,
+            IdentityTokenSource source, TokenExchanger exchanger, RefreshingCredentials credentials,
+            TokenScope tokenScope) {}
 
     /**
-     * What detection found; set by {@link #open()}.
+     * Opens the provider after {@link #resolve()} and puts the exchange and the cache over it.
      *
-     * @return the report
+     * @param tokenScope where the access tokens may be sent
+     * @param httpClient the exchange's HTTP client given in code, or {@code null}
+     * @param transport the exchange's transport given in code, or {@code null}
+     * @param listeners the listeners given in code
+     * @param exchangeOptions the exchange's timeouts and retries
+     * @return the parts
+     * @throws ConfigurationException if the HTTP client given follows redirects
+     * @throws IdentityProviderNotFoundException if no identity provider can be used
      */
-    public DetectionReport report() {
-        return report;
-    }
-
-    /**
-     * The id of the provider opened ({@code "code"} for a source given in code); set by {@link #open()}.
-     *
-     * @return the id
-     */
-    public String providerId() {
-        return providerId;
+    public Assembly assemble(TokenScope tokenScope, HttpClient httpClient, HttpTransport transport,
+            List<WorkloadIdentityListener> listeners, TokenExchanger.Options exchangeOptions) {
+        IdentityTokenSource source = open();
+        if (httpClient != null && httpClient.followRedirects() != HttpClient.Redirect.NEVER) {
+            // A 307 would forward the identity token to wherever the Location header points.
+            throw new ConfigurationException("The HttpClient given to httpClient(...) follows redirects ("
+                    + httpClient.followRedirects() + "); the token exchange would then send the identity token "
+                    + "wherever a 3xx points. Build it with .followRedirects(HttpClient.Redirect.NEVER).");
+        }
+        // wif4j's own client is made at the first exchange: its TLS set-up is most of a cold start.
+        HttpTransport sender = transport != null ? transport
+                : httpClient != null ? HttpTransport.of(httpClient) : HttpTransport.jdk();
+        Listeners observers = listeners.isEmpty() ? Listeners.NONE : new Listeners(listeners);
+        TokenExchanger exchanger = new TokenExchanger(resolved.settings(), source, sender, context.clock(),
+                exchangeOptions.withFetchTimeout(context.fetchTimeout()), Version.userAgent(providerId),
+                audienceOf(context, providerId), providerId, observers);
+        RefreshingCredentials credentials = new RefreshingCredentials(exchanger::exchange, context.clock(), observers,
+                tokenScope);
+        return new Assembly(resolved.settings(), report, providerId, source, exchanger, credentials, tokenScope);
     }
 
     /**

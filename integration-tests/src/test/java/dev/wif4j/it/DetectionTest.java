@@ -8,6 +8,7 @@ import dev.wif4j.ConfigurationException;
 import dev.wif4j.DetectionReport;
 import dev.wif4j.IdentityProviderNotFoundException;
 import dev.wif4j.WorkloadIdentity;
+import dev.wif4j.WorkloadIdentityBuilder;
 import dev.wif4j.spi.Detection;
 import dev.wif4j.spi.DetectionContext;
 import dev.wif4j.spi.IdentityProvider;
@@ -64,8 +65,8 @@ class DetectionTest {
                 .systemProperty("user.home", "/home/app");
     }
 
-    private static WorkloadIdentity.Builder builder(FakeDetectionContext context, IdentityProvider... providers) {
-        WorkloadIdentity.Builder b = WorkloadIdentity.builder().context(context);
+    private static WorkloadIdentityBuilder builder(FakeDetectionContext context, IdentityProvider... providers) {
+        WorkloadIdentityBuilder b = WorkloadIdentity.builder().context(context);
         for (IdentityProvider p : providers) {
             b.addProvider(p);
         }

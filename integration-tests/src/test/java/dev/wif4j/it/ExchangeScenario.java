@@ -1,6 +1,7 @@
 package dev.wif4j.it;
 
 import dev.wif4j.WorkloadIdentity;
+import dev.wif4j.WorkloadIdentityBuilder;
 import dev.wif4j.testkit.AnthropicEmulator;
 import dev.wif4j.testkit.FakeDetectionContext;
 import dev.wif4j.testkit.OidcIssuer;
@@ -45,7 +46,7 @@ abstract class ExchangeScenario {
     }
 
     /** @return a builder minting a new token per fetch, with three attempts 10-50 ms apart */
-    WorkloadIdentity.Builder builder() {
+    WorkloadIdentityBuilder builder() {
         return WorkloadIdentity.builder().context(world)
                 .federationRuleId(ruleId)
                 .organizationId(anthropic.organizationId())

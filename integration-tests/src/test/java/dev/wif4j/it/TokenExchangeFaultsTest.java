@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wif4j.AccessToken;
 import dev.wif4j.TokenExchangeException;
 import dev.wif4j.WorkloadIdentity;
+import dev.wif4j.WorkloadIdentityBuilder;
 import dev.wif4j.testkit.Fault;
 import dev.wif4j.testkit.RecordedRequest;
 import java.time.Duration;
@@ -26,13 +27,13 @@ class TokenExchangeFaultsTest extends ExchangeScenario {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration HANG_GUARD = Duration.ofSeconds(20);
 
-    private AccessToken token(WorkloadIdentity.Builder builder) {
+    private AccessToken token(WorkloadIdentityBuilder builder) {
         try (WorkloadIdentity identity = builder.build()) {
             return assertTimeoutPreemptively(HANG_GUARD, () -> identity.credentials().token());
         }
     }
 
-    private TokenExchangeException failure(WorkloadIdentity.Builder builder) {
+    private TokenExchangeException failure(WorkloadIdentityBuilder builder) {
         try (WorkloadIdentity identity = builder.build()) {
             return assertTimeoutPreemptively(HANG_GUARD,
                     () -> assertThrows(TokenExchangeException.class, () -> identity.credentials().token()));

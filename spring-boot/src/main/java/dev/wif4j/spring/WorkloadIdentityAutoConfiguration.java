@@ -1,6 +1,7 @@
 package dev.wif4j.spring;
 
 import dev.wif4j.WorkloadIdentity;
+import dev.wif4j.WorkloadIdentityBuilder;
 import dev.wif4j.spring.internal.FederationConfiguredCondition;
 import java.util.Map;
 import org.apache.commons.logging.Log;
@@ -41,7 +42,7 @@ public class WorkloadIdentityAutoConfiguration {
     @ConditionalOnMissingBean
     public WorkloadIdentity workloadIdentity(Wif4jProperties properties,
             ObjectProvider<WorkloadIdentityBuilderCustomizer> customizers, Environment environment) {
-        WorkloadIdentity.Builder builder = WorkloadIdentity.builder()
+        WorkloadIdentityBuilder builder = WorkloadIdentity.builder()
                 .federationRuleId(blankToNull(properties.getFederationRuleId()))
                 .organizationId(blankToNull(properties.getOrganizationId()))
                 .serviceAccountId(blankToNull(properties.getServiceAccountId()))

@@ -1,9 +1,10 @@
 package dev.wif4j.spring;
 
 import dev.wif4j.WorkloadIdentity;
+import dev.wif4j.WorkloadIdentityBuilder;
 
 /**
- * Adjusts the {@link WorkloadIdentity.Builder} the starter configures from the {@code wif4j.*} properties,
+ * Adjusts the {@link WorkloadIdentityBuilder} the starter configures from the {@code wif4j.*} properties,
  * after the properties are applied and before it is built: for what only code can say (an
  * {@code IdentityTokenSource}, an {@code HttpClient}, timeouts). Declare one or more as beans.
  */
@@ -15,5 +16,5 @@ public interface WorkloadIdentityBuilderCustomizer {
      *
      * @param builder the builder, with the properties applied
      */
-    void customize(WorkloadIdentity.Builder builder);
+    void customize(WorkloadIdentityBuilder builder);
 }

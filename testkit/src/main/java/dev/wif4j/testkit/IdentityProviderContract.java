@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wif4j.DetectionReport;
 import dev.wif4j.WorkloadIdentity;
+import dev.wif4j.WorkloadIdentityBuilder;
 import dev.wif4j.spi.Detection;
 import dev.wif4j.spi.IdentityProvider;
 import dev.wif4j.spi.IdentityToken;
@@ -309,7 +310,7 @@ public abstract class IdentityProviderContract {
             world.env("WIF4J_PROVIDER", id);
         }
         try (FakeDetectionContext context = world.build()) {
-            WorkloadIdentity.Builder builder = WorkloadIdentity.builder().context(context);
+            WorkloadIdentityBuilder builder = WorkloadIdentity.builder().context(context);
             return (byVariable ? builder : builder.provider(id)).detect().entries().get(0);
         }
     }

@@ -114,6 +114,28 @@ public final class TokenExchanger {
             return new Options(attemptTimeout, maxAttempts, initialBackoff, maxBackoff, maxRetryAfter, deadline,
                     timeout);
         }
+
+        /**
+         * These options with another attempt timeout.
+         *
+         * @param timeout the longest one attempt may take
+         * @return the new options
+         */
+        public Options withAttemptTimeout(Duration timeout) {
+            return new Options(timeout, maxAttempts, initialBackoff, maxBackoff, maxRetryAfter, deadline, fetchTimeout);
+        }
+
+        /**
+         * These options with other retries.
+         *
+         * @param attempts attempts in all
+         * @param first the first pause
+         * @param longest the longest pause
+         * @return the new options
+         */
+        public Options withRetries(int attempts, Duration first, Duration longest) {
+            return new Options(attemptTimeout, attempts, first, longest, maxRetryAfter, deadline, fetchTimeout);
+        }
     }
 
     /** The bound of one exchange, every attempt and pause included: a failed token() costs at most this. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wif4j.DetectionReport;
 import dev.wif4j.WorkloadIdentity;
+import dev.wif4j.WorkloadIdentityBuilder;
 import dev.wif4j.testkit.FakeDetectionContext;
 import java.util.List;
 import java.util.function.Function;
@@ -24,7 +25,7 @@ class AzurePinningTest {
     }
 
     private static DetectionReport.Entry azureEntry(FakeDetectionContext context,
-            Function<WorkloadIdentity.Builder, WorkloadIdentity.Builder> pin) {
+            Function<WorkloadIdentityBuilder, WorkloadIdentityBuilder> pin) {
         try (context) {
             DetectionReport report = pin.apply(WorkloadIdentity.builder().context(context)).detect();
             assertEquals(List.of(), context.httpRequests(), "detection made a network call");

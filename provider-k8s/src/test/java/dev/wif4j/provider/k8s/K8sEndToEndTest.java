@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.wif4j.AccessToken;
 import dev.wif4j.DetectionReport;
 import dev.wif4j.WorkloadIdentity;
+import dev.wif4j.WorkloadIdentityBuilder;
 import dev.wif4j.WorkloadIdentityException;
 import dev.wif4j.testkit.AnthropicEmulator;
 import dev.wif4j.testkit.FakeDetectionContext;
@@ -87,7 +88,7 @@ class K8sEndToEndTest {
             world.env("WIF4J_PROVIDER", "k8s");
         }
         try (FakeDetectionContext context = world.build()) {
-            WorkloadIdentity.Builder builder = WorkloadIdentity.builder().context(context);
+            WorkloadIdentityBuilder builder = WorkloadIdentity.builder().context(context);
             DetectionReport report = (byVariable ? builder : builder.provider("k8s")).detect();
             return report.entries().stream().filter(e -> e.id().equals("k8s")).findFirst().orElseThrow();
         }
