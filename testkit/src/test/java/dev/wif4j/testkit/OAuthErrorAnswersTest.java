@@ -105,6 +105,13 @@ class OAuthErrorAnswersTest {
             assertEquals(invalidClient, call(HttpClient.newHttpClient(), authentik.tokenUrl(),
                     "grant_type=client_credentials&client_id=fed&client_assertion_type="
                             + EntraEmulator.JWT_BEARER + "&client_assertion=" + stranger.mint().sign()));
+            // The shared assertion check: the iss must name the trusted issuer, as Entra's has always required.
+            assertEquals(invalidClient, call(HttpClient.newHttpClient(), authentik.tokenUrl(),
+                    "grant_type=client_credentials&client_id=fed&client_assertion_type=" + EntraEmulator.JWT_BEARER
+                            + "&client_assertion=" + cluster.mint().issuer("https://elsewhere.example").sign()));
+            assertEquals(200, Integer.parseInt(call(HttpClient.newHttpClient(), authentik.tokenUrl(),
+                    "grant_type=client_credentials&client_id=fed&client_assertion_type=" + EntraEmulator.JWT_BEARER
+                            + "&client_assertion=" + cluster.mint().sign()).substring(0, 3)));
         }
     }
 
