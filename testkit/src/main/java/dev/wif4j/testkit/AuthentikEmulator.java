@@ -2,22 +2,16 @@ package dev.wif4j.testkit;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.crypto.factories.DefaultJWSVerifierFactory;
-import com.nimbusds.jose.jwk.AsymmetricJWK;
-import com.nimbusds.jose.jwk.JWK;
-import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpExchange;
+import dev.wif4j.testkit.internal.ClientAssertion;
 import dev.wif4j.testkit.internal.Exchanges;
 import dev.wif4j.testkit.internal.LoopbackServer;
+import dev.wif4j.testkit.internal.OAuthError;
 import dev.wif4j.testkit.internal.RequestLog;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -38,7 +32,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class AuthentikEmulator extends LoopbackEmulator {
 
     /** The client assertion type of RFC 7523. */
-    public static final String JWT_BEARER_ASSERTION = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+    public static final String JWT_BEARER_ASSERTION = ClientAssertion.JWT_BEARER;
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -151,19 +145,20 @@ public final class AuthentikEmulator extends LoopbackEmulator {
             return;
         }
         if (!"POST".equals(exchange.getRequestMethod())) {
-            oauthError(exchange, 405, "invalid_request", "Use POST");
+            OAuthError.of("invalid_request", "Use POST").send(exchange, 405, OAuthError.JSON);
             return;
         }
         Map<String, String> form = Exchanges.form(new String(raw, StandardCharsets.UTF_8));
         if (!"client_credentials".equals(form.get("grant_type"))) {
-            oauthError(exchange, 400, "unsupported_grant_type", "Only client_credentials is enabled");
+            OAuthError.of("unsupported_grant_type", "Only client_credentials is enabled")
+                    .send(exchange, 400, OAuthError.JSON);
             return;
         }
         String clientId = form.get("client_id");
         if (clientId == null || !(authenticatedBySecret(clientId, form) || authenticatedByAssertion(clientId, form))) {
-            oauthError(exchange, 400, "invalid_client",
-                    "Client authentication failed (e.g., unknown client, no client authentication included, "
-                            + "or unsupported authentication method)");
+            OAuthError.of("invalid_client", "Client authentication failed (e.g., unknown client, no client"
+                    + " authentication included, or unsupported authentication method)")
+                    .send(exchange, 400, OAuthError.JSON);
             return;
         }
         String scope = form.getOrDefault("scope", "");
@@ -188,29 +183,17 @@ public final class AuthentikEmulator extends LoopbackEmulator {
 
     private boolean authenticatedByAssertion(String clientId, Map<String, String> form) {
         OidcIssuer trusted = assertionIssuers.get(clientId);
-        String assertion = form.get("client_assertion");
-        if (trusted == null || assertion == null || !JWT_BEARER_ASSERTION.equals(form.get("client_assertion_type"))) {
+        if (trusted == null || !ClientAssertion.present(form)) {
             return false;
         }
         try {
-            SignedJWT jwt = SignedJWT.parse(assertion);
-            JWK key = JWKSet.parse(trusted.jwksJson()).getKeyByKeyId(jwt.getHeader().getKeyID());
-            if (!(key instanceof AsymmetricJWK asymmetric)) {
-                return false;
-            }
-            boolean signed = jwt.verify(new DefaultJWSVerifierFactory().createJWSVerifier(jwt.getHeader(),
-                    asymmetric.toPublicKey()));
-            Date exp = jwt.getJWTClaimsSet().getExpirationTime();
-            return signed && exp != null && exp.toInstant().isAfter(clock.instant());
-        } catch (ParseException | JOSEException e) {
+            // authentik does not check the audience of a federated assertion; every refusal is invalid_client.
+            ClientAssertion.check(form.get("client_assertion"),
+                    iss -> trusted.issuerUrl().equals(iss) ? trusted : null, null, clock.instant());
+            return true;
+        } catch (ClientAssertion.Refused refused) {
             return false;
         }
-    }
-
-    private static void oauthError(HttpExchange exchange, int status, String error, String description)
-            throws IOException {
-        String body = JSON.createObjectNode().put("error", error).put("error_description", description).toString();
-        LoopbackServer.send(exchange, status, "application/json", body, Map.of());
     }
 
     /** Configures an {@link AuthentikEmulator}. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import dev.wif4j.testkit.internal.EntraTokens;
 import dev.wif4j.testkit.internal.LoopbackServer;
+import dev.wif4j.testkit.internal.OAuthError;
 import dev.wif4j.testkit.internal.RequestLog;
 import java.io.IOException;
 import java.time.Clock;
@@ -226,10 +227,7 @@ public final class AzureManagedIdentityEmulator extends LoopbackEmulator {
 
     private static void error(HttpExchange exchange, int status, String error, String description)
             throws IOException {
-        ObjectNode body = JSON.createObjectNode();
-        body.put("error", error);
-        body.put("error_description", description);
-        LoopbackServer.send(exchange, status, "application/json; charset=utf-8", body.toString(), Map.of());
+        OAuthError.of(error, description).send(exchange, status, OAuthError.JSON_UTF8);
     }
 
     /** Configures an {@link AzureManagedIdentityEmulator}. */

@@ -2,22 +2,16 @@ package dev.wif4j.testkit;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JWSVerifier;
-import com.nimbusds.jose.crypto.factories.DefaultJWSVerifierFactory;
-import com.nimbusds.jose.jwk.AsymmetricJWK;
-import com.nimbusds.jose.jwk.JWK;
-import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpExchange;
+import dev.wif4j.testkit.internal.ClientAssertion;
 import dev.wif4j.testkit.internal.EntraTokens;
 import dev.wif4j.testkit.internal.LoopbackServer;
+import dev.wif4j.testkit.internal.OAuthError;
 import dev.wif4j.testkit.internal.RequestLog;
 import dev.wif4j.testkit.internal.SelfSignedTls;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -61,7 +55,7 @@ public final class EntraEmulator extends LoopbackEmulator {
     /** The audience Entra requires of a federated client assertion. */
     public static final String TOKEN_EXCHANGE_AUDIENCE = "api://AzureADTokenExchange";
     /** The {@code client_assertion_type} of a JWT client assertion. */
-    public static final String JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+    public static final String JWT_BEARER = ClientAssertion.JWT_BEARER;
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -211,7 +205,7 @@ public final class EntraEmulator extends LoopbackEmulator {
         // MSAL may add openid, profile and offline_access; the resource is the one ending in /.default.
         String scope = java.util.Arrays.stream(form.getOrDefault("scope", "").split(" "))
                 .filter(sc -> sc.endsWith("/.default")).findFirst().orElse(form.getOrDefault("scope", ""));
-        if (!JWT_BEARER.equals(form.get("client_assertion_type")) || form.get("client_assertion") == null) {
+        if (!ClientAssertion.present(form)) {
             error(exchange, 401, "invalid_client", 7000218, "The request body must contain the following parameter:"
                     + " 'client_assertion' or 'client_secret'.");
             return;
@@ -223,34 +217,13 @@ public final class EntraEmulator extends LoopbackEmulator {
                     + "' was not found in the directory '" + tenantId + "'.");
             return;
         }
+        Instant now = clock.instant();
         JWTClaimsSet claims;
         try {
-            SignedJWT assertion = SignedJWT.parse(form.get("client_assertion"));
-            claims = assertion.getJWTClaimsSet();
-            OidcIssuer signer = trusted.stream().filter(i -> i.issuerUrl().equals(claims.getIssuer())).findFirst()
-                    .orElse(null);
-            if (signer == null) {
-                error(exchange, 400, "invalid_request", 700211, "No matching federated identity record found for"
-                        + " presented assertion issuer '" + claims.getIssuer() + "'.");
-                return;
-            }
-            if (!verify(assertion, signer)) {
-                error(exchange, 401, "invalid_client", 700027, "Client assertion failed signature validation.");
-                return;
-            }
-        } catch (ParseException | JOSEException e) {
-            error(exchange, 401, "invalid_client", 50027, "JWT token is invalid or malformed.");
-            return;
-        }
-        Instant now = clock.instant();
-        if (claims.getExpirationTime() == null || !claims.getExpirationTime().toInstant().isAfter(now)) {
-            error(exchange, 400, "invalid_client", 700024, "Client assertion is not within its valid time range."
-                    + " Current time: " + now + ", assertion valid to: " + claims.getExpirationTime() + ".");
-            return;
-        }
-        if (claims.getAudience() == null || !claims.getAudience().contains(TOKEN_EXCHANGE_AUDIENCE)) {
-            error(exchange, 400, "invalid_client", 700212, "No matching federated identity record found for"
-                    + " presented assertion audience '" + claims.getAudience() + "'.");
+            claims = ClientAssertion.check(form.get("client_assertion"), iss -> trusted.stream()
+                    .filter(i -> i.issuerUrl().equals(iss)).findFirst().orElse(null), TOKEN_EXCHANGE_AUDIENCE, now);
+        } catch (ClientAssertion.Refused refused) {
+            refuse(exchange, refused, now);
             return;
         }
         FederatedCredential match = forClient.stream().filter(c -> c.issuer().equals(claims.getIssuer())
@@ -285,15 +258,21 @@ public final class EntraEmulator extends LoopbackEmulator {
         LoopbackServer.send(exchange, 200, "application/json; charset=utf-8", answer.toString(), Map.of());
     }
 
-    private static boolean verify(SignedJWT assertion, OidcIssuer signer) throws ParseException, JOSEException {
-        JWKSet keys = JWKSet.parse(signer.jwksJson());
-        JWK key = keys.getKeyByKeyId(assertion.getHeader().getKeyID());
-        if (!(key instanceof AsymmetricJWK asymmetric)) {
-            return false;
+    /** Entra's answer to each refusal of the shared assertion check, with its AADSTS code. */
+    private void refuse(HttpExchange exchange, ClientAssertion.Refused refused, Instant now) throws IOException {
+        JWTClaimsSet claims = refused.claims();
+        switch (refused.reason()) {
+            case MALFORMED -> error(exchange, 401, "invalid_client", 50027, "JWT token is invalid or malformed.");
+            case UNKNOWN_ISSUER -> error(exchange, 400, "invalid_request", 700211, "No matching federated identity"
+                    + " record found for presented assertion issuer '" + claims.getIssuer() + "'.");
+            case BAD_SIGNATURE -> error(exchange, 401, "invalid_client", 700027,
+                    "Client assertion failed signature validation.");
+            case EXPIRED -> error(exchange, 400, "invalid_client", 700024, "Client assertion is not within its valid"
+                    + " time range. Current time: " + now + ", assertion valid to: " + claims.getExpirationTime()
+                    + ".");
+            case WRONG_AUDIENCE -> error(exchange, 400, "invalid_client", 700212, "No matching federated identity"
+                    + " record found for presented assertion audience '" + claims.getAudience() + "'.");
         }
-        JWSVerifier verifier = new DefaultJWSVerifierFactory().createJWSVerifier(assertion.getHeader(),
-                asymmetric.toPublicKey());
-        return assertion.verify(verifier);
     }
 
     private void discovery(HttpExchange exchange) throws IOException {
@@ -325,16 +304,15 @@ public final class EntraEmulator extends LoopbackEmulator {
 
     private void error(HttpExchange exchange, int status, String error, int code, String description)
             throws IOException {
-        ObjectNode body = JSON.createObjectNode();
-        body.put("error", error);
-        body.put("error_description", "AADSTS" + code + ": " + description + " Trace ID: "
-                + UUID.randomUUID() + " Correlation ID: " + UUID.randomUUID() + " Timestamp: " + clock.instant());
-        body.putArray("error_codes").add(code);
-        body.put("timestamp", clock.instant().toString());
-        body.put("trace_id", UUID.randomUUID().toString());
-        body.put("correlation_id", UUID.randomUUID().toString());
-        body.put("error_uri", "https://login.microsoftonline.com/error?code=" + code);
-        LoopbackServer.send(exchange, status, "application/json; charset=utf-8", body.toString(), Map.of());
+        Instant now = clock.instant();
+        OAuthError.of(error, "AADSTS" + code + ": " + description + " Trace ID: " + UUID.randomUUID()
+                        + " Correlation ID: " + UUID.randomUUID() + " Timestamp: " + now)
+                .with("error_codes", List.of(code))
+                .with("timestamp", now.toString())
+                .with("trace_id", UUID.randomUUID().toString())
+                .with("correlation_id", UUID.randomUUID().toString())
+                .with("error_uri", "https://login.microsoftonline.com/error?code=" + code)
+                .send(exchange, status, OAuthError.JSON_UTF8);
     }
 
     /** Configures an {@link EntraEmulator}. */

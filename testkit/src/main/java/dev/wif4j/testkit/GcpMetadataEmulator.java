@@ -11,6 +11,7 @@ import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpExchange;
 import dev.wif4j.testkit.internal.Exchanges;
 import dev.wif4j.testkit.internal.LoopbackServer;
+import dev.wif4j.testkit.internal.OAuthError;
 import dev.wif4j.testkit.internal.RequestLog;
 import java.io.IOException;
 import java.net.URI;
@@ -345,8 +346,7 @@ public final class GcpMetadataEmulator extends LoopbackEmulator {
     }
 
     private static void oauthError(HttpExchange exchange, String error, String description) throws IOException {
-        LoopbackServer.send(exchange, 400, "application/json", JSON.createObjectNode().put("error", error)
-                .put("error_description", description).toString(), Map.of());
+        OAuthError.of(error, description).send(exchange, 400, OAuthError.JSON);
     }
 
     private void text(HttpExchange exchange, String body) throws IOException {
