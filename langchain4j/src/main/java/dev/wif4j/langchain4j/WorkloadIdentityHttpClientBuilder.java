@@ -80,7 +80,9 @@ public final class WorkloadIdentityHttpClientBuilder implements HttpClientBuilde
 
     /**
      * A builder for the workload identity the environment describes ({@link WorkloadIdentity#fromEnvironment()}),
-     * kept for the life of the process.
+     * kept for the life of the process. Make one and give it to every model: it holds the token cache, and each
+     * call makes an identity of its own, which exchanges on its own (an identity token read from a file would then
+     * be presented twice, and the second exchange refused).
      *
      * @return the builder
      * @throws dev.wif4j.ConfigurationException if a setting is missing or invalid
