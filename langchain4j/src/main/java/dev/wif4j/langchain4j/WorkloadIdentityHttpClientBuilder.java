@@ -35,8 +35,9 @@ import java.util.Objects;
  * credentials keep the refused token, goes back to the caller. A streaming call is not replayed: its 401
  * reaches LangChain4j on the HTTP client's own thread, through the listener the model handed in, where a
  * replay would have to wait for a token exchange; the refused token is dropped instead, so the next call
- * carries a new one. A request that already carries the current token (this client wrapped in another)
- * passes through untouched.
+ * carries a new one. Either kind takes its token in the calling thread: the cached one at once, or, when a new
+ * one is needed, after the exchange (bounded: {@link AnthropicCredentials#token()}). A request that already
+ * carries the current token (this client wrapped in another) passes through untouched.
  *
  * <p>The token goes only where a {@link TokenScope} permits: the origin of the identity's base URL and the
  * origins allowed with {@code WIF4J_ALLOWED_ORIGINS} (or {@code WorkloadIdentity.builder().allowedOrigin(...)}),
