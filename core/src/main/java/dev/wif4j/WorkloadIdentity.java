@@ -3,7 +3,7 @@ package dev.wif4j;
 import static dev.wif4j.internal.Bootstrap.audienceOf;
 
 import dev.wif4j.internal.Bootstrap;
-import dev.wif4j.internal.Listeners;
+import dev.wif4j.internal.events.Listeners;
 import dev.wif4j.internal.Version;
 import dev.wif4j.internal.cache.RefreshingCredentials;
 import dev.wif4j.internal.config.ConfigResolver;

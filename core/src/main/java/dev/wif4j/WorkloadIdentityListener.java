@@ -1,6 +1,6 @@
 package dev.wif4j;
 
-import dev.wif4j.internal.Listeners;
+import dev.wif4j.internal.events.Listeners;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;

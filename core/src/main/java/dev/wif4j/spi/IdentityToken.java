@@ -1,7 +1,7 @@
 package dev.wif4j.spi;
 
-import dev.wif4j.internal.Redaction;
-import dev.wif4j.internal.jwt.JwtDecoder;
+import dev.wif4j.spi.internal.Redaction;
+import dev.wif4j.spi.internal.JwtDecoder;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +37,12 @@ public final class IdentityToken {
      */
     public static IdentityToken parse(String jwt) {
         Objects.requireNonNull(jwt, "jwt");
-        JwtDecoder.Decoded decoded = JwtDecoder.decode(jwt);
+        JwtDecoder.Decoded decoded;
+        try {
+            decoded = JwtDecoder.decode(jwt);
+        } catch (JwtDecoder.MalformedException e) {
+            throw new IdentityTokenException(e.getMessage());
+        }
         return new IdentityToken(jwt, decoded.header(), decoded.claims());
     }
 
