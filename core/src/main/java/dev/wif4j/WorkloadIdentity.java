@@ -12,6 +12,7 @@ import dev.wif4j.internal.provider.SupplierIdentityTokenSource;
 import dev.wif4j.spi.DetectionContext;
 import dev.wif4j.spi.IdentityProvider;
 import dev.wif4j.spi.IdentityToken;
+import dev.wif4j.spi.IdentityTokenException;
 import dev.wif4j.spi.IdentityTokenSource;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
@@ -156,9 +157,14 @@ public final class WorkloadIdentity implements AutoCloseable {
      * ({@code wif4j identity-token}) and for tools that keep a token file fresh.
      *
      * @return a fresh identity token
+     * @throws IdentityProviderException if the provider could not give one
      */
     public IdentityToken fetchIdentityToken() {
-        return source.fetch();
+        try {
+            return source.fetch();
+        } catch (IdentityTokenException e) {
+            throw new IdentityProviderException(e);
+        }
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.wif4j.internal;
 
 import dev.wif4j.ConfigurationException;
 import dev.wif4j.DetectionReport;
+import dev.wif4j.IdentityProviderException;
 import dev.wif4j.IdentityProviderNotFoundException;
 import dev.wif4j.WorkloadIdentity;
 import dev.wif4j.WorkloadIdentityException;
@@ -13,9 +14,11 @@ import dev.wif4j.internal.env.OverlayContext;
 import dev.wif4j.internal.env.SystemDetectionContext;
 import dev.wif4j.spi.DetectionContext;
 import dev.wif4j.spi.IdentityProvider;
+import dev.wif4j.spi.IdentityTokenException;
 import dev.wif4j.spi.IdentityTokenSource;
 import dev.wif4j.spi.support.ProviderIds;
 import dev.wif4j.spi.support.ProviderSettings;
+import dev.wif4j.spi.support.SettingException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.HashMap;
@@ -134,10 +137,19 @@ public final class Bootstrap {
      *
      * @return the source given in code, else the detected provider's
      * @throws IdentityProviderNotFoundException if no identity provider can be used
+     * @throws ConfigurationException if the provider refused a setting
+     * @throws IdentityProviderException if the provider could not be opened
      */
     public IdentityTokenSource open() {
         if (codeSource == null) {
-            return open(context);
+            // The SPI's exceptions are not WorkloadIdentityExceptions: build() reports them as its own.
+            try {
+                return open(context);
+            } catch (SettingException e) {
+                throw new ConfigurationException(e.getMessage(), e);
+            } catch (IdentityTokenException e) {
+                throw new IdentityProviderException(e);
+            }
         }
         providerId = "code";
         report = new DetectionReport(List.of(new DetectionReport.Entry("code", 0, codeSource.getClass().getName(),
