@@ -31,10 +31,22 @@ class ProviderFailureTest {
         throw new AssertionError("no request may be sent");
     };
 
-    private static WorkloadIdentity.Builder builder() {
-        return WorkloadIdentity.builder().context(new MapContext()).autoRegistration(false)
+    /** Builds with a source given in code or a provider, and a listener; either may be {@code null}. */
+    private static WorkloadIdentity build(IdentityTokenSource source, IdentityProvider provider,
+            WorkloadIdentityListener listener) {
+        var builder = WorkloadIdentity.builder().context(new MapContext()).autoRegistration(false)
                 .federationRuleId("fdrl_test").organizationId("00000000-0000-4000-8000-000000000000")
                 .transport(NO_NETWORK).retries(3, Duration.ofMillis(1), Duration.ofMillis(1));
+        if (source != null) {
+            builder.identityTokenSource(source);
+        }
+        if (provider != null) {
+            builder.addProvider(provider);
+        }
+        if (listener != null) {
+            builder.listener(listener);
+        }
+        return builder.build();
     }
 
     /** A source that fails every fetch with {@code failure}, counting them. */
@@ -48,7 +60,7 @@ class ProviderFailureTest {
     @Test
     void fetchIdentityTokenReportsTheProvidersFailureAsAWorkloadIdentityException() {
         IdentityTokenException failure = new IdentityTokenException(MESSAGE);
-        try (WorkloadIdentity identity = builder().identityTokenSource(failing(failure, new AtomicInteger())).build()) {
+        try (WorkloadIdentity identity = build(failing(failure, new AtomicInteger()), null, null)) {
             WorkloadIdentityException e = assertThrows(WorkloadIdentityException.class, identity::fetchIdentityToken);
             assertEquals(IdentityProviderException.class, e.getClass());
             assertEquals(MESSAGE, e.getMessage());
@@ -67,8 +79,7 @@ class ProviderFailureTest {
         };
         AtomicInteger fetches = new AtomicInteger();
         IdentityTokenException refused = new IdentityTokenException(MESSAGE);
-        try (WorkloadIdentity identity = builder().identityTokenSource(failing(refused, fetches)).listener(listener)
-                .build()) {
+        try (WorkloadIdentity identity = build(failing(refused, fetches), null, listener)) {
             IdentityProviderException e = assertThrows(IdentityProviderException.class,
                     () -> identity.credentials().token());
             assertEquals(MESSAGE, e.getMessage());
@@ -79,7 +90,7 @@ class ProviderFailureTest {
         }
         fetches.set(0);
         IdentityTokenException outage = new IdentityTokenException("The metadata server answered 503.", null, true);
-        try (WorkloadIdentity identity = builder().identityTokenSource(failing(outage, fetches)).build()) {
+        try (WorkloadIdentity identity = build(failing(outage, fetches), null, null)) {
             IdentityProviderException e = assertThrows(IdentityProviderException.class,
                     () -> identity.credentials().token());
             assertEquals("The metadata server answered 503.", e.getMessage());
@@ -116,13 +127,13 @@ class ProviderFailureTest {
     void buildReportsAProviderThatCannotOpenAsAWorkloadIdentityException() {
         SettingException setting = new SettingException("WIF4J_FAILING_ROLE is not set.");
         ConfigurationException bad = assertThrows(ConfigurationException.class,
-                () -> builder().addProvider(opening(setting)).build());
+                () -> build(null, opening(setting), null));
         assertEquals("WIF4J_FAILING_ROLE is not set.", bad.getMessage());
         assertSame(setting, bad.getCause());
 
         IdentityTokenException failure = new IdentityTokenException(MESSAGE);
         IdentityProviderException e = assertThrows(IdentityProviderException.class,
-                () -> builder().addProvider(opening(failure)).build());
+                () -> build(null, opening(failure), null));
         assertEquals(MESSAGE, e.getMessage());
         assertSame(failure, e.getCause());
     }
@@ -130,7 +141,7 @@ class ProviderFailureTest {
     @Test
     void aSourceOpenedAtTheSpiLevelStillThrowsTheSpisException() {
         IdentityTokenException failure = new IdentityTokenException(MESSAGE);
-        IdentityTokenSource source = builder().addProvider(new IdentityProvider() {
+        IdentityProvider provider = new IdentityProvider() {
             @Override
             public String id() {
                 return "failing";
@@ -150,7 +161,9 @@ class ProviderFailureTest {
             public IdentityTokenSource open(DetectionContext context) {
                 return failing(failure, new AtomicInteger());
             }
-        }).openIdentityTokenSource();
+        };
+        IdentityTokenSource source = WorkloadIdentity.builder().context(new MapContext()).autoRegistration(false)
+                .addProvider(provider).openIdentityTokenSource();
         assertSame(failure, assertThrows(IdentityTokenException.class, source::fetch));
         assertFalse(WorkloadIdentityException.class.isInstance(failure), "the SPI's exception stands alone");
     }
