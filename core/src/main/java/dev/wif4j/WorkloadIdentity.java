@@ -4,6 +4,7 @@ import dev.wif4j.internal.Bootstrap;
 import dev.wif4j.internal.cache.RefreshingCredentials;
 import dev.wif4j.internal.exchange.TokenExchanger;
 import dev.wif4j.spi.IdentityToken;
+import dev.wif4j.spi.IdentityTokenException;
 import dev.wif4j.spi.IdentityTokenSource;
 import java.time.Instant;
 import java.util.Optional;
@@ -137,9 +138,14 @@ public final class WorkloadIdentity implements AutoCloseable {
      * ({@code wif4j identity-token}) and for tools that keep a token file fresh.
      *
      * @return a fresh identity token
+     * @throws IdentityProviderException if the provider could not give one
      */
     public IdentityToken fetchIdentityToken() {
-        return source.fetch();
+        try {
+            return source.fetch();
+        } catch (IdentityTokenException e) {
+            throw new IdentityProviderException(e);
+        }
     }
 
     /**

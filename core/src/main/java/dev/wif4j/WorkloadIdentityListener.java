@@ -1,6 +1,6 @@
 package dev.wif4j;
 
-import dev.wif4j.internal.Listeners;
+import dev.wif4j.internal.events.Listeners;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
@@ -174,7 +174,7 @@ public interface WorkloadIdentityListener {
                 }
                 return status >= 200 && status < 600 ? "http_" + status / 100 + "xx" : "other";
             }
-            if (failure instanceof dev.wif4j.spi.IdentityTokenException) {
+            if (failure instanceof IdentityProviderException || failure instanceof dev.wif4j.spi.IdentityTokenException) {
                 return "identity_token";
             }
             return "other";

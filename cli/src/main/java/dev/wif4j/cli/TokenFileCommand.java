@@ -1,6 +1,7 @@
 package dev.wif4j.cli;
 
 import dev.wif4j.spi.IdentityToken;
+import dev.wif4j.spi.IdentityTokenException;
 import dev.wif4j.spi.IdentityTokenSource;
 import dev.wif4j.WorkloadIdentityException;
 import dev.wif4j.spi.support.SafePaths;
@@ -91,7 +92,8 @@ final class TokenFileCommand extends Subcommand {
                     }
                     pause = halfLife(token, now);
                     backoff = MIN_PAUSE;
-                } catch (WorkloadIdentityException e) {
+                } catch (IdentityTokenException | WorkloadIdentityException e) {
+                    // The source is the provider's own (SPI level): its failures are IdentityTokenExceptions.
                     if (once) {
                         throw e;
                     }

@@ -182,6 +182,32 @@ class CliTest {
     }
 
     @Test
+    @DisplayName("token-file outlives a provider's failure: it says so and tries again")
+    void tokenFileOutlivesAProviderFailure() throws Exception {
+        Path file = dir.resolve("token");
+        // Nothing listens on port 9 of loopback: every fetch fails, retryable, with the provider's own exception.
+        try (FakeDetectionContext context = FakeDetectionContext.builder()
+                .env("WIF4J_AUTHENTIK_TOKEN_URL", "http://127.0.0.1:9/application/o/token/")
+                .env("WIF4J_AUTHENTIK_CLIENT_ID", "c").env("WIF4J_AUTHENTIK_CLIENT_SECRET", "s").build()) {
+            AtomicInteger code = new AtomicInteger(-1);
+            StringWriter err = new StringWriter();
+            Thread writer = new Thread(() -> code.set(Main.run(new String[] {"token-file", "--out", file.toString()},
+                    new PrintWriter(new StringWriter()), new PrintWriter(err), context)));
+            writer.start();
+            long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (!err.toString().contains("could not refresh the token") && writer.isAlive()
+                    && System.nanoTime() < until) {
+                Thread.sleep(20);
+            }
+            writer.interrupt();
+            writer.join(10_000);
+            assertEquals(0, code.get(), err.toString());
+            assertTrue(err.toString().contains("could not refresh the token: "), err.toString());
+            assertTrue(err.toString().contains("stopped; " + file + " keeps the last token."), err.toString());
+        }
+    }
+
+    @Test
     @DisplayName("token-file rotates at half-life; a reader never sees a half-written file; it stops when told")
     void tokenFileRotation() throws Exception {
         Path file = dir.resolve("token");

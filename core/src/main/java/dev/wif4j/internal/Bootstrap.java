@@ -4,6 +4,7 @@ import dev.wif4j.ConfigurationException;
 import dev.wif4j.DetectionReport;
 import dev.wif4j.FederationSettings;
 import dev.wif4j.HttpTransport;
+import dev.wif4j.IdentityProviderException;
 import dev.wif4j.IdentityProviderNotFoundException;
 import dev.wif4j.TokenScope;
 import dev.wif4j.WorkloadIdentity;
@@ -17,12 +18,15 @@ import dev.wif4j.internal.discovery.LoadedProvider;
 import dev.wif4j.internal.discovery.ProviderLoader;
 import dev.wif4j.internal.env.OverlayContext;
 import dev.wif4j.internal.env.SystemDetectionContext;
+import dev.wif4j.internal.events.Listeners;
 import dev.wif4j.internal.exchange.TokenExchanger;
 import dev.wif4j.spi.DetectionContext;
 import dev.wif4j.spi.IdentityProvider;
+import dev.wif4j.spi.IdentityTokenException;
 import dev.wif4j.spi.IdentityTokenSource;
 import dev.wif4j.spi.support.ProviderIds;
 import dev.wif4j.spi.support.ProviderSettings;
+import dev.wif4j.spi.support.SettingException;
 import java.lang.System.Logger.Level;
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -143,10 +147,19 @@ public final class Bootstrap {
      *
      * @return the source given in code, else the detected provider's
      * @throws IdentityProviderNotFoundException if no identity provider can be used
+     * @throws ConfigurationException if the provider refused a setting
+     * @throws IdentityProviderException if the provider could not be opened
      */
     private IdentityTokenSource open() {
         if (codeSource == null) {
-            return open(context);
+            // The SPI's exceptions are not WorkloadIdentityExceptions: build() reports them as its own.
+            try {
+                return open(context);
+            } catch (SettingException e) {
+                throw new ConfigurationException(e.getMessage(), e);
+            } catch (IdentityTokenException e) {
+                throw new IdentityProviderException(e);
+            }
         }
         providerId = "code";
         report = new DetectionReport(List.of(new DetectionReport.Entry("code", 0, codeSource.getClass().getName(),

@@ -1,8 +1,10 @@
 package dev.wif4j.spi;
 
-import dev.wif4j.internal.Redaction;
-import dev.wif4j.internal.jwt.JwtDecoder;
+import dev.wif4j.spi.internal.Escaping;
+import dev.wif4j.spi.internal.JwtDecoder;
+import dev.wif4j.spi.internal.Redaction;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -37,7 +39,12 @@ public final class IdentityToken {
      */
     public static IdentityToken parse(String jwt) {
         Objects.requireNonNull(jwt, "jwt");
-        JwtDecoder.Decoded decoded = JwtDecoder.decode(jwt);
+        JwtDecoder.Decoded decoded;
+        try {
+            decoded = JwtDecoder.decode(jwt);
+        } catch (JwtDecoder.MalformedException e) {
+            throw new IdentityTokenException(e.getMessage());
+        }
         return new IdentityToken(jwt, decoded.header(), decoded.claims());
     }
 
@@ -197,13 +204,27 @@ public final class IdentityToken {
         return serialized.hashCode();
     }
 
-    /** The rule-relevant claims and the JWT's last four characters; never the JWT itself. */
+    /**
+     * The rule-relevant claims, escaped (the issuer wrote them: a line break must not forge a log line) and cut at
+     * 200 characters, and the JWT's last four characters; never the JWT itself.
+     */
     @Override
     public String toString() {
-        return "IdentityToken[iss=" + issuer().orElse("?")
-                + ", sub=" + subject().orElse("?")
-                + ", aud=" + audience()
+        List<String> audiences = new ArrayList<>();
+        for (String aud : audience()) {
+            audiences.add(Escaping.escape(aud, CLAIM_LIMIT));
+        }
+        return "IdentityToken[iss=" + issuer().map(IdentityToken::shown).orElse("?")
+                + ", sub=" + subject().map(IdentityToken::shown).orElse("?")
+                + ", aud=" + audiences
                 + ", exp=" + expiresAt().map(Instant::toString).orElse("?")
                 + ", jwt=" + Redaction.lastFour(serialized) + "]";
+    }
+
+    /** As {@code Text.escape(String)} in the support kit, which the SPI's own types do not depend on. */
+    private static final int CLAIM_LIMIT = 200;
+
+    private static String shown(String claim) {
+        return Escaping.escape(claim, CLAIM_LIMIT);
     }
 }

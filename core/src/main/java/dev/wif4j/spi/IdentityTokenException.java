@@ -1,6 +1,5 @@
 package dev.wif4j.spi;
 
-import dev.wif4j.WorkloadIdentityException;
 import java.io.Serial;
 
 /**
@@ -10,8 +9,17 @@ import java.io.Serial;
  * <p>{@link #isRetryable()} tells the exchange whether another attempt may succeed (a network
  * failure or a 5xx from the issuer) or not (a configuration problem). Messages never contain
  * the token itself.
+ *
+ * <p>Which side throws which: providers and the support kit throw this, and so do the SPI-level
+ * objects themselves ({@link IdentityProvider#open open}, {@link IdentityTokenSource#fetch fetch},
+ * {@link IdentityToken#parse parse}). What an application calls on {@code dev.wif4j.WorkloadIdentity}
+ * and its credentials reports a provider's failure as a {@code dev.wif4j.IdentityProviderException}
+ * (a {@code WorkloadIdentityException}) with the same message and this exception as its cause, or
+ * a {@code ConfigurationException} when {@code build()} met a bad provider setting. It extends
+ * {@link RuntimeException}, not {@code WorkloadIdentityException}, so that the SPI depends on
+ * nothing of core's public API or its implementation.
  */
-public class IdentityTokenException extends WorkloadIdentityException {
+public class IdentityTokenException extends RuntimeException {
     @Serial
     private static final long serialVersionUID = 1L;
 

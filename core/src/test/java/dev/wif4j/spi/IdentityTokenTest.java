@@ -54,6 +54,16 @@ class IdentityTokenTest {
         assertTrue(shown.contains("sub=s") && shown.contains("iss=i") && shown.contains(raw.substring(raw.length() - 4)));
     }
 
+    @Test
+    void toStringEscapesClaimsSoALineBreakCannotForgeALogLine() {
+        String raw = jwt("{\"alg\":\"RS256\"}", "{\"iss\":\"https://issuer.example/\\r\\n\","
+                + "\"sub\":\"repo:acme/app\\nINFO forged line\",\"aud\":[\"a\\u0007\",\"b\"],\"exp\":1800000000}");
+        String shown = IdentityToken.parse(raw).toString();
+        assertFalse(shown.contains("\n") || shown.contains("\r") || shown.contains("\u0007"), shown);
+        assertTrue(shown.contains("iss=https://issuer.example/\\r\\n, sub=repo:acme/app\\nINFO forged line, "
+                + "aud=[a\\u0007, b]"), shown);
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
         empty|''|The identity token is empty.

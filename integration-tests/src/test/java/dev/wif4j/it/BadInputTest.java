@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wif4j.ConfigurationException;
+import dev.wif4j.IdentityProviderException;
 import dev.wif4j.IdentityProviderNotFoundException;
 import dev.wif4j.TokenExchangeException;
 import dev.wif4j.WorkloadIdentity;
-import dev.wif4j.spi.IdentityTokenException;
 import dev.wif4j.testkit.AnthropicEmulator;
 import dev.wif4j.testkit.FakeDetectionContext;
 import dev.wif4j.testkit.Fault;
@@ -76,7 +76,7 @@ class BadInputTest {
                 .env("ANTHROPIC_IDENTITY_TOKEN_FILE", TOKEN_FILE)
                 .file(TOKEN_FILE, content).build();
         try (world; WorkloadIdentity identity = WorkloadIdentity.builder().context(world).build()) {
-            IdentityTokenException e = assertThrows(IdentityTokenException.class, () -> identity.credentials().token());
+            IdentityProviderException e = assertThrows(IdentityProviderException.class, () -> identity.credentials().token());
             assertTrue(e.getMessage().startsWith("Identity token file " + TOKEN_FILE + " (ANTHROPIC_IDENTITY_TOKEN_FILE): "),
                     e.getMessage());
             assertTrue(e.getMessage().endsWith(expectedEnd), what + ": " + e.getMessage());
@@ -96,7 +96,7 @@ class BadInputTest {
                 .env("ANTHROPIC_IDENTITY_TOKEN_FILE", TOKEN_FILE).file(TOKEN_FILE, bytes).build();
         try (world; WorkloadIdentity identity = WorkloadIdentity.builder().context(world)
                 .federationRuleId(ruleId).organizationId(ORG).build()) {
-            IdentityTokenException e = assertThrows(IdentityTokenException.class, identity::fetchIdentityToken);
+            IdentityProviderException e = assertThrows(IdentityProviderException.class, identity::fetchIdentityToken);
             assertTrue(e.getMessage().endsWith("it is not UTF-8 text (a binary file?)."), e.getMessage());
         }
     }

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import dev.wif4j.IdentityProviderException;
 import dev.wif4j.WorkloadIdentity;
-import dev.wif4j.spi.IdentityTokenException;
 import dev.wif4j.testkit.FakeDetectionContext;
 import dev.wif4j.testkit.OidcIssuer;
 import java.nio.file.Files;
@@ -34,7 +34,7 @@ class FileProviderTest {
 
     private static String fetchError(FakeDetectionContext context) {
         try (WorkloadIdentity identity = identity(context)) {
-            String message = assertThrows(IdentityTokenException.class, identity::fetchIdentityToken).getMessage();
+            String message = assertThrows(IdentityProviderException.class, identity::fetchIdentityToken).getMessage();
             assertTrue(message.startsWith("Identity token file " + TOKEN_FILE + " (ANTHROPIC_IDENTITY_TOKEN_FILE): "),
                     message);
             return message.substring(message.indexOf("): ") + 3);

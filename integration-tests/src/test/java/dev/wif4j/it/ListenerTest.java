@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wif4j.AccessToken;
+import dev.wif4j.IdentityProviderException;
 import dev.wif4j.TokenExchangeException;
 import dev.wif4j.WorkloadIdentity;
 import dev.wif4j.WorkloadIdentityListener;
@@ -106,7 +107,7 @@ class ListenerTest extends ExchangeScenario {
         try (WorkloadIdentity identity = builder().identityTokenSource(() -> {
             throw new IdentityTokenException("the issuer is down");
         }).listener(events).build()) {
-            assertThrows(IdentityTokenException.class, () -> identity.credentials().token());
+            assertThrows(IdentityProviderException.class, () -> identity.credentials().token());
             assertEquals("failure", events.fetches.get(0).outcome());
             assertEquals("the issuer is down", events.fetches.get(0).failure().orElseThrow().getMessage());
             assertEquals("identity_token", events.exchanges.get(0).errorType());

@@ -2,12 +2,14 @@ package dev.wif4j.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wif4j.DetectionReport;
+import dev.wif4j.IdentityProviderException;
 import dev.wif4j.WorkloadIdentity;
 import dev.wif4j.WorkloadIdentityBuilder;
 import dev.wif4j.spi.Detection;
@@ -110,15 +112,19 @@ public abstract class IdentityProviderContract {
 
     /**
      * Asks once for an access token and expects the bound wif4j documents for an upstream that keeps failing: the
-     * call fails with a retryable {@link IdentityTokenException} within {@link #FAILED_TOKEN_BOUND}, however many
-     * attempts core's exchange makes. The caller counts the upstream calls (at most 4) on its emulator.
+     * call fails within {@link #FAILED_TOKEN_BOUND}, however many attempts core's exchange makes, with an
+     * {@link IdentityProviderException} whose cause is the provider's retryable {@link IdentityTokenException}. The
+     * caller counts the upstream calls (at most 4) on its emulator.
      *
      * @param identity a workload identity whose provider's upstream fails on every call
-     * @return the exception, for the caller to check its message
+     * @return the provider's exception (the message the application sees too), for the caller to check its message
      */
     protected static IdentityTokenException assertTokenFailsInBound(WorkloadIdentity identity) {
         long start = System.nanoTime();
-        IdentityTokenException e = assertThrows(IdentityTokenException.class, () -> identity.credentials().token());
+        IdentityProviderException reported = assertThrows(IdentityProviderException.class,
+                () -> identity.credentials().token());
+        IdentityTokenException e = assertInstanceOf(IdentityTokenException.class, reported.getCause());
+        assertEquals(e.getMessage(), reported.getMessage(), "the application sees the provider's message");
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         assertTrue(e.isRetryable(), () -> "an outage is retryable: " + e.getMessage());
         assertTrue(took.compareTo(FAILED_TOKEN_BOUND) < 0, () -> "one failed token() took " + took);

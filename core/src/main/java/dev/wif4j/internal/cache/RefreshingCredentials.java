@@ -6,7 +6,7 @@ import dev.wif4j.TokenScope;
 import dev.wif4j.WorkloadIdentityException;
 import dev.wif4j.WorkloadIdentityListener;
 import dev.wif4j.WorkloadIdentityListener.RefreshReason;
-import dev.wif4j.internal.Listeners;
+import dev.wif4j.internal.events.Listeners;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;

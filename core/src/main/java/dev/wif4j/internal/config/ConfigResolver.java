@@ -2,7 +2,7 @@ package dev.wif4j.internal.config;
 
 import dev.wif4j.ConfigurationException;
 import dev.wif4j.FederationSettings;
-import dev.wif4j.internal.json.Json;
+import dev.wif4j.spi.internal.Json;
 import dev.wif4j.spi.DetectionContext;
 import dev.wif4j.spi.support.Endpoints;
 import dev.wif4j.spi.support.SmallFiles;

@@ -5,7 +5,7 @@ import dev.wif4j.DetectionReport;
 import dev.wif4j.DetectionReport.Entry;
 import dev.wif4j.DetectionReport.Status;
 import dev.wif4j.IdentityProviderNotFoundException;
-import dev.wif4j.internal.Redaction;
+import dev.wif4j.spi.internal.Redaction;
 import dev.wif4j.internal.env.OverlayContext;
 import dev.wif4j.spi.Detection;
 import dev.wif4j.spi.DetectionContext;

@@ -1,6 +1,6 @@
 package dev.wif4j.internal.discovery;
 
-import dev.wif4j.internal.Redaction;
+import dev.wif4j.spi.internal.Redaction;
 import dev.wif4j.spi.support.Text;
 import java.util.Collection;
 import java.util.List;

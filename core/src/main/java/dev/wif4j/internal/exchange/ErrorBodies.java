@@ -1,7 +1,7 @@
 package dev.wif4j.internal.exchange;
 
-import dev.wif4j.internal.Redaction;
-import dev.wif4j.internal.json.Json;
+import dev.wif4j.spi.internal.Redaction;
+import dev.wif4j.spi.internal.Json;
 import dev.wif4j.spi.support.Text;
 import java.io.IOException;
 import java.util.LinkedHashMap;

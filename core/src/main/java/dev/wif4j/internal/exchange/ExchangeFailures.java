@@ -3,7 +3,7 @@ package dev.wif4j.internal.exchange;
 import dev.wif4j.FederationSettings;
 import dev.wif4j.HttpTransport;
 import dev.wif4j.TokenExchangeException;
-import dev.wif4j.internal.http.Durations;
+import dev.wif4j.spi.internal.Durations;
 import dev.wif4j.spi.IdentityToken;
 import dev.wif4j.spi.support.Text;
 import java.io.IOException;

@@ -2,7 +2,7 @@ package dev.wif4j.internal.exchange;
 
 import dev.wif4j.FederationSettings;
 import dev.wif4j.HttpTransport;
-import dev.wif4j.internal.json.Json;
+import dev.wif4j.spi.internal.Json;
 import dev.wif4j.spi.IdentityToken;
 import java.net.URI;
 import java.time.Duration;

@@ -1,8 +1,8 @@
 package dev.wif4j.internal.exchange;
 
 import dev.wif4j.WorkloadIdentityListener;
-import dev.wif4j.internal.BoundedWait;
-import dev.wif4j.internal.Listeners;
+import dev.wif4j.spi.internal.BoundedWait;
+import dev.wif4j.internal.events.Listeners;
 import dev.wif4j.spi.IdentityToken;
 import dev.wif4j.spi.IdentityTokenException;
 import dev.wif4j.spi.IdentityTokenSource;

@@ -3,9 +3,10 @@ package dev.wif4j.internal.exchange;
 import dev.wif4j.AccessToken;
 import dev.wif4j.FederationSettings;
 import dev.wif4j.HttpTransport;
+import dev.wif4j.IdentityProviderException;
 import dev.wif4j.TokenExchangeException;
 import dev.wif4j.WorkloadIdentityListener;
-import dev.wif4j.internal.Listeners;
+import dev.wif4j.internal.events.Listeners;
 import dev.wif4j.spi.IdentityToken;
 import dev.wif4j.spi.IdentityTokenException;
 import dev.wif4j.spi.IdentityTokenSource;
@@ -198,17 +199,23 @@ public final class TokenExchanger {
      *
      * @return the access token
      * @throws TokenExchangeException if the endpoint refused or could not be reached
-     * @throws IdentityTokenException if no identity token could be obtained
+     * @throws IdentityProviderException if no identity token could be obtained
      */
     public AccessToken exchange() {
         RetryLoop.Outcome<AccessToken> outcome = loop.run(this::attempt);
+        RuntimeException failure = outcome.failure();
+        // Inside the loop a provider's failure stays the SPI's, whose isRetryable() the attempts go by; what the
+        // application (and a listener's exchange event) sees is a WorkloadIdentityException with the same message.
+        if (failure instanceof IdentityTokenException e) {
+            failure = new IdentityProviderException(e);
+        }
         if (!listeners.isEmpty()) {
             listeners.exchanged(new WorkloadIdentityListener.TokenExchange(providerId, outcome.elapsed(),
                     outcome.attempts(), Optional.ofNullable(outcome.value()).map(AccessToken::expiresAt),
-                    Optional.ofNullable(outcome.failure())));
+                    Optional.ofNullable(failure)));
         }
-        if (outcome.failure() != null) {
-            throw outcome.failure();
+        if (failure != null) {
+            throw failure;
         }
         return outcome.value();
     }

@@ -2,7 +2,7 @@ package dev.wif4j.internal.exchange;
 
 import dev.wif4j.AccessToken;
 import dev.wif4j.TokenExchangeException;
-import dev.wif4j.internal.json.Json;
+import dev.wif4j.spi.internal.Json;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Instant;

@@ -1,6 +1,8 @@
 package dev.wif4j.internal.http;
 
 import dev.wif4j.HttpTransport;
+import dev.wif4j.spi.internal.CappedBody;
+import dev.wif4j.spi.internal.Durations;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

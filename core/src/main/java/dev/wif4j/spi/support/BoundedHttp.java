@@ -1,8 +1,8 @@
 package dev.wif4j.spi.support;
 
-import dev.wif4j.internal.Redaction;
-import dev.wif4j.internal.http.CappedBody;
-import dev.wif4j.internal.http.Durations;
+import dev.wif4j.spi.internal.Redaction;
+import dev.wif4j.spi.internal.CappedBody;
+import dev.wif4j.spi.internal.Durations;
 import dev.wif4j.spi.IdentityTokenException;
 import java.io.IOException;
 import java.net.http.HttpClient;

@@ -1,6 +1,6 @@
 package dev.wif4j.spi.support;
 
-import dev.wif4j.internal.Redaction;
+import dev.wif4j.spi.internal.Redaction;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;

@@ -1,6 +1,6 @@
 package dev.wif4j.spi.support;
 
-import dev.wif4j.internal.json.Json;
+import dev.wif4j.spi.internal.Json;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.ArrayList;

@@ -10,9 +10,10 @@ import java.io.Serial;
  *
  * <p>Let it propagate from {@link dev.wif4j.spi.IdentityProvider#detect detect}: detection reports the
  * provider unavailable with this message (scrubbed, as a safety net), so no provider catches it there.
- * Thrown from {@link dev.wif4j.spi.IdentityProvider#open open} or a fetch, it is the
- * {@link IdentityTokenException} the user sees. It is never retryable: the same setting fails the
- * same way again.
+ * Thrown from {@link dev.wif4j.spi.IdentityProvider#open open}, the application's {@code build()}
+ * reports it as a {@code dev.wif4j.ConfigurationException} with the same message; thrown from a
+ * fetch, as the {@code dev.wif4j.IdentityProviderException} any provider failure becomes. It is
+ * never retryable: the same setting fails the same way again.
  */
 public final class SettingException extends IdentityTokenException {
     @Serial

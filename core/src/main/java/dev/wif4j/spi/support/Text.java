@@ -1,6 +1,7 @@
 package dev.wif4j.spi.support;
 
-import dev.wif4j.internal.Redaction;
+import dev.wif4j.spi.internal.Escaping;
+import dev.wif4j.spi.internal.Redaction;
 
 /**
  * Values quoted into messages so that a message stays one readable line whatever the value holds:
@@ -71,30 +72,6 @@ public final class Text {
      * @return the escaped text; {@code null} shows as {@code null}
      */
     public static String escape(String value, int limit) {
-        if (value == null) {
-            return "null";
-        }
-        StringBuilder out = new StringBuilder(Math.min(value.length(), limit) + 16);
-        int shown = Math.min(value.length(), Math.max(1, limit));
-        for (int i = 0; i < shown; i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                case '\\' -> out.append("\\\\");
-                default -> {
-                    if (c < 0x20 || c > 0x7e) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        if (shown < value.length()) {
-            out.append("... (").append(value.length()).append(" characters)");
-        }
-        return out.toString();
+        return Escaping.escape(value, limit);
     }
 }

@@ -10,7 +10,7 @@ import dev.wif4j.AccessToken;
 import dev.wif4j.TokenExchangeException;
 import dev.wif4j.WorkloadIdentityListener;
 import dev.wif4j.WorkloadIdentityListener.RefreshReason;
-import dev.wif4j.internal.Listeners;
+import dev.wif4j.internal.events.Listeners;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

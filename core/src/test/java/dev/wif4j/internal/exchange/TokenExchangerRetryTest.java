@@ -10,7 +10,7 @@ import dev.wif4j.FederationSettings;
 import dev.wif4j.HttpTransport;
 import dev.wif4j.TokenExchangeException;
 import dev.wif4j.WorkloadIdentityListener;
-import dev.wif4j.internal.Listeners;
+import dev.wif4j.internal.events.Listeners;
 import dev.wif4j.spi.IdentityToken;
 import java.io.IOException;
 import java.net.URI;

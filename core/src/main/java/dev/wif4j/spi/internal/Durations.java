@@ -1,4 +1,4 @@
-package dev.wif4j.internal.http;
+package dev.wif4j.spi.internal;
 
 import java.time.Duration;
 

@@ -1,4 +1,4 @@
-package dev.wif4j.internal.json;
+package dev.wif4j.spi.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

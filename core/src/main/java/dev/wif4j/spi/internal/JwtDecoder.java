@@ -1,7 +1,5 @@
-package dev.wif4j.internal.jwt;
+package dev.wif4j.spi.internal;
 
-import dev.wif4j.internal.json.Json;
-import dev.wif4j.spi.IdentityTokenException;
 import java.io.IOException;
 import java.util.Base64;
 import java.util.Collections;
@@ -17,6 +15,18 @@ public final class JwtDecoder {
     /** Decoding stops here: no real identity token comes close, and Anthropic refuses > 16 KiB. */
     public static final int MAX_CHARS = 64 * 1024;
 
+    /**
+     * The text is not a JWT; the message says what is wrong with its shape and never repeats it. Its own type, not
+     * the SPI's exception, so that this package stays below the SPI ({@code IdentityToken} turns it into one).
+     */
+    public static final class MalformedException extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        MalformedException(String message) {
+            super(message);
+        }
+    }
+
     /** The decoded header and claims, both unmodifiable. */
     public record Decoded(Map<String, Object> header, Map<String, Object> claims) {}
 
@@ -27,19 +37,19 @@ public final class JwtDecoder {
      *
      * @param jwt the compact serialization
      * @return header and claims
-     * @throws IdentityTokenException describing what is wrong with the shape
+     * @throws MalformedException describing what is wrong with the shape
      */
     public static Decoded decode(String jwt) {
         if (jwt.isEmpty()) {
-            throw new IdentityTokenException("The identity token is empty.");
+            throw new MalformedException("The identity token is empty.");
         }
         if (jwt.length() > MAX_CHARS) {
-            throw new IdentityTokenException("The identity token is " + jwt.length()
+            throw new MalformedException("The identity token is " + jwt.length()
                     + " characters long; a JWT over " + MAX_CHARS + " characters is not accepted.");
         }
         for (int i = 0; i < jwt.length(); i++) {
             if (Character.isWhitespace(jwt.charAt(i))) {
-                throw new IdentityTokenException("The identity token holds white space inside it: a JWT is one "
+                throw new MalformedException("The identity token holds white space inside it: a JWT is one "
                         + "line of base64url parts (two tokens in one file, or a line break in the middle?).");
             }
         }
@@ -47,12 +57,12 @@ public final class JwtDecoder {
         int second = first < 0 ? -1 : jwt.indexOf('.', first + 1);
         if (first < 0 || second < 0 || jwt.indexOf('.', second + 1) >= 0) {
             long dots = jwt.chars().filter(c -> c == '.').count();
-            throw new IdentityTokenException("The identity token is not a JWT: expected three parts "
+            throw new MalformedException("The identity token is not a JWT: expected three parts "
                     + "separated by dots (header.payload.signature), found " + (dots + 1)
                     + (dots == 4 ? " (an encrypted JWE, which Anthropic does not accept)" : "") + ".");
         }
         if (first == 0 || second == first + 1 || second == jwt.length() - 1) {
-            throw new IdentityTokenException("The identity token is not a JWT: its "
+            throw new MalformedException("The identity token is not a JWT: its "
                     + (first == 0 ? "header" : second == first + 1 ? "payload" : "signature")
                     + " part is empty" + (second == jwt.length() - 1 ? " (an unsigned token, which Anthropic refuses)" : "")
                     + ".");
@@ -61,12 +71,12 @@ public final class JwtDecoder {
         Map<String, Object> claims = object(jwt.substring(first + 1, second), "payload");
         for (int i = second + 1; i < jwt.length(); i++) {
             if (!isBase64Url(jwt.charAt(i))) {
-                throw new IdentityTokenException(
+                throw new MalformedException(
                         "The identity token is not a JWT: its signature part is not base64url text.");
             }
         }
         if (!(header.get("alg") instanceof String)) {
-            throw new IdentityTokenException("The identity token's header has no 'alg'.");
+            throw new MalformedException("The identity token's header has no 'alg'.");
         }
         return new Decoded(header, claims);
     }
@@ -85,18 +95,18 @@ public final class JwtDecoder {
             }
             bytes = Base64.getUrlDecoder().decode(part);
         } catch (IllegalArgumentException e) {
-            throw new IdentityTokenException("The identity token is not a JWT: its " + name
+            throw new MalformedException("The identity token is not a JWT: its " + name
                     + " part is not base64url text.");
         }
         Object value;
         try {
             value = Json.parse(bytes, false);
         } catch (IOException e) {
-            throw new IdentityTokenException("The identity token is not a JWT: its " + name
+            throw new MalformedException("The identity token is not a JWT: its " + name
                     + " part is not JSON.");
         }
         if (!(value instanceof Map<?, ?> map)) {
-            throw new IdentityTokenException("The identity token is not a JWT: its " + name
+            throw new MalformedException("The identity token is not a JWT: its " + name
                     + " is JSON but not an object.");
         }
         Map<String, Object> copy = new LinkedHashMap<>();

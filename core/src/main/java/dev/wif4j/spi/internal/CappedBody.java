@@ -1,6 +1,5 @@
-package dev.wif4j.internal.http;
+package dev.wif4j.spi.internal;
 
-import dev.wif4j.internal.BoundedWait;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;

@@ -1,4 +1,4 @@
-package dev.wif4j.internal;
+package dev.wif4j.internal.events;
 
 import dev.wif4j.WorkloadIdentityListener;
 import java.lang.System.Logger.Level;

@@ -1,4 +1,4 @@
-package dev.wif4j.internal;
+package dev.wif4j.spi.internal;
 
 import java.util.regex.Pattern;
 

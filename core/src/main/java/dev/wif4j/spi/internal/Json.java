@@ -1,4 +1,4 @@
-package dev.wif4j.internal.json;
+package dev.wif4j.spi.internal;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
