@@ -15,8 +15,9 @@ import java.time.Duration;
 
 /**
  * The whole federation flow on loopback, for a newcomer's first run ({@code wif4j demo}; in the source tree also
- * {@code ./mvnw -q -pl cli exec:java}): an OIDC issuer writes a Kubernetes-style token file, wif4j detects it, exchanges it at the Anthropic
- * emulator, caches the access token and calls {@code /v1/messages} with it. Nothing leaves 127.0.0.1.
+ * {@code ./mvnw -q -pl cli exec:java}): an OIDC issuer writes a Kubernetes-style token file, wif4j detects it,
+ * exchanges it at the Anthropic emulator, caches the access token and calls {@code /v1/messages} with it. Nothing
+ * leaves 127.0.0.1.
  */
 final class Demo {
 
