@@ -17,10 +17,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Starts a program's main class in a JVM of its own, as a workload starts it: the java that runs the test, only
- * the class path given and an environment that holds only the variables the test
- * sets, nothing from the machine the test runs on. The child runs in the test's directory, which is also its
- * {@code user.home}, prefers IPv4, and may be pointed at loopback only: a variable whose value is an
- * {@code http(s)} URL to another host is refused.
+ * the class path given and an environment that holds only the variables the test sets, nothing from the machine
+ * the test runs on. The child runs in the test's directory, which is also its {@code user.home}, prefers IPv4, and
+ * may be pointed at loopback only: a variable whose value is an {@code http(s)} URL to another host is refused.
  *
  * <pre>{@code
  * ChildProgram.Run run = ChildProgram.of(AskClaude.class.getName(), classPath)
