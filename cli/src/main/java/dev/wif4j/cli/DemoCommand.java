@@ -1,6 +1,5 @@
 package dev.wif4j.cli;
 
-import dev.wif4j.testkit.Demo;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

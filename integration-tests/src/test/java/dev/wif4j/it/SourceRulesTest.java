@@ -4,10 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -25,43 +23,25 @@ class SourceRulesTest {
     /** The one real context. */
     private static final Set<String> MAY_READ_ENVIRONMENT = Set.of(
             "core/src/main/java/dev/wif4j/internal/env/SystemDetectionContext.java");
-    /**
-     * Test support whose factories read the system properties a build passes its tests ({@code program.classes},
-     * {@code runtime.classpath.file}): system properties only, never the environment.
-     */
-    private static final Set<String> MAY_READ_BUILD_PROPERTIES = Set.of(
-            "testkit/src/main/java/dev/wif4j/testkit/ChildProgram.java",
-            "testkit/src/main/java/dev/wif4j/testkit/RuntimeClassPath.java");
     /** Command-line entry points, which own their console. */
     private static final Set<String> MAY_PRINT = Set.of(
-            "testkit/src/main/java/dev/wif4j/testkit/Demo.java",
             "benchmarks/src/main/java/dev/wif4j/benchmarks/StartupReport.java",
             "benchmarks/src/main/java/dev/wif4j/benchmarks/ColdStartReport.java",
             "benchmarks/src/main/java/dev/wif4j/benchmarks/DetectProbe.java");
 
     @Test
     void onlyTheRealDetectionContextReadsEnvironmentVariablesAndSystemProperties() {
-        Set<String> allowed = new HashSet<>(MAY_READ_ENVIRONMENT);
-        allowed.addAll(MAY_READ_BUILD_PROPERTIES);
-        assertEquals(List.of(), offenders(ENVIRONMENT, allowed),
+        assertEquals(List.of(), offenders(ENVIRONMENT, MAY_READ_ENVIRONMENT),
                 "read them through DetectionContext.env()/systemProperty() instead");
-        Pattern beyondProperties = Pattern.compile("System\\s*\\.\\s*(getenv|getProperties)\\b");
-        List<String> found = new ArrayList<>();
-        for (String file : MAY_READ_BUILD_PROPERTIES) {
-            Path path = ProjectLayout.root().resolve(file);
-            assertTrue(Files.exists(path), file);
-            found.addAll(offendersIn(path.getParent(), beyondProperties, Set.of()).stream()
-                    .filter(where -> where.startsWith(file + ":")).toList());
-        }
-        assertEquals(List.of(), found, "test support reads the build's system properties, not the environment");
     }
 
     @Test
     void testsNeverReadTheRealEnvironmentOrHome() {
         Pattern real = Pattern.compile("System\\s*\\.\\s*getenv\\b|getProperty\\(\\s*\"user\\.home\"");
         List<String> found = new ArrayList<>();
-        // The child program that testkit's ChildProgramTest starts reports the environment the test gave it.
-        Set<String> childPrograms = Set.of("testkit/src/test/java/dev/wif4j/testkit/child/PrintEnvironment.java");
+        // The child program that build-support's ChildProgramTest starts reports the environment the test gave it.
+        Set<String> childPrograms = Set.of(
+                "build-support/src/test/java/dev/wif4j/buildsupport/child/PrintEnvironment.java");
         for (Path module : ProjectLayout.modulesWithSources()) {
             found.addAll(offendersIn(module.resolve("src/test/java"), real, childPrograms));
         }

@@ -14,7 +14,9 @@ import java.util.Objects;
  * FakeDetectionContext job = FakeDetectionContext.builder().env(CiEnvironments.gitLab(issuer)).build();
  * }</pre>
  *
- * <p>Buildkite (and CircleCI with a custom audience) print tokens from a command: see {@link StandInCommand}.
+ * <p>Buildkite (and CircleCI with a custom audience) print tokens from a command ({@code buildkite-agent},
+ * {@code circleci}): a test puts an executable of that name, printing a token from {@link #buildkiteToken} or
+ * {@link #circleCiToken}, where the job's {@code PATH} (or the tool's usual place) finds it.
  */
 public final class CiEnvironments {
     /** The variable wif4j reads in GitLab unless told otherwise, as the job's {@code id_tokens:} names it. */
@@ -167,7 +169,7 @@ public final class CiEnvironments {
      *
      * @param issuer the issuer
      * @param audience the audience asked for
-     * @return the token to sign, e.g. for {@link StandInCommand#printing(String)}
+     * @return the token to sign, for the command to print
      */
     public static OidcIssuer.TokenBuilder buildkiteToken(OidcIssuer issuer, String audience) {
         return issuer.mint().subject(BUILDKITE_SUBJECT).audience(audience).lifetime(java.time.Duration.ofMinutes(5))

@@ -3,11 +3,11 @@ package com.example.ask;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.example.testsupport.BuiltProgram;
+import com.example.testsupport.RuntimeClassPath;
 import dev.wif4j.testkit.AnthropicEmulator;
-import dev.wif4j.testkit.ChildProgram;
 import dev.wif4j.testkit.OidcIssuer;
 import dev.wif4j.testkit.RecordedRequest;
-import dev.wif4j.testkit.RuntimeClassPath;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -28,7 +28,7 @@ class AskClaudeTest {
             Path tokenFile = Files.writeString(dir.resolve("token"), idp.mint().subject(subject).sign());
 
             // The federation variables the README sets, one by one; ANTHROPIC_BASE_URL is read by the program itself.
-            ChildProgram.Run run = ChildProgram.ofBuild(AskClaude.class.getName()).in(dir).env(anthropic.environment())
+            BuiltProgram.Run run = BuiltProgram.of(AskClaude.class.getName()).in(dir).env(anthropic.environment())
                     .env("ANTHROPIC_FEDERATION_RULE_ID", anthropic.trust(idp, subject))
                     .env("ANTHROPIC_IDENTITY_TOKEN_FILE", tokenFile.toString())
                     .run("Hello", "Hello again");

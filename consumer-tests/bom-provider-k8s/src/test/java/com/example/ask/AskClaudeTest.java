@@ -3,10 +3,10 @@ package com.example.ask;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.example.testsupport.BuiltProgram;
+import com.example.testsupport.RuntimeClassPath;
 import dev.wif4j.testkit.AnthropicEmulator;
-import dev.wif4j.testkit.ChildProgram;
 import dev.wif4j.testkit.OidcIssuer;
-import dev.wif4j.testkit.RuntimeClassPath;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -32,7 +32,7 @@ class AskClaudeTest {
             pod.put("ANTHROPIC_FEDERATION_RULE_ID", anthropic.trust(idp, serviceAccount));
             pod.put("WIF4J_K8S_TOKEN_PATH", projected.toString());
 
-            ChildProgram.Run run = ChildProgram.ofBuild(AskClaude.class.getName()).in(dir).env(pod).run("Hello", "Hello again");
+            BuiltProgram.Run run = BuiltProgram.of(AskClaude.class.getName()).in(dir).env(pod).run("Hello", "Hello again");
 
             assertEquals(0, run.exit(), run.output() + "\nemulator: " + anthropic.history());
             assertTrue(run.stderr().contains("identity provider: k8s"), run.output());

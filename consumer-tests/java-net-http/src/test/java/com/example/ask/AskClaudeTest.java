@@ -3,11 +3,11 @@ package com.example.ask;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.example.testsupport.BuiltProgram;
+import com.example.testsupport.RuntimeClassPath;
 import com.fasterxml.jackson.core.Version;
 import dev.wif4j.testkit.AnthropicEmulator;
-import dev.wif4j.testkit.ChildProgram;
 import dev.wif4j.testkit.OidcIssuer;
-import dev.wif4j.testkit.RuntimeClassPath;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
@@ -46,7 +46,7 @@ class AskClaudeTest {
     @Test
     void asksThroughWorkloadIdentity(@TempDir Path dir) throws Exception {
         try (OidcIssuer idp = OidcIssuer.start(); AnthropicEmulator anthropic = AnthropicEmulator.start()) {
-            ChildProgram.Run run = ChildProgram.ofBuild(AskClaude.class.getName()).in(dir)
+            BuiltProgram.Run run = BuiltProgram.of(AskClaude.class.getName()).in(dir)
                     .env(anthropic.tokenFileEnvironment(idp, "system:serviceaccount:shop:checkout", dir.resolve("token")))
                     .run("Hello", "Hello again");
 

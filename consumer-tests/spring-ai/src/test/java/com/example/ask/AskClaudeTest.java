@@ -3,11 +3,11 @@ package com.example.ask;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.example.testsupport.BuiltProgram;
+import com.example.testsupport.RuntimeClassPath;
 import dev.wif4j.testkit.AnthropicEmulator;
-import dev.wif4j.testkit.ChildProgram;
 import dev.wif4j.testkit.OidcIssuer;
 import dev.wif4j.testkit.RecordedRequest;
-import dev.wif4j.testkit.RuntimeClassPath;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -31,7 +31,7 @@ class AskClaudeTest {
             String ruleId = anthropic.trust(idp, subject);
             Path tokenFile = Files.writeString(dir.resolve("token"), idp.mint().subject(subject).sign());
 
-            ChildProgram.Run run = ChildProgram.ofBuild(AskClaude.class.getName()).in(dir)
+            BuiltProgram.Run run = BuiltProgram.of(AskClaude.class.getName()).in(dir)
                     .env("AWS_EC2_METADATA_DISABLED", "true").run(
                     "--wif4j.federation-rule-id=" + ruleId,
                     "--wif4j.organization-id=" + anthropic.organizationId(),

@@ -10,7 +10,7 @@ import dev.wif4j.spi.IdentityTokenSource;
 import dev.wif4j.testkit.CiEnvironments;
 import dev.wif4j.testkit.FakeDetectionContext;
 import dev.wif4j.testkit.OidcIssuer;
-import dev.wif4j.testkit.StandInCommand;
+import dev.wif4j.buildsupport.StandInCommand;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

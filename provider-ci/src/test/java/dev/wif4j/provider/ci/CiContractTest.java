@@ -6,7 +6,7 @@ import dev.wif4j.testkit.CiEnvironments;
 import dev.wif4j.testkit.FakeDetectionContext;
 import dev.wif4j.testkit.IdentityProviderContract;
 import dev.wif4j.testkit.OidcIssuer;
-import dev.wif4j.testkit.StandInCommand;
+import dev.wif4j.buildsupport.StandInCommand;
 import java.util.Map;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Nested;

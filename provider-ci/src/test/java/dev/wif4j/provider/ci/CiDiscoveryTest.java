@@ -3,10 +3,10 @@ package dev.wif4j.provider.ci;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.wif4j.testkit.ChildProgram;
+import dev.wif4j.buildsupport.ChildProgram;
 import dev.wif4j.testkit.CiEnvironments;
 import dev.wif4j.testkit.OidcIssuer;
-import dev.wif4j.testkit.StandInCommand;
+import dev.wif4j.buildsupport.StandInCommand;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.ArrayList;

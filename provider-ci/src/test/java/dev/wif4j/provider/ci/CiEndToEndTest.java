@@ -14,7 +14,7 @@ import dev.wif4j.testkit.FakeDetectionContext;
 import dev.wif4j.testkit.FederationIssuer;
 import dev.wif4j.testkit.FederationRule;
 import dev.wif4j.testkit.OidcIssuer;
-import dev.wif4j.testkit.StandInCommand;
+import dev.wif4j.buildsupport.StandInCommand;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;

@@ -15,7 +15,7 @@ import dev.wif4j.spi.support.SettingException;
 import dev.wif4j.testkit.CiEnvironments;
 import dev.wif4j.testkit.FakeDetectionContext;
 import dev.wif4j.testkit.OidcIssuer;
-import dev.wif4j.testkit.StandInCommand;
+import dev.wif4j.buildsupport.StandInCommand;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

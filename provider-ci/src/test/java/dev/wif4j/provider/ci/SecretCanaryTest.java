@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.wif4j.AccessToken;
 import dev.wif4j.WorkloadIdentity;
 import dev.wif4j.testkit.AnthropicEmulator;
-import dev.wif4j.testkit.ChildProgram;
+import dev.wif4j.buildsupport.ChildProgram;
 import dev.wif4j.testkit.CiEnvironments;
 import dev.wif4j.testkit.FakeDetectionContext;
 import dev.wif4j.testkit.FederationIssuer;

@@ -3,9 +3,10 @@ package dev.wif4j.provider.k8s;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.wif4j.testkit.ChildProgram;
+import dev.wif4j.buildsupport.ChildProgram;
 import dev.wif4j.testkit.FakeDetectionContext;
-import dev.wif4j.testkit.RuntimeClassPath;
+import java.io.File;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -66,8 +67,9 @@ class K8sModulePathTest {
     /** Starts modulepath.Main in its own JVM for the pod, and returns its output's lines, after it exited 0. */
     private static List<String> run(Where where, FakeDetectionContext pod, String source) throws Exception {
         // This module's classes, then its runtime dependencies as a user's build resolves them.
-        List<String> libraries = RuntimeClassPath.read(Path.of("target/runtime-module-path.txt"))
-                .withFirst(Path.of("target/classes").toAbsolutePath().toString()).entries();
+        List<String> libraries = new ArrayList<>(List.of(Path.of("target/classes").toAbsolutePath().toString()));
+        libraries.addAll(List.of(Files.readString(Path.of("target/runtime-module-path.txt")).strip()
+                .split(File.pathSeparator)));
         // Fabric8's default HTTP stack stays out (kubernetes-httpclient-vertx up to 7.x, -vertx-5 from 8.0 on).
         assertEquals(List.of(), libraries.stream().filter(e -> e.contains("vertx") || e.contains("netty")).toList());
         String application = Path.of("target/test-classes").toAbsolutePath().toString();

@@ -7,12 +7,15 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wif4j.WorkloadIdentity;
-import dev.wif4j.testkit.ChildProgram;
 import dev.wif4j.testkit.OidcIssuer;
+import java.io.File;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -79,20 +82,38 @@ class VaultDiscoveryTest {
         assertTrue(lines.contains("subject=" + VaultEmulator.ENTITY_ID), shown);
     }
 
+    /** Starts discovery.Main as a workload starts it: a JVM of its own, only the variables given, home here. */
     private List<String> run(Where where) throws Exception {
         List<String> wif4j = Stream.of(WorkloadIdentity.class, ObjectMapper.class, JsonFactory.class, JsonProperty.class,
                 VaultIdentityProvider.class).map(VaultDiscoveryTest::location).toList();
         String application = location(discovery.Main.class);
-        ChildProgram child = where == Where.MODULE_PATH
-                ? ChildProgram.of("discovery.Main", List.of(application)).modulePath(wif4j, "dev.wif4j")
-                : ChildProgram.of("discovery.Main", Stream.concat(wif4j.stream(), Stream.of(application)).toList());
-        ChildProgram.Run run = child.in(home).env(Map.of("AWS_EC2_METADATA_DISABLED", "true",
-                        "ANTHROPIC_FEDERATION_RULE_ID", "fdrl_discovery",
-                        "ANTHROPIC_ORGANIZATION_ID", "123e4567-e89b-12d3-a456-426614174000"))
-                .env("VAULT_ADDR", vault.address()).env("VAULT_TOKEN", VAULT_TOKEN).env("WIF4J_ACME_VAULT_ROLE", "wif4j")
-                .run();
-        assertEquals(0, run.exit(), run.output());
-        return run.stdout().lines().map(String::strip).toList();
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
+                "-Duser.home=" + home, "-Djava.net.preferIPv4Stack=true"));
+        if (where == Where.MODULE_PATH) {
+            command.addAll(List.of("--module-path", String.join(File.pathSeparator, wif4j),
+                    "--add-modules", "dev.wif4j", "-cp", application));
+        } else {
+            command.addAll(List.of("-cp", String.join(File.pathSeparator, wif4j) + File.pathSeparator + application));
+        }
+        command.add("discovery.Main");
+        Path stdout = home.resolve("stdout.txt");
+        Path stderr = home.resolve("stderr.txt");
+        ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile())
+                .redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
+        builder.environment().clear();   // nothing from the machine the test runs on
+        builder.environment().putAll(Map.of("AWS_EC2_METADATA_DISABLED", "true",
+                "ANTHROPIC_FEDERATION_RULE_ID", "fdrl_discovery",
+                "ANTHROPIC_ORGANIZATION_ID", "123e4567-e89b-12d3-a456-426614174000",
+                "VAULT_ADDR", vault.address(), "VAULT_TOKEN", VAULT_TOKEN, "WIF4J_ACME_VAULT_ROLE", "wif4j"));
+        Process process = builder.start();
+        boolean exited = process.waitFor(60, TimeUnit.SECONDS);
+        if (!exited) {
+            process.destroyForcibly().waitFor();
+        }
+        String output = "stdout:\n" + Files.readString(stdout) + "\nstderr:\n" + Files.readString(stderr);
+        assertTrue(exited, "discovery.Main did not exit within 60 s\n" + output);
+        assertEquals(0, process.exitValue(), output);
+        return Files.readAllLines(stdout).stream().map(String::strip).toList();
     }
 
     private static String location(Class<?> type) {

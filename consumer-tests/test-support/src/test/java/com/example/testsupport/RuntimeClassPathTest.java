@@ -1,4 +1,4 @@
-package dev.wif4j.testkit;
+package com.example.testsupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

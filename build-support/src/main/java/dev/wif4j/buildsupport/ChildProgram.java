@@ -1,4 +1,4 @@
-package dev.wif4j.testkit;
+package dev.wif4j.buildsupport;
 
 import dev.wif4j.spi.support.Endpoints;
 import java.io.File;
@@ -17,10 +17,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Starts a program's main class in a JVM of its own, as a workload starts it: the java that runs the test, only
- * the class path given (a {@link RuntimeClassPath}, say) and an environment that holds only the variables the test
- * sets, nothing from the machine the test runs on. The child runs in the test's directory, which is also its
- * {@code user.home}, prefers IPv4, and may be pointed at loopback only: a variable whose value is an
- * {@code http(s)} URL to another host is refused.
+ * the class path given and an environment that holds only the variables the test sets, nothing from the machine
+ * the test runs on. The child runs in the test's directory, which is also its {@code user.home}, prefers IPv4, and
+ * may be pointed at loopback only: a variable whose value is an {@code http(s)} URL to another host is refused.
  *
  * <pre>{@code
  * ChildProgram.Run run = ChildProgram.of(AskClaude.class.getName(), classPath)
@@ -31,16 +30,12 @@ import java.util.concurrent.TimeUnit;
  * assertEquals(0, run.exit(), run.output());
  * }</pre>
  *
- * <p>In a Maven project whose surefire configuration passes the system properties {@value #CLASSES_PROPERTY} (the
- * program's {@code target/classes}) and {@value RuntimeClassPath#FILE_PROPERTY} (its runtime class path file),
- * {@link #ofBuild(String)} starts the program just built with exactly the class path it ships with.
+ * <p>One of wif4j's own build helpers (the {@code build-support} module, never published): the consumer projects
+ * and the examples use only published API, and start their programs with the JDK alone.
  *
  * <p>Not thread-safe: configure and run it from one thread.
  */
 public final class ChildProgram {
-
-    /** The system property naming the directory of the program's compiled classes, for {@link #ofBuild}. */
-    public static final String CLASSES_PROPERTY = "program.classes";
 
     /**
      * What the child did.
@@ -78,25 +73,6 @@ public final class ChildProgram {
      */
     public static ChildProgram of(String mainClass, List<String> classPath) {
         return new ChildProgram(mainClass, classPath);
-    }
-
-    /**
-     * The program this build compiled, on the class path it ships with: the directory named by the system property
-     * {@value #CLASSES_PROPERTY} first, then the entries of the {@linkplain RuntimeClassPath#ofBuild() runtime class
-     * path file}.
-     *
-     * @param mainClass the binary name of its main class
-     * @return the program, with an empty environment
-     * @throws IllegalStateException when either system property is not set
-     * @throws java.io.UncheckedIOException when the class path file cannot be read
-     */
-    public static ChildProgram ofBuild(String mainClass) {
-        String classes = System.getProperty(CLASSES_PROPERTY);
-        if (classes == null || classes.isBlank()) {
-            throw new IllegalStateException("the system property " + CLASSES_PROPERTY + " is not set: pass "
-                    + "${project.build.outputDirectory} to the tests (surefire's systemPropertyVariables)");
-        }
-        return of(mainClass, RuntimeClassPath.ofBuild().withFirst(classes).entries());
     }
 
     /**
@@ -153,7 +129,7 @@ public final class ChildProgram {
     /**
      * Sets environment variables of the child, as {@link #env(String, String)} each.
      *
-     * @param variables the variables, e.g. an {@link Emulator#environment()}
+     * @param variables the variables, e.g. an {@code Emulator.environment()}
      * @return this program
      */
     public ChildProgram env(Map<String, String> variables) {

@@ -1,11 +1,10 @@
-package dev.wif4j.testkit;
+package dev.wif4j.buildsupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.wif4j.testkit.child.PrintEnvironment;
-import java.nio.file.Files;
+import dev.wif4j.buildsupport.child.PrintEnvironment;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -26,28 +25,6 @@ class ChildProgramTest {
         return ChildProgram.of(PrintEnvironment.class.getName(), List.of(location(PrintEnvironment.class))).in(dir);
     }
 
-    /** Runs with the two build properties set as a Maven build passes them, and restores them after. */
-    private ChildProgram.Run ofBuild(String classes, String classPathFile) throws Exception {
-        String oldClasses = System.getProperty(ChildProgram.CLASSES_PROPERTY);
-        String oldFile = System.getProperty(RuntimeClassPath.FILE_PROPERTY);
-        try {
-            System.setProperty(ChildProgram.CLASSES_PROPERTY, classes);
-            System.setProperty(RuntimeClassPath.FILE_PROPERTY, classPathFile);
-            return ChildProgram.ofBuild(PrintEnvironment.class.getName()).in(dir).run("0");
-        } finally {
-            restore(ChildProgram.CLASSES_PROPERTY, oldClasses);
-            restore(RuntimeClassPath.FILE_PROPERTY, oldFile);
-        }
-    }
-
-    private static void restore(String name, String value) {
-        if (value == null) {
-            System.clearProperty(name);
-        } else {
-            System.setProperty(name, value);
-        }
-    }
-
     @Test
     void runsInTheDirectoryWithOnlyTheVariablesGiven() throws Exception {
         ChildProgram.Run run = child().env(Map.of("A", "1")).env("B", "http://127.0.0.1:9/x").run("3");
@@ -59,28 +36,6 @@ class ChildProgramTest {
         assertTrue(run.stdout().contains("modules=[]\n"), "nothing on a module path: " + run.output());
         assertEquals("to stderr\n", run.stderr());
         assertTrue(run.output().startsWith("stdout:\nhome="), run.output());
-    }
-
-    @Test
-    void ofBuildStartsTheBuiltClassesBeforeTheRuntimeClassPath() throws Exception {
-        // The class path file names only a missing jar: the program is found in the classes directory alone.
-        Path file = Files.writeString(dir.resolve("runtime-classpath.txt"), dir.resolve("missing.jar") + "\n");
-        ChildProgram.Run run = ofBuild(location(PrintEnvironment.class), file.toString());
-        assertEquals(0, run.exit(), run.output());
-        assertTrue(run.stdout().contains("home=" + dir + "\n"), run.output());
-    }
-
-    @Test
-    void ofBuildNamesTheMissingProperty() throws Exception {
-        String old = System.getProperty(ChildProgram.CLASSES_PROPERTY);
-        System.clearProperty(ChildProgram.CLASSES_PROPERTY);
-        try {
-            IllegalStateException e = assertThrows(IllegalStateException.class,
-                    () -> ChildProgram.ofBuild(PrintEnvironment.class.getName()));
-            assertTrue(e.getMessage().startsWith("the system property program.classes is not set"), e.getMessage());
-        } finally {
-            restore(ChildProgram.CLASSES_PROPERTY, old);
-        }
     }
 
     @Test

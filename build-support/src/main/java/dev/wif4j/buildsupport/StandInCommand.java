@@ -1,4 +1,4 @@
-package dev.wif4j.testkit;
+package dev.wif4j.buildsupport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
 /**
  * A stand-in for a CI system's command-line tool ({@code buildkite-agent}, {@code circleci}): a small POSIX shell
  * script written where the test says, which records its arguments and then plays the next queued behaviour, once
- * each and in order: print a token (minted by the test's {@link OidcIssuer}), fail with a status and an error
+ * each and in order: print a token (minted by the test's {@code OidcIssuer}), fail with a status and an error
  * output, sleep, or flood stdout. With nothing queued it fails with status 1.
  *
  * <pre>{@code
@@ -79,7 +79,7 @@ public final class StandInCommand {
     /**
      * Queues a run that prints a token and exits 0.
      *
-     * @param jwt the token, e.g. from {@link OidcIssuer#mint()}
+     * @param jwt the token, e.g. from {@code OidcIssuer.mint()}
      * @return this stand-in
      */
     public StandInCommand printing(String jwt) {

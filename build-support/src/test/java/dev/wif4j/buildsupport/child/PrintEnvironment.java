@@ -1,4 +1,4 @@
-package dev.wif4j.testkit.child;
+package dev.wif4j.buildsupport.child;
 
 import java.nio.file.Path;
 import java.util.TreeMap;

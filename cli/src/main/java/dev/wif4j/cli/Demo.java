@@ -1,7 +1,11 @@
-package dev.wif4j.testkit;
+package dev.wif4j.cli;
 
 import dev.wif4j.AccessToken;
 import dev.wif4j.WorkloadIdentity;
+import dev.wif4j.testkit.AnthropicEmulator;
+import dev.wif4j.testkit.Decision;
+import dev.wif4j.testkit.FakeDetectionContext;
+import dev.wif4j.testkit.OidcIssuer;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -10,25 +14,16 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 /**
- * The whole federation flow on loopback, for a newcomer's first run ({@code ./mvnw -q -pl testkit exec:java}):
- * an OIDC issuer writes a Kubernetes-style token file, wif4j detects it, exchanges it at the Anthropic
- * emulator, caches the access token and calls {@code /v1/messages} with it. Nothing leaves 127.0.0.1.
+ * The whole federation flow on loopback, for a newcomer's first run ({@code wif4j demo}; in the source tree also
+ * {@code ./mvnw -q -pl cli exec:java}): an OIDC issuer writes a Kubernetes-style token file, wif4j detects it,
+ * exchanges it at the Anthropic emulator, caches the access token and calls {@code /v1/messages} with it. Nothing
+ * leaves 127.0.0.1.
  */
-public final class Demo {
+final class Demo {
 
     private static final String TOKEN_FILE = "/var/run/secrets/anthropic.com/token";
 
     private Demo() {
-    }
-
-    /**
-     * Runs the demo and prints what happens.
-     *
-     * @param args ignored
-     * @throws Exception when a step fails; the demo then exits non-zero
-     */
-    public static void main(String[] args) throws Exception {
-        run(System.out);
     }
 
     /**
@@ -38,7 +33,7 @@ public final class Demo {
      * @return the text of the emulator's reply
      * @throws Exception when a step fails
      */
-    public static String run(PrintStream out) throws Exception {
+    static String run(PrintStream out) throws Exception {
         try (OidcIssuer idp = OidcIssuer.start();
                 AnthropicEmulator anthropic = AnthropicEmulator.start()) {
             String ruleId = anthropic.trust(idp, "system:serviceaccount:demo:*");

@@ -1,4 +1,4 @@
-package dev.wif4j.testkit;
+package com.example.testsupport;
 
 import java.io.File;
 import java.io.IOException;
@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
 /**
  * A class path as Maven resolved it, read from the file that {@code maven-dependency-plugin}'s
  * {@code build-classpath} goal writes ({@code outputFile}): for a test that starts a program with exactly what it
- * ships with ({@link ChildProgram}), or that checks what it holds, such as one Jackson release.
+ * ships with ({@link BuiltProgram}), or that checks what it holds, such as one Jackson release.
  *
  * <pre>{@code
  * // surefire passes runtime.classpath.file=${project.build.directory}/runtime-classpath.txt
