@@ -35,7 +35,6 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import javax.lang.model.element.Modifier;
 import javax.tools.JavaCompiler;
-import javax.tools.JavaFileObject;
 import javax.tools.StandardJavaFileManager;
 import javax.tools.ToolProvider;
 
@@ -67,11 +66,36 @@ final class CodeNames {
     final Set<String> mapProperties = new TreeSet<>();
     final List<String> problems = new ArrayList<>();
 
-    /** Scans these modules' src/main/java (and launcher scripts at their roots). */
+    /** Scans these modules' src/main/java (and launcher scripts at their roots), parsed in one compiler run. */
     static CodeNames scan(Path root, List<String> modules) {
         CodeNames names = new CodeNames();
+        Map<String, List<Path>> sources = new LinkedHashMap<>();
         for (String module : modules) {
-            names.scanModule(root, module);
+            names.scanScripts(root, module);
+            Path dir = root.resolve(module).resolve("src/main/java");
+            if (Files.isDirectory(dir)) {
+                try (Stream<Path> all = Files.walk(dir)) {
+                    sources.put(module, all.filter(p -> p.toString().endsWith(".java")).sorted().toList());
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        }
+        JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
+        try (StandardJavaFileManager manager = compiler.getStandardFileManager(null, Locale.ROOT, null)) {
+            List<Path> all = sources.values().stream().flatMap(List::stream).toList();
+            JavacTask task = (JavacTask) compiler.getTask(null, manager, d -> { }, List.of("-proc:none"), null,
+                    manager.getJavaFileObjectsFromPaths(all));
+            Map<Path, CompilationUnitTree> parsed = new HashMap<>();
+            for (CompilationUnitTree unit : task.parse()) {
+                parsed.put(Path.of(unit.getSourceFile().toUri()), unit);
+            }
+            SourcePositions positions = Trees.instance(task).getSourcePositions();
+            for (List<Path> files : sources.values()) {
+                names.scanModule(root, files.stream().map(parsed::get).toList(), positions);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         return names;
     }
@@ -81,9 +105,8 @@ final class CodeNames {
         reads.putIfAbsent(key, new Read(kind, List.of(names), where));
     }
 
-    private void scanModule(Path root, String module) {
-        Path dir = root.resolve(module);
-        try (Stream<Path> top = Files.list(dir)) {
+    private void scanScripts(Path root, String module) {
+        try (Stream<Path> top = Files.list(root.resolve(module))) {
             for (Path script : top.filter(Files::isRegularFile).toList()) {
                 List<String> text;
                 try {
@@ -104,50 +127,12 @@ final class CodeNames {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Path sources = dir.resolve("src/main/java");
-        if (!Files.isDirectory(sources)) {
-            return;
-        }
-        List<Path> files;
-        try (Stream<Path> all = Files.walk(sources)) {
-            files = all.filter(p -> p.toString().endsWith(".java")).sorted().toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
-        try (StandardJavaFileManager manager = compiler.getStandardFileManager(null, Locale.ROOT, null)) {
-            Iterable<? extends JavaFileObject> objects = manager.getJavaFileObjectsFromPaths(files);
-            JavacTask task = (JavacTask) compiler.getTask(null, manager, d -> { }, List.of("-proc:none"), null, objects);
-            List<CompilationUnitTree> units = new ArrayList<>();
-            task.parse().forEach(units::add);
-            SourcePositions positions = Trees.instance(task).getSourcePositions();
-            // Pass 1: the module's string constants, by class and by simple name.
-            Map<String, Map<String, String>> constants = new HashMap<>();
-            for (int round = 0; round < 3; round++) {
-                for (CompilationUnitTree unit : units) {
-                    new TreeScanner<Void, String>() {
-                        @Override
-                        public Void visitClass(ClassTree node, String outer) {
-                            return super.visitClass(node, node.getSimpleName().toString());
-                        }
+    }
 
-                        @Override
-                        public Void visitVariable(VariableTree node, String owner) {
-                            if (owner != null && node.getInitializer() != null
-                                    && node.getModifiers().getFlags().containsAll(Set.of(Modifier.STATIC, Modifier.FINAL))
-                                    && node.getType().toString().equals("String")) {
-                                String v = constant(node.getInitializer(), owner, constants);
-                                if (v != null) {
-                                    constants.computeIfAbsent(owner, k -> new HashMap<>()).put(node.getName().toString(), v);
-                                }
-                            }
-                            return null;
-                        }
-                    }.scan(unit, null);
-                }
-            }
-            // The provider ids this module names in ProviderSettings.of(ctx, ID).
-            Set<String> moduleIds = new TreeSet<>();
+    private void scanModule(Path root, List<CompilationUnitTree> units, SourcePositions positions) {
+        // Pass 1: the module's string constants, by class and by simple name.
+        Map<String, Map<String, String>> constants = new HashMap<>();
+        for (int round = 0; round < 3; round++) {
             for (CompilationUnitTree unit : units) {
                 new TreeScanner<Void, String>() {
                     @Override
@@ -156,20 +141,41 @@ final class CodeNames {
                     }
 
                     @Override
-                    public Void visitMethodInvocation(MethodInvocationTree node, String owner) {
-                        String id = providerOf(node, owner, constants);
-                        if (id != null) {
-                            moduleIds.add(id);
+                    public Void visitVariable(VariableTree node, String owner) {
+                        if (owner != null && node.getInitializer() != null
+                                && node.getModifiers().getFlags().containsAll(Set.of(Modifier.STATIC, Modifier.FINAL))
+                                && node.getType().toString().equals("String")) {
+                            String v = constant(node.getInitializer(), owner, constants);
+                            if (v != null) {
+                                constants.computeIfAbsent(owner, k -> new HashMap<>()).put(node.getName().toString(), v);
+                            }
                         }
-                        return super.visitMethodInvocation(node, owner);
+                        return null;
                     }
                 }.scan(unit, null);
             }
-            for (CompilationUnitTree unit : units) {
-                scanUnit(root, unit, positions, constants, moduleIds);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        }
+        // The provider ids this module names in ProviderSettings.of(ctx, ID).
+        Set<String> moduleIds = new TreeSet<>();
+        for (CompilationUnitTree unit : units) {
+            new TreeScanner<Void, String>() {
+                @Override
+                public Void visitClass(ClassTree node, String outer) {
+                    return super.visitClass(node, node.getSimpleName().toString());
+                }
+
+                @Override
+                public Void visitMethodInvocation(MethodInvocationTree node, String owner) {
+                    String id = providerOf(node, owner, constants);
+                    if (id != null) {
+                        moduleIds.add(id);
+                    }
+                    return super.visitMethodInvocation(node, owner);
+                }
+            }.scan(unit, null);
+        }
+        for (CompilationUnitTree unit : units) {
+            scanUnit(root, unit, positions, constants, moduleIds);
         }
     }
 

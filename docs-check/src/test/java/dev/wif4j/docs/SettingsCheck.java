@@ -124,6 +124,9 @@ final class SettingsCheck {
         Set<String> buildProperties = buildProperties();
         Set<String> read = new TreeSet<>(THIRD_PARTY);
         code.reads.values().forEach(r -> read.addAll(r.names()));
+        Set<String> providerProperties = new TreeSet<>();
+        code.reads.values().stream().filter(r -> r.kind().startsWith("provider setting "))
+                .forEach(r -> providerProperties.addAll(r.names()));
 
         // Every name read is documented.
         for (CodeNames.Read r : code.reads.values()) {
@@ -139,7 +142,9 @@ final class SettingsCheck {
                 known = read.stream().anyMatch(n -> n.startsWith(m.name()))
                         || code.mapProperties.stream().anyMatch(p -> m.name().startsWith(p + "."));
             } else {
+                // wif4j.<provider>.<key> with dashes for dots is the spelling of earlier releases, still read.
                 known = read.contains(m.name()) || buildProperties.contains(m.name())
+                        || m.name().contains("-") && providerProperties.contains(m.name().replace('-', '.'))
                         || code.mapProperties.stream().anyMatch(p -> m.name().startsWith(p + "."));
             }
             if (!known) {
