@@ -27,7 +27,7 @@ import javax.tools.ToolProvider;
  * <p>The convention (CONTRIBUTING.md will carry it):
  * <ul>
  *   <li>Every snippet sees the imports in {@link #IMPORTS} (wif4j's packages, java.net.http, java.util,
- *       the official client, the Spring annotations and Spring AI's ChatClient); its own {@code import} lines
+ *       the official client, the Spring annotations, Spring AI's ChatClient and LangChain4j's Anthropic models); its own {@code import} lines
  *       are added to them.</li>
  *   <li>A block that declares a top-level type (a line starting with {@code class}, {@code record},
  *       {@code interface}, {@code enum}, modifiers or annotations allowed) or a {@code package} is compiled as
@@ -50,7 +50,8 @@ final class SnippetCheck {
             "dev.wif4j.testkit.*", "com.anthropic.client.*", "com.anthropic.client.okhttp.*",
             "com.anthropic.models.messages.*", "org.springframework.ai.chat.client.*",
             "org.springframework.web.bind.annotation.*", "org.springframework.context.annotation.*",
-            "org.springframework.boot.autoconfigure.*");
+            "org.springframework.boot.autoconfigure.*", "dev.wif4j.langchain4j.*", "dev.langchain4j.model.chat.*",
+            "dev.langchain4j.model.anthropic.*");
     private static final Pattern TYPE = Pattern.compile(
             "^(@[\\w.]+(\\([^)]*\\))?\\s+)*((public|protected|private|abstract|final|sealed|non-sealed|static|strictfp)\\s+)*"
                     + "(class|interface|enum|record|@interface)\\s+(\\w+).*");
