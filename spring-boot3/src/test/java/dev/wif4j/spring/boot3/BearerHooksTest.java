@@ -10,6 +10,7 @@ import dev.wif4j.spring.boot3.internal.BearerExchangeFilter;
 import dev.wif4j.spring.boot3.internal.BearerRequestInterceptor;
 import dev.wif4j.testkit.AnthropicEmulator;
 import dev.wif4j.testkit.Fault;
+import dev.wif4j.testkit.FakeDetectionContext;
 import dev.wif4j.testkit.OidcIssuer;
 import dev.wif4j.testkit.RecordedRequest;
 import java.util.List;
@@ -32,7 +33,9 @@ class BearerHooksTest {
 
     private final OidcIssuer idp = OidcIssuer.start();
     private final AnthropicEmulator anthropic = AnthropicEmulator.start();
-    private final WorkloadIdentity identity = WorkloadIdentity.builder().federationRuleId(anthropic.trust(idp, "w"))
+    private final FakeDetectionContext world = FakeDetectionContext.empty();
+    private final WorkloadIdentity identity = WorkloadIdentity.builder().context(world)
+            .federationRuleId(anthropic.trust(idp, "w"))
             .organizationId(anthropic.organizationId()).baseUrl(anthropic.baseUrl())
             .identityTokenSupplier(() -> idp.mint().subject("w").sign()).build();
     /** The threads the credentials were asked for a token on. */
@@ -63,6 +66,7 @@ class BearerHooksTest {
     @AfterEach
     void stop() {
         identity.close();
+        world.close();
         anthropic.close();
         idp.close();
     }
