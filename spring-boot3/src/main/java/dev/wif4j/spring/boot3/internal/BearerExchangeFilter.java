@@ -2,8 +2,6 @@ package dev.wif4j.spring.boot3.internal;
 
 import dev.wif4j.AccessToken;
 import dev.wif4j.AnthropicCredentials;
-import dev.wif4j.TokenScope;
-import java.util.Objects;
 import java.util.concurrent.Callable;
 import org.springframework.web.reactive.function.client.ClientRequest;
 import org.springframework.web.reactive.function.client.ClientResponse;
@@ -19,11 +17,7 @@ import reactor.core.scheduler.Schedulers;
  * thread that subscribed (a Netty event loop, often). A 401 answer is replayed once with a different token; the
  * request's body must then be one that can be written twice (Spring AI's is).
  */
-public final class BearerExchangeFilter implements ExchangeFilterFunction {
-    private static final String AUTHORIZED = BearerExchangeFilter.class.getName() + ".authorized";
-
-    private final AnthropicCredentials credentials;
-    private final TokenScope scope;
+public final class BearerExchangeFilter extends BearerHook implements ExchangeFilterFunction {
 
     /**
      * Creates the filter.
@@ -31,13 +25,12 @@ public final class BearerExchangeFilter implements ExchangeFilterFunction {
      * @param credentials the token cache; its {@link AnthropicCredentials#tokenScope()} says where tokens go
      */
     public BearerExchangeFilter(AnthropicCredentials credentials) {
-        this.credentials = Objects.requireNonNull(credentials, "credentials");
-        this.scope = credentials.tokenScope();
+        super(credentials);
     }
 
     @Override
     public Mono<ClientResponse> filter(ClientRequest request, ExchangeFunction next) {
-        if (!scope.permits(request.url()) || request.attribute(AUTHORIZED).isPresent()) {
+        if (!scope.permits(request.url()) || request.attribute(authorized).isPresent()) {
             return next.exchange(request);
         }
         return offloaded(credentials::token).flatMap(token -> next.exchange(authorize(request, token))
@@ -51,13 +44,8 @@ public final class BearerExchangeFilter implements ExchangeFilterFunction {
         return Mono.fromCallable(blocking).subscribeOn(Schedulers.boundedElastic());
     }
 
-    private static ClientRequest authorize(ClientRequest request, AccessToken token) {
-        return ClientRequest.from(request).attribute(AUTHORIZED, Boolean.TRUE)
+    private ClientRequest authorize(ClientRequest request, AccessToken token) {
+        return ClientRequest.from(request).attribute(authorized, Boolean.TRUE)
                 .headers(headers -> BearerHeaders.authorize(headers, token)).build();
-    }
-
-    @Override
-    public String toString() {
-        return "BearerExchangeFilter[" + scope + "]";
     }
 }
