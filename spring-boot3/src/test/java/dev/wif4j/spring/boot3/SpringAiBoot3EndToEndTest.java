@@ -9,16 +9,20 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.springframework.ai.chat.client.ChatClient;
 import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.MediaType;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /** Spring AI 1.1's ChatClient on Spring Boot 3, blocking and streaming, with no API key: every call carries the bearer. */
+@ExtendWith(OutputCaptureExtension.class)
 class SpringAiBoot3EndToEndTest {
     private static final String ANSWER = "Hello from the Anthropic emulator.";
     private static final String HELLO = "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":8,"
@@ -144,5 +148,18 @@ class SpringAiBoot3EndToEndTest {
             assertThat(ask(ctx)).as("while Spring AI's calls are authorised").isEqualTo(ANSWER);
         }
         assertAuthorised(app.anthropic.messageRequests());
+    }
+
+    @Test
+    @DisplayName("spring.ai.anthropic.base-url outside the token's scope: a warning at start-up names the origin and the setting")
+    void baseUrlOutsideTheScopeWarns(CapturedOutput output) {
+        try (ConfigurableApplicationContext ctx = app.start(WebApplicationType.NONE,
+                "spring.ai.anthropic.base-url=https://gateway.example.com/anthropic")) {
+            assertThat(ctx.isActive()).as("it still starts").isTrue();
+            assertThat(output.getOut()).contains("spring.ai.anthropic.base-url is not where wif4j sends the federated "
+                    + "token").contains("https://gateway.example.com:443").contains("wif4j.allowed-origins")
+                    .doesNotContain("/anthropic:");
+        }
+        assertThat(app.anthropic.exchangeRequests()).isZero();
     }
 }
