@@ -49,7 +49,7 @@ public class SpringAiAnthropicAutoConfiguration {
     /**
      * Adds the bearer interceptor to every {@code RestClient.Builder} Spring Boot hands out. Warns once when
      * {@code spring.ai.anthropic.base-url} is an origin the token may not go to: Spring AI's calls would then
-     * go out with neither a token nor a key.
+     * go out without it.
      *
      * @param identity the workload identity
      * @param environment where Spring AI's base URL is read
@@ -98,8 +98,8 @@ public class SpringAiAnthropicAutoConfiguration {
         try {
             scope.check(URI.create(baseUrl.strip()));
         } catch (WorkloadIdentityException | IllegalArgumentException e) {
-            LOG.warn("spring.ai.anthropic.base-url is not where wif4j sends the federated token, so Spring AI's calls "
-                    + "carry neither a token nor an API key: " + e.getMessage());
+            LOG.warn("spring.ai.anthropic.base-url is not where wif4j sends the federated token: Spring AI's calls go "
+                    + "there without it (with spring.ai.anthropic.api-key, if that is set). " + e.getMessage());
         }
     }
 
