@@ -111,7 +111,7 @@ class BearerHooksTest {
         assertThat(anthropic.tokensIssued()).isEqualTo(2);
         assertThat(anthropic.messageRequests()).allSatisfy(call ->
                 assertThat(call.header("Authorization").orElseThrow()).startsWith("Bearer sk-ant-oat01-"));
-        // Never on the thread that subscribed (with Reactor Netty, an event loop): on Reactor's bounded-elastic one.
+        // Never on the thread that subscribed nor on a Reactor Netty event loop: on Reactor's bounded-elastic one.
         assertThat(tokenThreads).isNotEmpty().allSatisfy(name -> assertThat(name).startsWith("boundedElastic-"));
     }
 }
