@@ -1,11 +1,9 @@
 package dev.wif4j.spring;
 
 import dev.wif4j.WorkloadIdentity;
+import dev.wif4j.spring.internal.TokenHealth;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Objects;
-import java.util.Optional;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 
@@ -35,22 +33,7 @@ public class WorkloadIdentityHealthIndicator implements HealthIndicator {
 
     @Override
     public Health health() {
-        Instant now = clock.instant();
-        Optional<Instant> expiry = identity.cachedTokenExpiry();
-        Optional<RuntimeException> failure = identity.lastFailure();
-        Health.Builder health;
-        if (expiry.isPresent() && expiry.get().isAfter(now)) {
-            health = Health.up().withDetail("tokenRemainingSeconds", Duration.between(now, expiry.get()).toSeconds())
-                    .withDetail("tokenExpiresAt", expiry.get().toString());
-        } else if (failure.isPresent()) {
-            health = Health.down();
-        } else {
-            health = Health.unknown().withDetail("token", expiry.isPresent()
-                    ? "expired unused; the next request exchanges a new one" : "none yet; the first request exchanges one");
-        }
-        failure.ifPresent(f -> health.withDetail("lastFailure", String.valueOf(f.getMessage())));
-        return health.withDetail("provider", identity.providerId())
-                .withDetail("federationRuleId", identity.settings().federationRuleId())
-                .build();
+        TokenHealth health = TokenHealth.of(identity, clock);
+        return Health.status(health.status()).withDetails(health.details()).build();
     }
 }

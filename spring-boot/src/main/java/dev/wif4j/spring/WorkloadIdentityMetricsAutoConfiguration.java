@@ -19,7 +19,11 @@ import org.springframework.context.annotation.Bean;
         // Where Spring Boot defines the MeterRegistry bean (and, after every exporter, the composite).
         "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
         "org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration",
-        "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration"})
+        "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
+        // The same on Spring Boot 3, where wif4j-spring-boot3-starter runs this auto-configuration too.
+        "org.springframework.boot.actuate.autoconfigure.metrics.MetricsAutoConfiguration",
+        "org.springframework.boot.actuate.autoconfigure.metrics.export.simple.SimpleMetricsExportAutoConfiguration",
+        "org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration"})
 @ConditionalOnClass(name = "io.micrometer.core.instrument.MeterRegistry")
 @ConditionalOnBean(type = {"io.micrometer.core.instrument.MeterRegistry", "dev.wif4j.WorkloadIdentity"})
 public class WorkloadIdentityMetricsAutoConfiguration {
