@@ -40,8 +40,9 @@ final class CommandTokenSource implements IdentityTokenSource {
                     + Tokens.audience(token) + ", not the " + Text.escape(audience) + " it was asked for: is "
                     + command.shownPath() + " " + system.displayName() + "'s own tool?");
         }
-        // The token's claims are its issuer's text: escaped, so that a claim cannot forge a log line.
-        log.log(System.Logger.Level.DEBUG, () -> command.shown() + " gave " + Text.escape(token.toString(), 1000)
+        // IdentityToken.toString escapes the claims (its issuer's text), so a claim cannot forge a log line; escaping
+        // it again would double every backslash.
+        log.log(System.Logger.Level.DEBUG, () -> command.shown() + " gave " + token
                 + " in " + (System.nanoTime() - start) / 1_000_000 + " ms");
         return token;
     }
