@@ -64,7 +64,8 @@ class SpiffeModulePathTest {
     void withoutJavaSpiffesDependenciesSaysWhatToAdd() throws Exception {
         Run run = run(List.of());
         assertEquals(3, run.exit, run.output);
-        assertTrue(run.output.contains("error=IdentityTokenException: java-spiffe cannot check the JWT-SVID: a library "
+        // The child calls the facade, which reports a provider's failure as IdentityProviderException (same message).
+        assertTrue(run.output.contains("error=IdentityProviderException: java-spiffe cannot check the JWT-SVID: a library "
                 + "it needs is missing (NoClassDefFoundError: com/nimbusds/"), run.output);
         assertTrue(run.output.contains("On the module path, add --add-modules ALL-MODULE-PATH"), run.output);
         assertFalse(run.output.contains("Exception in thread"), run.output);
