@@ -63,8 +63,21 @@ public final class HttpAuthorization {
     }
 
     private static HttpRequest.Builder setHeaders(HttpRequest.Builder request, HttpRequest built, AccessToken token) {
+        return request.setHeader("Authorization", token.authorizationHeaderValue())
+                .setHeader("anthropic-beta", betaHeader(built.headers().allValues("anthropic-beta")));
+    }
+
+    /**
+     * The {@code anthropic-beta} value a request with an OAuth access token needs: the request's own betas in order,
+     * once each (comma-separated values split, blanks dropped), and {@value #OAUTH_BETA} unless already there. For
+     * the interceptors of other HTTP clients, which set the header themselves.
+     *
+     * @param values the request's {@code anthropic-beta} header values; none is fine
+     * @return the value to set
+     */
+    public static String betaHeader(Iterable<String> values) {
         Set<String> betas = new LinkedHashSet<>();
-        for (String value : built.headers().allValues("anthropic-beta")) {
+        for (String value : values) {
             for (String beta : value.split(",")) {
                 if (!beta.isBlank()) {
                     betas.add(beta.strip());
@@ -72,8 +85,7 @@ public final class HttpAuthorization {
             }
         }
         betas.add(OAUTH_BETA);
-        return request.setHeader("Authorization", token.authorizationHeaderValue())
-                .setHeader("anthropic-beta", String.join(",", betas));
+        return String.join(",", betas);
     }
 
     /**

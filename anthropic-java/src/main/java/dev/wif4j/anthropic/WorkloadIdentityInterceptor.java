@@ -8,18 +8,16 @@ import com.anthropic.core.http.HttpResponse;
 import com.anthropic.core.http.Interceptor;
 import dev.wif4j.AccessToken;
 import dev.wif4j.AnthropicCredentials;
+import dev.wif4j.HttpAuthorization;
 import dev.wif4j.TokenScope;
 import dev.wif4j.WorkloadIdentity;
 import dev.wif4j.WorkloadIdentityBuilder;
 import dev.wif4j.WorkloadIdentityException;
 import dev.wif4j.anthropic.internal.OfficialClientTransport;
 import java.net.URI;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
@@ -59,7 +57,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class WorkloadIdentityInterceptor implements Interceptor {
 
     /** The beta that lets the Claude API accept a bearer token. */
-    public static final String OAUTH_BETA = "oauth-2025-04-20";
+    public static final String OAUTH_BETA = HttpAuthorization.OAUTH_BETA;
 
     /** Token fetches may block on an exchange; async callers must not wait in the client's threads. */
     private static final Executor TOKEN_THREADS = Executors.newCachedThreadPool(new ThreadFactory() {
@@ -167,19 +165,10 @@ public final class WorkloadIdentityInterceptor implements Interceptor {
      * @return the authorised request
      */
     static HttpRequest authorize(HttpRequest request, AccessToken token) {
-        Set<String> betas = new LinkedHashSet<>();
-        for (String value : request.headers().values("anthropic-beta")) {
-            for (String beta : value.split(",")) {
-                if (!beta.isBlank()) {
-                    betas.add(beta.strip());
-                }
-            }
-        }
-        betas.add(OAUTH_BETA);
         return request.toBuilder()
                 .removeHeaders("X-Api-Key")
                 .replaceHeaders("Authorization", token.authorizationHeaderValue())
-                .replaceHeaders("anthropic-beta", String.join(",", new ArrayList<>(betas)))
+                .replaceHeaders("anthropic-beta", HttpAuthorization.betaHeader(request.headers().values("anthropic-beta")))
                 .build();
     }
 

@@ -8,18 +8,18 @@ import dev.langchain4j.http.client.sse.ServerSentEventListener;
 import dev.langchain4j.http.client.sse.ServerSentEventParser;
 import dev.wif4j.AccessToken;
 import dev.wif4j.AnthropicCredentials;
+import dev.wif4j.HttpAuthorization;
 import dev.wif4j.TokenScope;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * A LangChain4j {@link HttpClient} that authorises every request with a workload-identity access token before
@@ -29,7 +29,7 @@ import java.util.Set;
 public final class AuthorizingHttpClient implements HttpClient {
 
     /** The beta that lets the Claude API accept a bearer token. */
-    public static final String OAUTH_BETA = "oauth-2025-04-20";
+    public static final String OAUTH_BETA = HttpAuthorization.OAUTH_BETA;
 
     private final HttpClient next;
     private final AnthropicCredentials credentials;
@@ -137,27 +137,17 @@ public final class AuthorizingHttpClient implements HttpClient {
      */
     static HttpRequest authorize(HttpRequest request, AccessToken token) {
         Map<String, List<String>> headers = new LinkedHashMap<>();
-        Set<String> betas = new LinkedHashSet<>();
+        List<String> betas = new ArrayList<>();
         for (Map.Entry<String, List<String>> header : request.headers().entrySet()) {
             String name = header.getKey();
-            if (name.equalsIgnoreCase("x-api-key") || name.equalsIgnoreCase("Authorization")) {
-                continue;
-            }
             if (name.equalsIgnoreCase("anthropic-beta")) {
-                for (String value : header.getValue()) {
-                    for (String beta : value.split(",")) {
-                        if (!beta.isBlank()) {
-                            betas.add(beta.strip());
-                        }
-                    }
-                }
-                continue;
+                betas.addAll(header.getValue());
+            } else if (!name.equalsIgnoreCase("x-api-key") && !name.equalsIgnoreCase("Authorization")) {
+                headers.put(name, header.getValue());
             }
-            headers.put(name, header.getValue());
         }
-        betas.add(OAUTH_BETA);
         headers.put("Authorization", List.of(token.authorizationHeaderValue()));
-        headers.put("anthropic-beta", List.of(String.join(",", betas)));
+        headers.put("anthropic-beta", List.of(HttpAuthorization.betaHeader(betas)));
         return HttpRequest.builder()
                 .method(request.method())
                 .url(request.url())

@@ -2,13 +2,12 @@ package dev.wif4j.spring.internal;
 
 import dev.wif4j.AccessToken;
 import dev.wif4j.AnthropicCredentials;
+import dev.wif4j.HttpAuthorization;
 import dev.wif4j.TokenScope;
 import dev.wif4j.WorkloadIdentityException;
 import java.io.IOException;
-import java.util.LinkedHashSet;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import okhttp3.Interceptor;
 import okhttp3.Request;
 import okhttp3.RequestBody;
@@ -25,9 +24,6 @@ import okhttp3.Response;
  * setting that allows it, before a token is fetched or anything is sent.
  */
 public final class OkHttpBearerInterceptor implements Interceptor {
-    /** The beta that lets the Claude API accept a bearer token (the same as WorkloadIdentityInterceptor's). */
-    static final String OAUTH_BETA = "oauth-2025-04-20";
-
     /** Marks a request this interceptor authorised. */
     private static final class Authorized {
         static final Authorized INSTANCE = new Authorized();
@@ -92,19 +88,10 @@ public final class OkHttpBearerInterceptor implements Interceptor {
     }
 
     static Request authorize(Request request, AccessToken token) {
-        Set<String> betas = new LinkedHashSet<>();
-        for (String value : request.headers("anthropic-beta")) {
-            for (String beta : value.split(",")) {
-                if (!beta.isBlank()) {
-                    betas.add(beta.strip());
-                }
-            }
-        }
-        betas.add(OAUTH_BETA);
         return request.newBuilder()
                 .removeHeader("X-Api-Key")
                 .header("Authorization", token.authorizationHeaderValue())
-                .header("anthropic-beta", String.join(",", betas))
+                .header("anthropic-beta", HttpAuthorization.betaHeader(request.headers("anthropic-beta")))
                 .tag(Authorized.class, Authorized.INSTANCE)
                 .build();
     }

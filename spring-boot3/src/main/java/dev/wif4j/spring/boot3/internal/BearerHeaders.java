@@ -2,10 +2,6 @@ package dev.wif4j.spring.boot3.internal;
 
 import dev.wif4j.AccessToken;
 import dev.wif4j.HttpAuthorization;
-import java.util.Arrays;
-import java.util.LinkedHashSet;
-import java.util.Set;
-import java.util.stream.Collectors;
 import org.springframework.http.HttpHeaders;
 
 /** What both of the starter's hooks set on a request for the Claude API: the same as the other wif4j interceptors. */
@@ -19,13 +15,9 @@ final class BearerHeaders {
      * their order) and removes {@code x-api-key}.
      */
     static void authorize(HttpHeaders headers, AccessToken token) {
-        Set<String> betas = headers.getOrEmpty(BETA).stream()
-                .flatMap(value -> Arrays.stream(value.split(",")))
-                .map(String::strip).filter(beta -> !beta.isEmpty())
-                .collect(Collectors.toCollection(LinkedHashSet::new));
-        betas.add(HttpAuthorization.OAUTH_BETA);
+        String betas = HttpAuthorization.betaHeader(headers.getOrEmpty(BETA));
         headers.remove("x-api-key");
         headers.set(HttpHeaders.AUTHORIZATION, token.authorizationHeaderValue());
-        headers.set(BETA, String.join(",", betas));
+        headers.set(BETA, betas);
     }
 }
