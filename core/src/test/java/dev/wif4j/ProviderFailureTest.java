@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -98,8 +99,8 @@ class ProviderFailureTest {
         }
     }
 
-    /** A provider that is always available and fails to open with {@code failure}. */
-    private static IdentityProvider opening(IdentityTokenException failure) {
+    /** A provider that is always available and opens what {@code open} gives (or throws). */
+    private static IdentityProvider alwaysAvailable(Supplier<IdentityTokenSource> open) {
         return new IdentityProvider() {
             @Override
             public String id() {
@@ -118,7 +119,7 @@ class ProviderFailureTest {
 
             @Override
             public IdentityTokenSource open(DetectionContext context) {
-                throw failure;
+                return open.get();
             }
         };
     }
@@ -127,13 +128,17 @@ class ProviderFailureTest {
     void buildReportsAProviderThatCannotOpenAsAWorkloadIdentityException() {
         SettingException setting = new SettingException("WIF4J_FAILING_ROLE is not set.");
         ConfigurationException bad = assertThrows(ConfigurationException.class,
-                () -> build(null, opening(setting), null));
+                () -> build(null, alwaysAvailable(() -> {
+                    throw setting;
+                }), null));
         assertEquals("WIF4J_FAILING_ROLE is not set.", bad.getMessage());
         assertSame(setting, bad.getCause());
 
         IdentityTokenException failure = new IdentityTokenException(MESSAGE);
         IdentityProviderException e = assertThrows(IdentityProviderException.class,
-                () -> build(null, opening(failure), null));
+                () -> build(null, alwaysAvailable(() -> {
+                    throw failure;
+                }), null));
         assertEquals(MESSAGE, e.getMessage());
         assertSame(failure, e.getCause());
     }
@@ -141,27 +146,7 @@ class ProviderFailureTest {
     @Test
     void aSourceOpenedAtTheSpiLevelStillThrowsTheSpisException() {
         IdentityTokenException failure = new IdentityTokenException(MESSAGE);
-        IdentityProvider provider = new IdentityProvider() {
-            @Override
-            public String id() {
-                return "failing";
-            }
-
-            @Override
-            public int priority() {
-                return 100;
-            }
-
-            @Override
-            public Detection detect(DetectionContext context) {
-                return Detection.available("always");
-            }
-
-            @Override
-            public IdentityTokenSource open(DetectionContext context) {
-                return failing(failure, new AtomicInteger());
-            }
-        };
+        IdentityProvider provider = alwaysAvailable(() -> failing(failure, new AtomicInteger()));
         IdentityTokenSource source = WorkloadIdentity.builder().context(new MapContext()).autoRegistration(false)
                 .addProvider(provider).openIdentityTokenSource();
         assertSame(failure, assertThrows(IdentityTokenException.class, source::fetch));
