@@ -18,10 +18,12 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -214,15 +216,11 @@ public final class Detector {
             verdicts.add(safeDetect(providers.get(0), context));
             return verdicts;
         }
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(providers.size(), 8), r -> {
-            Thread t = new Thread(r, "wif4j-detect");
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(providers.size(), 8), new DaemonThreads());
         try {
-            List<CompletableFuture<Detection>> futures = new ArrayList<>();
+            List<Future<Detection>> futures = new ArrayList<>();
             for (LoadedProvider p : providers) {
-                futures.add(CompletableFuture.supplyAsync(() -> safeDetect(p, context), pool));
+                futures.add(pool.submit(new DetectTask(p, context)));
             }
             long end = System.nanoTime() + deadline.toNanos();
             for (int i = 0; i < providers.size(); i++) {
@@ -258,6 +256,32 @@ public final class Detector {
             return Detection.unavailable(Redaction.scrub(e.getMessage()));
         } catch (RuntimeException | LinkageError e) {
             return Detection.unavailable("its detect() threw " + describe(e) + " (a bug in " + p.implementation() + ")");
+        }
+    }
+
+    /** Detection's daemon threads; a named class, not a lambda (RANKING says why). */
+    private static final class DaemonThreads implements ThreadFactory {
+        @Override
+        public Thread newThread(Runnable r) {
+            Thread t = new Thread(r, "wif4j-detect");
+            t.setDaemon(true);
+            return t;
+        }
+    }
+
+    /** One provider's detection on the pool; a named class, not a lambda (RANKING says why). */
+    private static final class DetectTask implements Callable<Detection> {
+        private final LoadedProvider provider;
+        private final DetectionContext context;
+
+        DetectTask(LoadedProvider provider, DetectionContext context) {
+            this.provider = provider;
+            this.context = context;
+        }
+
+        @Override
+        public Detection call() {
+            return safeDetect(provider, context);
         }
     }
 
