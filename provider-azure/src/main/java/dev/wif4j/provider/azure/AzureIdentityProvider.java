@@ -54,9 +54,7 @@ public final class AzureIdentityProvider implements IdentityProvider {
             + "IDENTITY_ENDPOINT (App Service, Functions, Container Apps) and MSI_ENDPOINT are unset, and " + DMI_VENDOR
             + " / " + DMI_CHASSIS_TAG + " are not an Azure VM's; on an Azure VM in a container without DMI data, set "
             + "WIF4J_PROVIDER=azure";
-    /** Every setting {@link AzureSettings} reads, and every variable: while none is set it has nothing to check. */
-    private static final String[] SETTING_KEYS = {"resource", "client.id", "object.id", "identity.resource.id",
-        "tenant.id", "authority.host", "federated.token.file", "imds.endpoint"};
+    /** The variables {@link AzureSettings} reads besides its settings. */
     private static final String[] VARIABLES = {"AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_AUTHORITY_HOST",
         "AZURE_FEDERATED_TOKEN_FILE", AzureSettings.IMDS_VARIABLE, "IDENTITY_ENDPOINT", "IDENTITY_HEADER",
         "MSI_ENDPOINT", "MSI_SECRET"};
@@ -171,12 +169,14 @@ public final class AzureIdentityProvider implements IdentityProvider {
         return new Choice(null, NO_SIGNAL_REASON);
     }
 
+    /** Whether none of the settings and variables {@link AzureSettings} reads is set: then it has nothing to check. */
     private static boolean nothingSet(DetectionContext context) {
         ProviderSettings settings = ProviderSettings.of(context, AzureSettings.ID);
-        for (String key : SETTING_KEYS) {
-            if (settings.get(key).isSet()) {
-                return false;
-            }
+        if (settings.get("resource").isSet() || settings.get("client.id").isSet() || settings.get("object.id").isSet()
+                || settings.get("identity.resource.id").isSet() || settings.get("tenant.id").isSet()
+                || settings.get("authority.host").isSet() || settings.get("federated.token.file").isSet()
+                || settings.get("imds.endpoint").isSet()) {
+            return false;
         }
         for (String variable : VARIABLES) {
             if (context.env(variable).isPresent()) {
