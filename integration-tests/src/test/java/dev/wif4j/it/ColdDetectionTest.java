@@ -2,6 +2,7 @@ package dev.wif4j.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.wif4j.testkit.AnthropicEmulator;
 import dev.wif4j.testkit.OidcIssuer;
@@ -74,6 +75,49 @@ class ColdDetectionTest {
     void detectionOffTheCloudLoadsNoCloudSdkNorDatabindOnTheModulePath() throws Exception {
         Run run = detect(true, Map.of());
         assertNothingForbidden(run);
+    }
+
+    /** The class each provider is: with no signal, detection loads it and nothing else of the provider. */
+    static final Set<String> PROVIDER_CLASSES = Set.of("dev.wif4j.provider.aws.AwsIdentityProvider",
+            "dev.wif4j.provider.azure.AzureIdentityProvider", "dev.wif4j.provider.gcp.GcpIdentityProvider",
+            "dev.wif4j.provider.k8s.K8sIdentityProvider", "dev.wif4j.provider.github.GitHubActionsIdentityProvider",
+            "dev.wif4j.provider.authentik.AuthentikIdentityProvider", "dev.wif4j.provider.ci.CiIdentityProvider",
+            "dev.wif4j.provider.spiffe.SpiffeIdentityProvider");
+
+    /**
+     * A provider that is not available costs its own class and nothing more: no settings class, no internal class,
+     * no lambda (each a class generated in the cold JVM detection runs in). The real context reads the machine's
+     * own DMI data, which no test can redirect: on a cloud VM the providers rightly look further, so the test runs
+     * only where that data names no cloud.
+     */
+    @Test
+    void anUnavailableProviderLoadsOnlyItsOwnClass() throws Exception {
+        assumeFalse(cloudDmi(), "this machine's DMI data names a cloud, which the providers read");
+        Run run = detect(false, Map.of());
+        assertEquals(0, run.exit(), run.output());
+        assertTrue(run.output().contains("chosen=none"), "nothing is available off the cloud:\n" + run.output());
+        Set<String> loaded = new TreeSet<>();
+        for (String c : run.classes()) {
+            if (c.startsWith("dev.wif4j.provider.")) {
+                loaded.add(c);
+            }
+        }
+        assertEquals(new TreeSet<>(PROVIDER_CLASSES), loaded, "the provider classes detection loaded:\n" + run.output());
+    }
+
+    /** Whether the DMI entries the providers read name AWS, Azure or Google Cloud. */
+    private static boolean cloudDmi() throws IOException {
+        for (String entry : List.of("sys_vendor", "product_name", "board_asset_tag", "chassis_asset_tag")) {
+            Path file = Path.of("/sys/class/dmi/id", entry);
+            if (Files.isRegularFile(file) && Files.isReadable(file)) {
+                String value = Files.readString(file, StandardCharsets.UTF_8).strip();
+                if (value.startsWith("Amazon") || value.startsWith("i-") || value.startsWith("Google")
+                        || value.startsWith("Microsoft") || value.startsWith("7783-7084")) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     @Test

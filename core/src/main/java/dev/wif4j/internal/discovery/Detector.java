@@ -18,12 +18,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Chooses the provider, in the documented order: an explicit choice alone; then the documented
@@ -214,34 +209,38 @@ public final class Detector {
             verdicts.add(safeDetect(providers.get(0), context));
             return verdicts;
         }
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(providers.size(), 8), r -> {
-            Thread t = new Thread(r, "wif4j-detect");
-            t.setDaemon(true);
-            return t;
-        });
+        // A daemon thread each, joined under one deadline: no executor, future or queue to load in the cold JVM
+        // detection runs in (a pool's classes, and the fork-join pool its waiting workers set up, cost more than
+        // the few threads).
+        List<DetectThread> threads = new ArrayList<>();
+        for (LoadedProvider p : providers) {
+            DetectThread t = new DetectThread(p, context);
+            threads.add(t);
+            t.start();
+        }
+        long end = System.nanoTime() + deadline.toNanos();
         try {
-            List<CompletableFuture<Detection>> futures = new ArrayList<>();
-            for (LoadedProvider p : providers) {
-                futures.add(CompletableFuture.supplyAsync(() -> safeDetect(p, context), pool));
-            }
-            long end = System.nanoTime() + deadline.toNanos();
-            for (int i = 0; i < providers.size(); i++) {
-                long left = Math.max(0, end - System.nanoTime());
-                try {
-                    verdicts.add(futures.get(i).get(left, TimeUnit.NANOSECONDS));
-                } catch (TimeoutException e) {
-                    futures.get(i).cancel(true);
+            for (DetectThread t : threads) {
+                long left = end - System.nanoTime();
+                if (left > 0) {
+                    TimeUnit.NANOSECONDS.timedJoin(t, left);
+                }
+                if (t.isAlive()) {
+                    t.interrupt();
                     verdicts.add(Detection.unavailable("detection did not finish within " + deadline.toMillis()
                             + " ms (a network probe that timed out?)"));
-                } catch (ExecutionException e) {
-                    verdicts.add(Detection.unavailable("detection failed: " + describe(e.getCause())));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new ConfigurationException("Interrupted while detecting the identity provider.", e);
+                } else if (t.failure != null) {
+                    verdicts.add(Detection.unavailable("detection failed: " + describe(t.failure)));
+                } else {
+                    verdicts.add(t.verdict);
                 }
             }
-        } finally {
-            pool.shutdownNow();
+        } catch (InterruptedException e) {
+            for (DetectThread t : threads) {
+                t.interrupt();
+            }
+            Thread.currentThread().interrupt();
+            throw new ConfigurationException("Interrupted while detecting the identity provider.", e);
         }
         return verdicts;
     }
@@ -258,6 +257,31 @@ public final class Detector {
             return Detection.unavailable(Redaction.scrub(e.getMessage()));
         } catch (RuntimeException | LinkageError e) {
             return Detection.unavailable("its detect() threw " + describe(e) + " (a bug in " + p.implementation() + ")");
+        }
+    }
+
+    /** One provider's detection on a daemon thread of its own; a named class, not a lambda (RANKING says why). */
+    private static final class DetectThread extends Thread {
+        private final LoadedProvider provider;
+        private final DetectionContext context;
+        /** Written before the thread ends, read after join: join orders them. */
+        private Detection verdict;
+        private Throwable failure;
+
+        DetectThread(LoadedProvider provider, DetectionContext context) {
+            super("wif4j-detect");
+            setDaemon(true);
+            this.provider = provider;
+            this.context = context;
+        }
+
+        @Override
+        public void run() {
+            try {
+                verdict = safeDetect(provider, context);
+            } catch (Throwable t) { // an Error that safeDetect lets through: reported as a failed detection
+                failure = t;
+            }
         }
     }
 

@@ -55,6 +55,8 @@ public final class Dmi {
      * @return {@code true} when the entry exists and starts with the prefix
      */
     public static boolean startsWith(DetectionContext context, String entry, String prefix) {
-        return read(context, entry).map(v -> v.regionMatches(true, 0, prefix, 0, prefix.length())).orElse(false);
+        // Plain code: detection calls this in a cold JVM, where each lambda costs a generated class.
+        Optional<String> value = read(context, entry);
+        return value.isPresent() && value.get().regionMatches(true, 0, prefix, 0, prefix.length());
     }
 }

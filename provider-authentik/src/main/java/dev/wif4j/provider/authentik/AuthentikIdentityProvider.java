@@ -6,8 +6,10 @@ import dev.wif4j.spi.Detection;
 import dev.wif4j.spi.DetectionContext;
 import dev.wif4j.spi.IdentityProvider;
 import dev.wif4j.spi.IdentityTokenSource;
+import dev.wif4j.spi.support.ProviderSettings;
+import dev.wif4j.spi.support.Setting;
+import dev.wif4j.spi.support.SettingException;
 import dev.wif4j.spi.support.Text;
-import java.util.Optional;
 
 /**
  * The {@code authentik} provider: an identity token from authentik, or any OIDC server (Okta, Keycloak...),
@@ -47,9 +49,9 @@ public final class AuthentikIdentityProvider implements IdentityProvider {
 
     @Override
     public Detection detect(DetectionContext context) {
-        Optional<String> unconfigured = ClientSettings.unconfigured(context);
-        if (unconfigured.isPresent()) {
-            return Detection.unavailable(unconfigured.get());
+        String unconfigured = unconfigured(context);
+        if (unconfigured != null) {
+            return Detection.unavailable(unconfigured);
         }
         // Configured, but a setting missing or malformed: a SettingException, which the detector reports.
         ClientSettings s = ClientSettings.read(context, "");
@@ -60,7 +62,30 @@ public final class AuthentikIdentityProvider implements IdentityProvider {
 
     @Override
     public IdentityTokenSource open(DetectionContext context) {
+        String unconfigured = unconfigured(context);
+        if (unconfigured != null) {
+            throw new SettingException("The authentik provider is " + unconfigured + ".");
+        }
         return new ClientCredentialsSource(ClientSettings.read(context, "The authentik provider is "), context);
+    }
+
+    /**
+     * What to set when none of the settings that name a server or a client is set (the provider is then simply not in
+     * use, which detection reports without a {@link SettingException}), else {@code null}. Here, in plain code, so
+     * that detection loads no other class of this provider: it runs in a cold JVM, where each class costs time.
+     */
+    private static String unconfigured(DetectionContext context) {
+        ProviderSettings settings = ProviderSettings.of(context, ClientSettings.PROVIDER);
+        Setting[] signals = {settings.get("token.url"), settings.get("host"), settings.get("client.id"),
+            settings.get("client.secret.file"), settings.secret("client.secret"), settings.get("client.assertion.file")};
+        for (Setting signal : signals) {
+            if (signal.isSet()) {
+                return null;
+            }
+        }
+        return "not configured: set " + signals[0].variable() + " (or " + signals[1].variable() + "), "
+                + signals[2].variable() + ", and " + signals[3].variable() + ", " + signals[4].variable() + " or "
+                + signals[5].variable();
     }
 
     @Override

@@ -59,9 +59,15 @@ public final class AwsIdentityProvider implements IdentityProvider {
     public Detection detect(DetectionContext context) {
         List<String> evidence = new ArrayList<>();
         List<String> problems = new ArrayList<>();
-        context.env("AWS_LAMBDA_FUNCTION_NAME").ifPresent(name -> evidence.add("Lambda function " + Text.escape(name)));
-        context.env("AWS_EXECUTION_ENV").filter(v -> !v.startsWith("AWS_Lambda") || evidence.isEmpty())
-                .ifPresent(v -> evidence.add("AWS_EXECUTION_ENV=" + Text.escape(v)));
+        // Plain code up to the verdict: detection runs in a cold JVM, where each lambda costs a generated class.
+        Optional<String> function = context.env("AWS_LAMBDA_FUNCTION_NAME");
+        if (function.isPresent()) {
+            evidence.add("Lambda function " + Text.escape(function.get()));
+        }
+        Optional<String> executionEnv = context.env("AWS_EXECUTION_ENV");
+        if (executionEnv.isPresent() && (!executionEnv.get().startsWith("AWS_Lambda") || evidence.isEmpty())) {
+            evidence.add("AWS_EXECUTION_ENV=" + Text.escape(executionEnv.get()));
+        }
         if (context.env("ECS_CONTAINER_METADATA_URI_V4").isPresent()) {
             evidence.add("an ECS task (ECS_CONTAINER_METADATA_URI_V4)");
         }
@@ -95,15 +101,17 @@ public final class AwsIdentityProvider implements IdentityProvider {
             problems.add((keyId ? "AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY"
                     : "AWS_SECRET_ACCESS_KEY is set but AWS_ACCESS_KEY_ID") + " is not: set both");
         }
-        context.env("AWS_PROFILE").ifPresent(p -> evidence.add("AWS profile " + Text.escape(p) + " (AWS_PROFILE)"));
-        Optional<String> ec2 = ec2Instance(context);
-        boolean imdsDisabled = context.env("AWS_EC2_METADATA_DISABLED").map(v -> v.strip().equalsIgnoreCase("true"))
-                .orElse(false);
-        if (ec2.isPresent()) {
+        Optional<String> profile = context.env("AWS_PROFILE");
+        if (profile.isPresent()) {
+            evidence.add("AWS profile " + Text.escape(profile.get()) + " (AWS_PROFILE)");
+        }
+        String ec2 = ec2Instance(context);
+        boolean imdsDisabled = context.env("AWS_EC2_METADATA_DISABLED").orElse("").strip().equalsIgnoreCase("true");
+        if (ec2 != null) {
             if (!imdsDisabled) {
-                evidence.add("an EC2 instance (" + ec2.get() + "), whose role the SDK reads from IMDS");
+                evidence.add("an EC2 instance (" + ec2 + "), whose role the SDK reads from IMDS");
             } else if (evidence.isEmpty()) {
-                problems.add("this is an EC2 instance (" + ec2.get() + "), but AWS_EC2_METADATA_DISABLED=true "
+                problems.add("this is an EC2 instance (" + ec2 + "), but AWS_EC2_METADATA_DISABLED=true "
                         + "keeps the AWS SDK from reading the instance role's credentials from IMDS, and no other "
                         + "credentials are set: unset AWS_EC2_METADATA_DISABLED, or set AWS_ACCESS_KEY_ID and "
                         + "AWS_SECRET_ACCESS_KEY or AWS_PROFILE");
@@ -130,13 +138,13 @@ public final class AwsIdentityProvider implements IdentityProvider {
                 + (problems.isEmpty() ? "" : ". Also seen: " + String.join("; ", problems)));
     }
 
-    /** The instance id or vendor of an EC2 instance, from DMI data, read through the context. */
-    private static Optional<String> ec2Instance(DetectionContext context) {
-        Optional<String> assetTag = Dmi.read(context, "board_asset_tag").filter(t -> t.startsWith("i-"));
-        if (assetTag.isPresent()) {
-            return Optional.of("DMI board_asset_tag " + Text.escape(assetTag.get()));
+    /** The instance id or vendor of an EC2 instance, from DMI data, read through the context; else {@code null}. */
+    private static String ec2Instance(DetectionContext context) {
+        String assetTag = Dmi.read(context, "board_asset_tag").orElse("");
+        if (assetTag.startsWith("i-")) {
+            return "DMI board_asset_tag " + Text.escape(assetTag);
         }
-        return Dmi.read(context, "sys_vendor").filter("Amazon EC2"::equals).map(v -> "DMI sys_vendor " + v);
+        return Dmi.read(context, "sys_vendor").orElse("").equals("Amazon EC2") ? "DMI sys_vendor Amazon EC2" : null;
     }
 
     private static boolean readable(DetectionContext context, String file) {

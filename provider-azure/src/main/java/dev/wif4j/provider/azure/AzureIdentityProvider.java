@@ -9,6 +9,7 @@ import dev.wif4j.spi.IdentityProvider;
 import dev.wif4j.spi.IdentityTokenException;
 import dev.wif4j.spi.IdentityTokenSource;
 import dev.wif4j.spi.support.Dmi;
+import dev.wif4j.spi.support.ProviderSettings;
 import dev.wif4j.spi.support.Text;
 import java.nio.file.Files;
 import java.util.Optional;
@@ -49,6 +50,14 @@ public final class AzureIdentityProvider implements IdentityProvider {
     static final String DMI_VENDOR = Dmi.DIRECTORY + "sys_vendor";
     static final String DMI_CHASSIS_TAG = Dmi.DIRECTORY + "chassis_asset_tag";
     private static final String NO_SIGNAL = "no Azure signal";
+    private static final String NO_SIGNAL_REASON = NO_SIGNAL + ": AZURE_FEDERATED_TOKEN_FILE (AKS Workload ID), "
+            + "IDENTITY_ENDPOINT (App Service, Functions, Container Apps) and MSI_ENDPOINT are unset, and " + DMI_VENDOR
+            + " / " + DMI_CHASSIS_TAG + " are not an Azure VM's; on an Azure VM in a container without DMI data, set "
+            + "WIF4J_PROVIDER=azure";
+    /** The variables {@link AzureSettings} reads besides its settings. */
+    private static final String[] VARIABLES = {"AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_AUTHORITY_HOST",
+        "AZURE_FEDERATED_TOKEN_FILE", AzureSettings.IMDS_VARIABLE, "IDENTITY_ENDPOINT", "IDENTITY_HEADER",
+        "MSI_ENDPOINT", "MSI_SECRET"};
 
     /** Creates the provider; called by {@link java.util.ServiceLoader}. */
     public AzureIdentityProvider() {
@@ -67,6 +76,11 @@ public final class AzureIdentityProvider implements IdentityProvider {
     /** A malformed setting is a {@link dev.wif4j.spi.support.SettingException}, which detection reports. */
     @Override
     public Detection detect(DetectionContext context) {
+        // Nothing Azure here: said in plain code, before the settings and their classes are loaded (detection
+        // runs in a cold JVM, where each class and lambda costs time).
+        if (!context.pinned() && nothingSet(context) && azureVm(context) == null) {
+            return Detection.unavailable(NO_SIGNAL_REASON);
+        }
         AzureSettings settings = AzureSettings.from(context);
         Choice choice;
         try {
@@ -139,9 +153,9 @@ public final class AzureIdentityProvider implements IdentityProvider {
             }
             return new Choice(Mode.CLOUD_SHELL, "Azure Cloud Shell (MSI_ENDPOINT)");
         }
-        Optional<String> vm = azureVm(context);
-        if (vm.isPresent()) {
-            return new Choice(Mode.IMDS, "an Azure VM (" + vm.get() + ")");
+        String vm = azureVm(context);
+        if (vm != null) {
+            return new Choice(Mode.IMDS, "an Azure VM (" + vm + ")");
         }
         if (s.imdsEndpoint().isPresent()) {
             return new Choice(Mode.IMDS, "an IMDS endpoint is configured (" + s.imdsEndpoint().get() + ")");
@@ -152,18 +166,33 @@ public final class AzureIdentityProvider implements IdentityProvider {
             return new Choice(Mode.IMDS, "the provider is pinned to azure and no Azure signal is visible here; "
                     + "IMDS is asked at fetch time");
         }
-        return new Choice(null, NO_SIGNAL + ": AZURE_FEDERATED_TOKEN_FILE (AKS Workload ID), IDENTITY_ENDPOINT "
-                + "(App Service, Functions, Container Apps) and MSI_ENDPOINT are unset, and " + DMI_VENDOR + " / "
-                + DMI_CHASSIS_TAG + " are not an Azure VM's; on an Azure VM in a container without DMI data, set "
-                + "WIF4J_PROVIDER=azure");
+        return new Choice(null, NO_SIGNAL_REASON);
     }
 
-    private static Optional<String> azureVm(DetectionContext context) {
-        if (Dmi.read(context, "sys_vendor").filter("Microsoft Corporation"::equals).isPresent()
-                && Dmi.read(context, "chassis_asset_tag").filter(AZURE_CHASSIS_TAG::equals).isPresent()) {
-            return Optional.of("DMI sys_vendor Microsoft Corporation, chassis_asset_tag " + AZURE_CHASSIS_TAG);
+    /** Whether none of the settings and variables {@link AzureSettings} reads is set: then it has nothing to check. */
+    private static boolean nothingSet(DetectionContext context) {
+        ProviderSettings settings = ProviderSettings.of(context, AzureSettings.ID);
+        if (settings.get("resource").isSet() || settings.get("client.id").isSet() || settings.get("object.id").isSet()
+                || settings.get("identity.resource.id").isSet() || settings.get("tenant.id").isSet()
+                || settings.get("authority.host").isSet() || settings.get("federated.token.file").isSet()
+                || settings.get("imds.endpoint").isSet()) {
+            return false;
         }
-        return Optional.empty();
+        for (String variable : VARIABLES) {
+            if (context.env(variable).isPresent()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** What shows an Azure VM in the DMI data, or {@code null}. */
+    private static String azureVm(DetectionContext context) {
+        if (Dmi.read(context, "sys_vendor").orElse("").equals("Microsoft Corporation")
+                && Dmi.read(context, "chassis_asset_tag").orElse("").equals(AZURE_CHASSIS_TAG)) {
+            return "DMI sys_vendor Microsoft Corporation, chassis_asset_tag " + AZURE_CHASSIS_TAG;
+        }
+        return null;
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.wif4j.spi.Detection;
 import dev.wif4j.spi.DetectionContext;
 import dev.wif4j.spi.IdentityProvider;
 import dev.wif4j.spi.IdentityTokenSource;
+import dev.wif4j.spi.support.ProviderSettings;
 
 /**
  * The {@code ci} provider: the OIDC token a CI job gets from its CI system, for the systems other than GitHub
@@ -39,6 +40,9 @@ import dev.wif4j.spi.IdentityTokenSource;
  */
 public final class CiIdentityProvider implements IdentityProvider {
 
+    private static final String[] SIGNAL_VARIABLES = {"GITLAB_CI", "CIRCLECI", "BITBUCKET_STEP_UUID",
+        "BITBUCKET_STEP_OIDC_TOKEN", "BUILDKITE", "TFC_WORKLOAD_IDENTITY_TOKEN", "TFC_WORKLOAD_IDENTITY_AUDIENCE"};
+
     /** Creates the provider; called by {@link java.util.ServiceLoader}. */
     public CiIdentityProvider() {
     }
@@ -55,7 +59,25 @@ public final class CiIdentityProvider implements IdentityProvider {
 
     @Override
     public Detection detect(DetectionContext context) {
+        if (noSignal(context)) {
+            return Detection.unavailable(Ci.NONE);
+        }
         return Ci.detect(context);
+    }
+
+    /**
+     * None of the variables that {@link CiSystem}'s signals read is set, whatever its value, and neither is a setting
+     * that chooses a system: told in plain code, before the CI classes are loaded, since detection runs in a cold JVM
+     * where each class and lambda costs time. Anything else is {@link Ci}'s to judge.
+     */
+    private static boolean noSignal(DetectionContext context) {
+        for (String variable : SIGNAL_VARIABLES) {
+            if (context.env(variable).isPresent()) {
+                return false;
+            }
+        }
+        ProviderSettings settings = ProviderSettings.of(context, CiSystem.ID);
+        return !settings.get("system").isSet() && !settings.get("terraform.tag").isSet();
     }
 
     @Override

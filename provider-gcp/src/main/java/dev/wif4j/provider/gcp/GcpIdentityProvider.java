@@ -8,6 +8,7 @@ import dev.wif4j.spi.DetectionContext;
 import dev.wif4j.spi.IdentityProvider;
 import dev.wif4j.spi.IdentityTokenSource;
 import dev.wif4j.spi.support.Dmi;
+import dev.wif4j.spi.support.ProviderSettings;
 import dev.wif4j.spi.support.SettingException;
 import dev.wif4j.spi.support.Text;
 import java.io.IOException;
@@ -74,7 +75,9 @@ public final class GcpIdentityProvider implements IdentityProvider {
     public Detection detect(DetectionContext context) {
         Optional<String> credentialsFile = context.env(ServiceAccountKey.VARIABLE);
         List<String> platform = platformSignals(context);
-        Optional<String> hostVariable = GcpSettings.explicitHostVariable(context);
+        // Read here, not through GcpSettings: with no signal, detection loads no class of this provider but this one.
+        Optional<String> hostVariable = ProviderSettings.of(context, GcpSettings.ID).get("metadata.host")
+                .orEnv(GcpSettings.HOST_VARIABLE).source();
         boolean noSignal = credentialsFile.isEmpty() && platform.isEmpty() && hostVariable.isEmpty();
         if (noSignal) {
             return Detection.unavailable("no Google Cloud signal: K_SERVICE/K_REVISION (Cloud Run), FUNCTION_TARGET "
@@ -90,9 +93,11 @@ public final class GcpIdentityProvider implements IdentityProvider {
                     + Text.escape(settings.audience()) + " are minted through it");
         }
         List<String> signals = new ArrayList<>(platform);
-        hostVariable.ifPresent(v -> signals.add(v + " is " + settings.metadataHost()));
+        if (hostVariable.isPresent()) {
+            signals.add(hostVariable.get() + " is " + settings.metadataHost());
+        }
         String seen = String.join(", ", signals);
-        boolean noGceCheck = context.env(NO_GCE_CHECK).map(v -> v.strip().equalsIgnoreCase("true")).orElse(false);
+        boolean noGceCheck = context.env(NO_GCE_CHECK).orElse("").strip().equalsIgnoreCase("true");
         if (noGceCheck) {
             if (platform.isEmpty() && !context.pinned()) {
                 return Detection.unavailable(seen + ", but NO_GCE_CHECK=true turns off the probe that would confirm a "
@@ -109,7 +114,7 @@ public final class GcpIdentityProvider implements IdentityProvider {
         return probe(context, settings, seen);
     }
 
-    /** Local signals of a Google Cloud runtime, each as a short phrase for the evidence. */
+    /** Local signals of a Google Cloud runtime, each as a short phrase for the evidence; plain code, as detect's. */
     private static List<String> platformSignals(DetectionContext context) {
         List<String> signals = new ArrayList<>();
         Optional<String> service = context.env("K_SERVICE");
@@ -118,9 +123,14 @@ public final class GcpIdentityProvider implements IdentityProvider {
             signals.add("Cloud Run (K_SERVICE=" + Text.escape(service.orElse("?")) + ", K_REVISION="
                     + Text.escape(revision.orElse("?")) + ")");
         }
-        context.env("FUNCTION_TARGET")
-                .ifPresent(f -> signals.add("Cloud Functions (FUNCTION_TARGET=" + Text.escape(f) + ")"));
-        context.env("GAE_SERVICE").ifPresent(s -> signals.add("App Engine (GAE_SERVICE=" + Text.escape(s) + ")"));
+        Optional<String> function = context.env("FUNCTION_TARGET");
+        if (function.isPresent()) {
+            signals.add("Cloud Functions (FUNCTION_TARGET=" + Text.escape(function.get()) + ")");
+        }
+        Optional<String> appEngine = context.env("GAE_SERVICE");
+        if (appEngine.isPresent()) {
+            signals.add("App Engine (GAE_SERVICE=" + Text.escape(appEngine.get()) + ")");
+        }
         if (Dmi.startsWith(context, "product_name", "Google")) {
             String product = Dmi.read(context, "product_name").orElseThrow();
             signals.add("Compute Engine (" + DMI_PRODUCT_NAME + ": " + Text.escape(product) + ")");

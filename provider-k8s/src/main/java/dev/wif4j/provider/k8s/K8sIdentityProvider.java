@@ -10,8 +10,10 @@ import dev.wif4j.spi.IdentityToken;
 import dev.wif4j.spi.IdentityTokenException;
 import dev.wif4j.spi.IdentityTokenSource;
 import dev.wif4j.spi.support.FirstTokenLog;
+import dev.wif4j.spi.support.ProviderSettings;
 import dev.wif4j.spi.support.SettingException;
 import dev.wif4j.spi.support.Text;
+import java.nio.file.Files;
 import java.util.List;
 import java.util.Optional;
 
@@ -60,6 +62,10 @@ public final class K8sIdentityProvider implements IdentityProvider {
 
     @Override
     public Detection detect(DetectionContext context) {
+        if (notInPod(context)) {
+            return Detection.unavailable("not in a Kubernetes pod: KUBERNETES_SERVICE_HOST is not set and no projected "
+                    + "token at " + PodEnvironment.DEFAULT_TOKEN_PATH + " (the conventional path)");
+        }
         PodEnvironment pod = new PodEnvironment(context);
         Optional<String> source = pod.source();
         String path = pod.tokenPath();
@@ -104,6 +110,26 @@ public final class K8sIdentityProvider implements IdentityProvider {
                 + Text.escape(serviceAccount.get()) + " with audience " + pod.audience()
                 + mounted.flatMap(t -> t.issuer()).map(i -> ", iss=" + Text.escape(i)).orElse("")
                 + " (needs RBAC create on serviceaccounts/token)");
+    }
+
+    /**
+     * No pod, no token at the conventional path and no k8s setting: told in plain code, before {@link PodEnvironment}
+     * is loaded, since detection runs in a cold JVM where each class and lambda costs time. Anything else is
+     * {@link PodEnvironment}'s to judge.
+     */
+    private static boolean notInPod(DetectionContext context) {
+        if (context.env("KUBERNETES_SERVICE_HOST").isPresent()) {
+            return false;
+        }
+        ProviderSettings settings = ProviderSettings.of(context, PodEnvironment.PROVIDER);
+        if (settings.get("source").isSet() || settings.get("token.path").isSet()) {
+            return false;
+        }
+        try {
+            return !Files.isRegularFile(context.path(PodEnvironment.DEFAULT_TOKEN_PATH));
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     /** The claims a user needs to write the rule, and an early word if the audience is wrong. */

@@ -6,6 +6,8 @@ import dev.wif4j.spi.Detection;
 import dev.wif4j.spi.DetectionContext;
 import dev.wif4j.spi.IdentityProvider;
 import dev.wif4j.spi.IdentityTokenSource;
+import dev.wif4j.spi.support.ProviderSettings;
+import dev.wif4j.spi.support.Setting;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -52,9 +54,12 @@ public final class SpiffeIdentityProvider implements IdentityProvider {
 
     @Override
     public Detection detect(DetectionContext context) {
-        Optional<String> notConfigured = SpiffeSettings.notConfigured(context);
-        if (notConfigured.isPresent()) {
-            return Detection.unavailable(notConfigured.get());
+        // No address, no signal: said in plain code before SpiffeSettings is loaded, since detection runs in a cold
+        // JVM where each class costs time.
+        Setting address = ProviderSettings.of(context, SpiffeSettings.ID).get("socket")
+                .orEnv(SpiffeSettings.SOCKET_VARIABLE);
+        if (!address.isSet()) {
+            return Detection.unavailable(address.names() + " is not set: set it to " + SpiffeSettings.SOCKET_HINT + ".");
         }
         SpiffeSettings settings = SpiffeSettings.read(context);
         String evidence = settings.addressSource() + " is " + settings.address()

@@ -9,7 +9,6 @@ import dev.wif4j.spi.support.Text;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * The provider's settings, read once from the context through {@link ProviderSettings}: every key is given as
@@ -50,10 +49,10 @@ public record ClientSettings(URI tokenUrl, String clientId, Setting secretFile, 
     }
 
     /**
-     * Reads and checks the settings.
+     * Reads and checks the settings, once the provider has seen that at least one of them is set.
      *
      * @param context the context
-     * @param subject what a missing-settings sentence starts with: {@code ""} for detection ("not configured:
+     * @param subject what a missing-settings sentence starts with: {@code ""} for detection ("configured, but
      *     ..."), or e.g. {@code "The authentik provider is "} for an exception
      * @return the settings
      * @throws SettingException when settings are missing or malformed
@@ -66,9 +65,6 @@ public record ClientSettings(URI tokenUrl, String clientId, Setting secretFile, 
         Setting secretFile = settings.get("client.secret.file");
         Setting secret = settings.secret("client.secret");
         Setting assertionFile = settings.get("client.assertion.file");
-        unconfigured(context).ifPresent(what -> {
-            throw new SettingException(sentence(subject, what));
-        });
         List<String> missing = new ArrayList<>();
         if (!tokenUrl.isSet() && !host.isSet()) {
             missing.add(tokenUrl.variable() + " (or " + host.variable() + ")");
@@ -100,26 +96,6 @@ public record ClientSettings(URI tokenUrl, String clientId, Setting secretFile, 
         return new ClientSettings(url, clientId.value().orElseThrow(), ifSet(secretFile),
                 secretFile.isSet() ? null : ifSet(secret), ifSet(assertionFile), settings.get("scope").value("openid"),
                 field, settings.get("slug").value().orElse(null), maxLifetime, basic);
-    }
-
-    /**
-     * Says what to set when none of the settings that name a server or a client is set: the provider is then simply
-     * not in use, which detection reports without a {@link SettingException}.
-     *
-     * @param context the context
-     * @return e.g. {@code "not configured: set WIF4J_AUTHENTIK_TOKEN_URL ..."}; empty when anything is set
-     */
-    public static Optional<String> unconfigured(DetectionContext context) {
-        ProviderSettings settings = ProviderSettings.of(context, PROVIDER);
-        List<Setting> signals = List.of(settings.get("token.url"), settings.get("host"), settings.get("client.id"),
-                settings.get("client.secret.file"), settings.secret("client.secret"),
-                settings.get("client.assertion.file"));
-        if (signals.stream().anyMatch(Setting::isSet)) {
-            return Optional.empty();
-        }
-        return Optional.of("not configured: set " + signals.get(0).variable() + " (or " + signals.get(1).variable()
-                + "), " + signals.get(2).variable() + ", and " + signals.get(3).variable() + ", "
-                + signals.get(4).variable() + " or " + signals.get(5).variable());
     }
 
     /**

@@ -15,7 +15,8 @@ import java.util.Arrays;
  * first system whose signal is present, in {@link CiSystem}'s order. Reads variables, settings and PATH only.
  */
 public final class Ci {
-    private static final String NONE = "not a GitLab CI/CD, CircleCI, Bitbucket Pipelines, Buildkite or HCP Terraform "
+    /** Detection's verdict with no signal: a constant, which the provider says without loading this class. */
+    public static final String NONE = "not a GitLab CI/CD, CircleCI, Bitbucket Pipelines, Buildkite or HCP Terraform "
             + "job: none of GITLAB_CI, CIRCLECI, BITBUCKET_STEP_UUID, BUILDKITE, TFC_WORKLOAD_IDENTITY_AUDIENCE or "
             + "TFC_WORKLOAD_IDENTITY_TOKEN is set (GitHub Actions has a provider of its own, github)";
 

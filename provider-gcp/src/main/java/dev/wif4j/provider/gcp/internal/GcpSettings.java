@@ -7,7 +7,6 @@ import dev.wif4j.spi.support.SettingException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
-import java.util.Optional;
 
 /**
  * The {@code gcp} provider's settings, read through {@link ProviderSettings} and checked; a bad value is a
@@ -53,16 +52,6 @@ public record GcpSettings(String audience, boolean full, boolean licenses, Strin
         }
         return new GcpSettings(settings.audience(), full, licenses, value,
                 host.source().orElse("default"));
-    }
-
-    /**
-     * Whether a metadata host is given explicitly (a local signal) rather than the default name.
-     *
-     * @param context the context
-     * @return where it is given ({@code WIF4J_GCP_METADATA_HOST}, {@code GCE_METADATA_HOST}, ...), if anywhere
-     */
-    public static Optional<String> explicitHostVariable(DetectionContext context) {
-        return metadataHost(context).source();
     }
 
     private static Setting metadataHost(DetectionContext context) {

@@ -41,7 +41,8 @@ public final class SpiffeSettings {
     /** SPIFFE's standard variable for the Workload API's address. */
     public static final String SOCKET_VARIABLE = "SPIFFE_ENDPOINT_SOCKET";
 
-    private static final String SOCKET_HINT = "the SPIFFE Workload API's address, such as "
+    /** What the socket setting should name: a constant, so that detection's no-signal verdict loads no class for it. */
+    public static final String SOCKET_HINT = "the SPIFFE Workload API's address, such as "
             + "unix:///run/spire/agent-sockets/agent.sock (the SPIRE agent's socket) or tcp://127.0.0.1:8081; "
             + "no SPIFFE Workload API is configured here";
     private static final Duration SHORTEST_TIMEOUT = Duration.ofMillis(100);
@@ -135,18 +136,6 @@ public final class SpiffeSettings {
 
     private static Setting socket(ProviderSettings settings) {
         return settings.get("socket").orEnv(SOCKET_VARIABLE);
-    }
-
-    /**
-     * Why this workload has no SPIFFE Workload API configured, for {@code detect}: no signal is not a bad setting.
-     *
-     * @param context the context
-     * @return the sentence naming the setting to set, or empty when the address is set
-     */
-    public static Optional<String> notConfigured(DetectionContext context) {
-        Setting socket = socket(ProviderSettings.of(context, ID));
-        return socket.isSet() ? Optional.empty()
-                : Optional.of(socket.names() + " is not set: set it to " + SOCKET_HINT + ".");
     }
 
     /**
