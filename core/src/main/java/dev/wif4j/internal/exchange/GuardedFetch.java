@@ -34,6 +34,11 @@ final class GuardedFetch {
         });
     }
 
+    /** Makes the fetch pool ahead of the first fetch; see {@link Preinit}. */
+    static boolean warm() {
+        return Fetchers.POOL != null;
+    }
+
     private final IdentityTokenSource source;
     private final Duration fetchTimeout;
     private final RetryLoop loop;
