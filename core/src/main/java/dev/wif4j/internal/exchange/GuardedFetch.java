@@ -34,11 +34,6 @@ final class GuardedFetch {
         });
     }
 
-    /** Makes the fetch pool ahead of the first fetch; see {@link Preinit}. */
-    static boolean warm() {
-        return Fetchers.POOL != null;
-    }
-
     private final IdentityTokenSource source;
     private final Duration fetchTimeout;
     private final RetryLoop loop;
