@@ -7,11 +7,6 @@ import java.util.Properties;
 /** wif4j's version, from a resource the build writes, for the {@code User-Agent} header. */
 public final class Version {
     private static final String VERSION = load();
-    /**
-     * What {@code Runtime.version()} prints, read as it reads it: its {@code toString()} joins the numbers with a
-     * stream, a cold start's first.
-     */
-    private static final String JAVA = javaVersion();
 
     private Version() {}
 
@@ -31,12 +26,7 @@ public final class Version {
      * @return e.g. {@code wif4j/0.1.0 (Java 17.0.15; provider gcp)}
      */
     public static String userAgent(String provider) {
-        return "wif4j/" + VERSION + " (Java " + JAVA + "; provider " + provider + ")";
-    }
-
-    private static String javaVersion() {
-        String property = System.getProperty("java.runtime.version");
-        return property != null ? property : Runtime.version().toString();
+        return "wif4j/" + VERSION + " (Java " + Runtime.version() + "; provider " + provider + ")";
     }
 
     private static String load() {
