@@ -14,7 +14,8 @@ import java.util.Map;
  * The cold paths side by side in one run: every {@link Startup.Variant} (wif4j and its peers) in turn, round
  * after round in fresh JVMs, so that the machine's noise falls on all of them alike; then one more run of each
  * under {@code -Xlog:class+load} to count what it loaded. Prints Markdown tables: medians, the {@code detect()}
- * call itself, the ratios issue 17 asks for, and the classes.
+ * call itself, the classes, each first answer's increment over its floor (issue 32: {@code FLOOR_HTTPS}, the same
+ * application without wif4j), and the ratios issue 17 asks for.
  *
  * <pre>java -cp benchmarks/target/benchmarks.jar dev.wif4j.benchmarks.ColdStartReport [rounds] [VARIANT,...]</pre>
  */
@@ -65,6 +66,15 @@ public final class ColdStartReport {
                     w.stream().mapToLong(Long::longValue).max().orElse(0) / 1e6, detect, classes.get(v));
         }
         System.out.println();
+        System.out.println("| over the floor (medians, this run) | ms |");
+        System.out.println("| --- | --- |");
+        for (Startup.Variant v : variants) {
+            Startup.Variant floor = floorOf(v);
+            if (floor != null && walls.containsKey(floor)) {
+                System.out.printf("| %s − %s | %+.0f |%n", v, floor, (median(walls.get(v)) - median(walls.get(floor))) / 1e6);
+            }
+        }
+        System.out.println();
         System.out.println("| ratio (medians, this run) | value |");
         System.out.println("| --- | --- |");
         for (Startup.Variant v : variants) {
@@ -79,11 +89,25 @@ public final class ColdStartReport {
         return switch (variant) {
             case DETECT_ALL_PROVIDERS -> List.of(Startup.Variant.GOOGLE_ADC, Startup.Variant.AWS_DEFAULT_CHAIN);
             case DETECT_ALL_PROVIDERS_NO_HOSTS, DETECT_CORE -> List.of(Startup.Variant.GOOGLE_ADC);
-            case MESSAGES_CORE_HTTPS, MESSAGES_SHARED_CLIENT_HTTPS, RAW_JDK_HTTPS, OFFICIAL_WIF4J_HTTPS ->
+            case MESSAGES_CORE_HTTPS, MESSAGES_SHARED_CLIENT_HTTPS, RAW_JDK_HTTPS, FLOOR_HTTPS, OFFICIAL_WIF4J_HTTPS ->
                     List.of(Startup.Variant.OFFICIAL_HTTPS);
-            case MESSAGES_CORE_HTTP, MESSAGES_SHARED_CLIENT_HTTP, RAW_JDK_HTTP, OFFICIAL_WIF4J_HTTP ->
+            case MESSAGES_CORE_HTTP, MESSAGES_SHARED_CLIENT_HTTP, RAW_JDK_HTTP, FLOOR_HTTP, OFFICIAL_WIF4J_HTTP ->
                     List.of(Startup.Variant.OFFICIAL_HTTP);
             default -> List.of();
+        };
+    }
+
+    /**
+     * What a variant's increment is read against (issue 32): the same application without wif4j, or for the
+     * official client with wif4j, the official client alone.
+     */
+    static Startup.Variant floorOf(Startup.Variant variant) {
+        return switch (variant) {
+            case MESSAGES_CORE_HTTPS, MESSAGES_SHARED_CLIENT_HTTPS, RAW_JDK_HTTPS -> Startup.Variant.FLOOR_HTTPS;
+            case MESSAGES_CORE_HTTP, MESSAGES_SHARED_CLIENT_HTTP, RAW_JDK_HTTP -> Startup.Variant.FLOOR_HTTP;
+            case OFFICIAL_WIF4J_HTTPS -> Startup.Variant.OFFICIAL_HTTPS;
+            case OFFICIAL_WIF4J_HTTP -> Startup.Variant.OFFICIAL_HTTP;
+            default -> null;
         };
     }
 

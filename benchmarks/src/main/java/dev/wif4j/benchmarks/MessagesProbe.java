@@ -1,5 +1,6 @@
 package dev.wif4j.benchmarks;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wif4j.HttpAuthorization;
 import dev.wif4j.WorkloadIdentity;
 import java.net.http.HttpClient;
@@ -9,7 +10,7 @@ import java.net.http.HttpResponse;
 /**
  * A child process of the start-up runs: the first {@code /v1/messages} call of an application on wif4j-core and
  * {@code java.net.http}, configured by the environment alone (the {@code ANTHROPIC_*} variables and a token
- * file). Exits with 0 on a 200, 2 otherwise; an exception exits with 1.
+ * file), its answer read with Jackson. Exits with 0 on a 200, 2 otherwise; an exception exits with 1.
  */
 public final class MessagesProbe {
     /** The request body every start-up probe sends. */
@@ -28,11 +29,13 @@ public final class MessagesProbe {
         int status;
         try (WorkloadIdentity identity = WorkloadIdentity.fromEnvironment()) {
             HttpClient http = HttpClient.newHttpClient();
-            HttpRequest.Builder request = HttpRequest.newBuilder(identity.settings().baseUrl().resolve("/v1/messages")).header("content-type", "application/json")
+            HttpRequest.Builder request = HttpRequest.newBuilder(identity.settings().baseUrl().resolve("/v1/messages"))
+                    .header("content-type", "application/json")
                     .header("anthropic-version", "2023-06-01").POST(HttpRequest.BodyPublishers.ofString(HELLO));
             HttpResponse<String> reply = HttpAuthorization.send(http, request, HttpResponse.BodyHandlers.ofString(),
                     identity.credentials());
-            status = reply.statusCode() == 200 ? 0 : 2;
+            // Read the answer as an application does: with Jackson, which the floor (FloorProbe) reads it with too.
+            status = reply.statusCode() == 200 && new ObjectMapper().readTree(reply.body()).hasNonNull("content") ? 0 : 2;
         }
         Runtime.getRuntime().exit(status);
     }

@@ -1,5 +1,6 @@
 package dev.wif4j.benchmarks;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wif4j.HttpAuthorization;
 import dev.wif4j.WorkloadIdentity;
 import java.net.http.HttpClient;
@@ -9,7 +10,8 @@ import java.net.http.HttpResponse;
 /**
  * A child process of the start-up runs: {@link MessagesProbe}, but the application hands wif4j its own
  * {@code java.net.http} client ({@code builder().httpClient(...)}), so that one client, one connection pool and
- * one TLS handshake per host carry the exchange and the API call. Exits with 0 on a 200, 2 otherwise.
+ * one TLS handshake per host carry the exchange and the API call; the answer is read with Jackson. Exits with 0
+ * on a 200, 2 otherwise.
  */
 public final class MessagesSharedClientProbe {
     private MessagesSharedClientProbe() {}
@@ -29,7 +31,7 @@ public final class MessagesSharedClientProbe {
                     .POST(HttpRequest.BodyPublishers.ofString(MessagesProbe.HELLO));
             HttpResponse<String> reply = HttpAuthorization.send(http, request, HttpResponse.BodyHandlers.ofString(),
                     identity.credentials());
-            status = reply.statusCode() == 200 ? 0 : 2;
+            status = reply.statusCode() == 200 && new ObjectMapper().readTree(reply.body()).hasNonNull("content") ? 0 : 2;
         }
         Runtime.getRuntime().exit(status);
     }

@@ -33,6 +33,10 @@ final class Startup implements AutoCloseable {
     enum ClassPath {
         /** wif4j-core and what it needs: the least an application needs. */
         CORE,
+        /** wif4j-core and Jackson databind: an application that reads its answers as JSON. */
+        CORE_JACKSON,
+        /** Jackson databind alone, no wif4j: the floor's application. */
+        JACKSON,
         /** Every provider and its cloud libraries as well. */
         ALL_PROVIDERS,
         /** Google's auth library alone ({@code google-auth-library-oauth2-http}). */
@@ -74,13 +78,20 @@ final class Startup implements AutoCloseable {
         /** The peer: JVM start to the AWS SDK's default credentials chain failing off the cloud. */
         AWS_DEFAULT_CHAIN(ClassPath.AWS_SDK, AwsChainProbe.class, World.OFF_THE_CLOUD),
         /** wif4j-core and java.net.http: JVM start to the first /v1/messages answer, https. */
-        MESSAGES_CORE_HTTPS(ClassPath.CORE, MessagesProbe.class, World.HTTPS),
+        MESSAGES_CORE_HTTPS(ClassPath.CORE_JACKSON, MessagesProbe.class, World.HTTPS),
         /** The same over http. */
-        MESSAGES_CORE_HTTP(ClassPath.CORE, MessagesProbe.class, World.HTTP),
+        MESSAGES_CORE_HTTP(ClassPath.CORE_JACKSON, MessagesProbe.class, World.HTTP),
         /** wif4j-core with the application's own java.net.http client handed to it: one client, https. */
-        MESSAGES_SHARED_CLIENT_HTTPS(ClassPath.CORE, MessagesSharedClientProbe.class, World.HTTPS),
+        MESSAGES_SHARED_CLIENT_HTTPS(ClassPath.CORE_JACKSON, MessagesSharedClientProbe.class, World.HTTPS),
         /** The same over http. */
-        MESSAGES_SHARED_CLIENT_HTTP(ClassPath.CORE, MessagesSharedClientProbe.class, World.HTTP),
+        MESSAGES_SHARED_CLIENT_HTTP(ClassPath.CORE_JACKSON, MessagesSharedClientProbe.class, World.HTTP),
+        /**
+         * The floor of the MESSAGES variants: the same application without wif4j (java.net.http, Jackson reading
+         * the answer, a fixed API key, no exchange), https.
+         */
+        FLOOR_HTTPS(ClassPath.JACKSON, FloorProbe.class, World.HTTPS),
+        /** The same over http. */
+        FLOOR_HTTP(ClassPath.JACKSON, FloorProbe.class, World.HTTP),
         /** No wif4j: java.net.http alone, one /v1/messages call with a fixed token; the floor, https. */
         RAW_JDK_HTTPS(ClassPath.CORE, RawJdkProbe.class, World.HTTPS),
         /** The same over http. */
@@ -181,6 +192,8 @@ final class Startup implements AutoCloseable {
         Set<Path> jars = new LinkedHashSet<>();
         switch (classPath) {
             case CORE -> jars.addAll(lib.closure("wif4j-core"));
+            case CORE_JACKSON -> jars.addAll(lib.closure("wif4j-core", "jackson-databind"));
+            case JACKSON -> jars.addAll(lib.closure("jackson-databind"));
             case ALL_PROVIDERS -> jars.addAll(lib.all());
             case GOOGLE_AUTH -> jars.addAll(lib.closure("google-auth-library-oauth2-http"));
             case AWS_SDK -> jars.addAll(lib.closure("auth"));

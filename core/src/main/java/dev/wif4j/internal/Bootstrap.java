@@ -19,6 +19,7 @@ import dev.wif4j.internal.discovery.ProviderLoader;
 import dev.wif4j.internal.env.OverlayContext;
 import dev.wif4j.internal.env.SystemDetectionContext;
 import dev.wif4j.internal.events.Listeners;
+import dev.wif4j.internal.exchange.Preinit;
 import dev.wif4j.internal.exchange.TokenExchanger;
 import dev.wif4j.spi.DetectionContext;
 import dev.wif4j.spi.IdentityProvider;
@@ -103,6 +104,8 @@ public final class Bootstrap {
      * @throws ConfigurationException if a setting is missing or invalid
      */
     public ConfigResolver.Resolved resolve() {
+        // Only build() resolves: it is about to need the exchange, whose classes load meanwhile.
+        Preinit.start();
         resolved = ConfigResolver.resolve(base, explicit);
         // Through the context's logger, so that tests (and embedders) see what the user would; looked up
         // only when there is something to say, since the logging back end is slow to start.

@@ -24,6 +24,7 @@ import dev.wif4j.testkit.internal.RequestLog;
 import dev.wif4j.testkit.internal.SelfSignedTls;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -108,6 +109,8 @@ public final class AnthropicEmulator extends LoopbackEmulator {
     private final AtomicInteger requestCounter = new AtomicInteger();
     private final AtomicInteger tokensIssued = new AtomicInteger();
     private final AtomicInteger messagesRequests = new AtomicInteger();
+    /** The client end of every connection that asked for a token or a message. */
+    private final Set<InetSocketAddress> clients = ConcurrentHashMap.newKeySet();
     private final SelfSignedTls tls;
 
     private record CachedKeys(JWKSet keys, Instant fetchedAt) {
@@ -349,6 +352,16 @@ public final class AnthropicEmulator extends LoopbackEmulator {
     }
 
     /**
+     * How many client connections sent requests to {@code /v1/oauth/token} or {@code /v1/messages}: requests that
+     * share a kept-alive connection (and over https, its one TLS handshake) count once.
+     *
+     * @return the number of distinct client connections seen
+     */
+    public int connections() {
+        return clients.size();
+    }
+
+    /**
      * Calls this emulator's {@code /v1/messages} as a client would with an access token (bearer token,
      * OAuth beta, a one-line prompt), for end-to-end tests that end with a Claude call.
      *
@@ -401,6 +414,7 @@ public final class AnthropicEmulator extends LoopbackEmulator {
     // ---- /v1/oauth/token ------------------------------------------------------------------------
 
     private void handleToken(HttpExchange exchange) throws IOException {
+        clients.add(exchange.getRemoteAddress());
         String body = new String(tokenLog.receive(exchange), StandardCharsets.UTF_8);
         String requestId = "req_emu_" + requestCounter.incrementAndGet();
         if (tokenLog.playFault(exchange, requestId)) {
@@ -623,6 +637,7 @@ public final class AnthropicEmulator extends LoopbackEmulator {
     // ---- /v1/messages ---------------------------------------------------------------------------
 
     private void handleMessages(HttpExchange exchange) throws IOException {
+        clients.add(exchange.getRemoteAddress());
         messagesRequests.incrementAndGet();
         String requestId = "req_emu_" + requestCounter.incrementAndGet();
         byte[] raw = messageLog.receive(exchange);

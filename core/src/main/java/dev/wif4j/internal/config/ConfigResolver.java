@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * Resolves the federation settings with the precedence Anthropic documents (PROTOCOL.md §5),
@@ -37,11 +36,6 @@ public final class ConfigResolver {
     /** The API host when nothing else is configured. */
     public static final URI DEFAULT_BASE_URL = URI.create("https://api.anthropic.com");
 
-    private static final Pattern RULE_ID = Pattern.compile("fdrl_[A-Za-z0-9]{1,128}");
-    private static final Pattern SERVICE_ACCOUNT_ID = Pattern.compile("svac_[A-Za-z0-9]{1,128}");
-    private static final Pattern WORKSPACE_ID = Pattern.compile("wrkspc_[A-Za-z0-9]{1,128}|default");
-    private static final Pattern UUID = Pattern.compile(
-            "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
     static final int MAX_PROFILE_BYTES = 1024 * 1024;
 
     /**
@@ -121,13 +115,13 @@ public final class ConfigResolver {
                     : " in the environment nor in " + profile.describe())
                     + ". Set the variables, or pass the values to WorkloadIdentity.builder().");
         }
-        check(rule, RULE_ID, "federation rule id", "fdrl_ followed by letters and digits");
-        check(org, UUID, "organization id", "a UUID such as 123e4567-e89b-12d3-a456-426614174000");
+        check(rule, IdShapes.prefixed(rule, "fdrl_"), "federation rule id", "fdrl_ followed by letters and digits");
+        check(org, IdShapes.uuid(org), "organization id", "a UUID such as 123e4567-e89b-12d3-a456-426614174000");
         if (serviceAccount != null) {
-            check(serviceAccount, SERVICE_ACCOUNT_ID, "service account id", "svac_ followed by letters and digits");
+            check(serviceAccount, IdShapes.prefixed(serviceAccount, "svac_"), "service account id", "svac_ followed by letters and digits");
         }
         if (workspace != null) {
-            check(workspace, WORKSPACE_ID, "workspace id", "wrkspc_ followed by letters and digits, or 'default'");
+            check(workspace, workspace.equals("default") || IdShapes.prefixed(workspace, "wrkspc_"), "workspace id", "wrkspc_ followed by letters and digits, or 'default'");
         }
         URI baseUrl = base == null ? DEFAULT_BASE_URL : baseUrl(base);
         String source = profile != null ? profile.describe() : explicit.federationRuleId() != null ? "code" : "environment";
@@ -187,8 +181,8 @@ public final class ConfigResolver {
         return uri;
     }
 
-    private static void check(String value, Pattern pattern, String what, String allowed) {
-        if (!pattern.matcher(value).matches()) {
+    private static void check(String value, boolean wellFormed, String what, String allowed) {
+        if (!wellFormed) {
             throw new ConfigurationException("The " + what + " " + Text.quote(value) + " is malformed: expected "
                     + allowed + ".");
         }
