@@ -7,6 +7,7 @@ import java.util.Properties;
 /** wif4j's version, from a resource the build writes, for the {@code User-Agent} header. */
 public final class Version {
     private static final String VERSION = load();
+    private static final String JAVA = text(Runtime.version());
 
     private Version() {}
 
@@ -26,7 +27,33 @@ public final class Version {
      * @return e.g. {@code wif4j/0.1.0 (Java 17.0.15; provider gcp)}
      */
     public static String userAgent(String provider) {
-        return "wif4j/" + VERSION + " (Java " + Runtime.version() + "; provider " + provider + ")";
+        return "wif4j/" + VERSION + " (Java " + JAVA + "; provider " + provider + ")";
+    }
+
+    /**
+     * What {@code Runtime.version().toString()} says, built without its stream: a cold JVM's first stream, joining
+     * collector and lambdas cost more than the whole string.
+     *
+     * @param v a version
+     * @return e.g. {@code 17.0.15+6-Debian-1deb12u1}
+     */
+    static String text(Runtime.Version v) {
+        StringBuilder text = new StringBuilder();
+        for (Integer number : v.version()) {
+            text.append(text.length() == 0 ? "" : ".").append(number);
+        }
+        if (v.pre().isPresent()) {
+            text.append('-').append(v.pre().get());
+        }
+        if (v.build().isPresent()) {
+            text.append('+').append(v.build().get());
+            if (v.optional().isPresent()) {
+                text.append('-').append(v.optional().get());
+            }
+        } else if (v.optional().isPresent()) {
+            text.append(v.pre().isPresent() ? "-" : "+-").append(v.optional().get());
+        }
+        return text.toString();
     }
 
     private static String load() {

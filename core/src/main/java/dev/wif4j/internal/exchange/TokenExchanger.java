@@ -90,7 +90,8 @@ public final class TokenExchanger {
          */
         public Options(Duration attemptTimeout, int maxAttempts, Duration initialBackoff, Duration maxBackoff,
                 Duration maxRetryAfter) {
-            this(attemptTimeout, maxAttempts, initialBackoff, maxBackoff, maxRetryAfter, DEFAULT_DEADLINE,
+            // Not DEFAULT_DEADLINE: the builder makes Options for detect() too, which needs no exchanger loaded.
+            this(attemptTimeout, maxAttempts, initialBackoff, maxBackoff, maxRetryAfter, Duration.ofSeconds(30),
                     Duration.ofSeconds(10));
         }
 
@@ -140,7 +141,7 @@ public final class TokenExchanger {
     }
 
     /** The bound of one exchange, every attempt and pause included: a failed token() costs at most this. */
-    public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_DEADLINE = Options.defaults().deadline();
 
     private final FederationSettings settings;
     private final IdentityTokenSource source;
