@@ -54,6 +54,7 @@ public final class FakeDetectionContext implements DetectionContext, AutoCloseab
     private final Duration probeTimeout;
     private final Duration fetchTimeout;
     private final Set<String> askedProperties = ConcurrentHashMap.newKeySet();
+    private final Set<String> askedVariables = ConcurrentHashMap.newKeySet();
     private final RecordingHttpClient httpClient;
     private final List<String> logLines = new CopyOnWriteArrayList<>();
 
@@ -92,6 +93,7 @@ public final class FakeDetectionContext implements DetectionContext, AutoCloseab
 
     @Override
     public Optional<String> env(String name) {
+        askedVariables.add(name);
         return nonBlank(env.get(name));
     }
 
@@ -160,6 +162,16 @@ public final class FakeDetectionContext implements DetectionContext, AutoCloseab
      */
     public Set<String> askedSystemProperties() {
         return Set.copyOf(askedProperties);
+    }
+
+    /**
+     * The names of the environment variables asked for so far, in no order: what a provider looked up, so a test can
+     * check that a shortcut (a provider's "no signal" verdict) looks at everything the full path would read.
+     *
+     * @return a snapshot of the names
+     */
+    public Set<String> askedVariables() {
+        return Set.copyOf(askedVariables);
     }
 
     @Override
