@@ -2,9 +2,6 @@ package dev.wif4j.benchmarks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
 /**
@@ -24,12 +21,7 @@ public final class FloorProbe {
      * @throws Exception if no answer arrived
      */
     public static void main(String[] args) throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
-        HttpResponse<String> reply = http.send(HttpRequest.newBuilder(URI.create(args[0]).resolve("/v1/messages"))
-                .header("content-type", "application/json").header("anthropic-version", "2023-06-01")
-                .header("x-api-key", "sk-ant-api03-fixed-key")
-                .POST(HttpRequest.BodyPublishers.ofString(MessagesProbe.HELLO)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> reply = RawJdkProbe.call(args[0], "x-api-key", "sk-ant-api03-fixed-key");
         JsonNode answer = new ObjectMapper().readTree(reply.body());
         Runtime.getRuntime().exit(answer.hasNonNull("type") ? 0 : 2);
     }

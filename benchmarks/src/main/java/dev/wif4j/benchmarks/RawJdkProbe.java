@@ -20,11 +20,24 @@ public final class RawJdkProbe {
      * @throws Exception if no answer arrived
      */
     public static void main(String[] args) throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
-        HttpResponse<String> reply = http.send(HttpRequest.newBuilder(URI.create(args[0]).resolve("/v1/messages"))
-                .header("content-type", "application/json").header("anthropic-version", "2023-06-01")
-                .header("Authorization", "Bearer sk-ant-oat01-not-issued")
-                .POST(HttpRequest.BodyPublishers.ofString(MessagesProbe.HELLO)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> reply = call(args[0], "Authorization", "Bearer sk-ant-oat01-not-issued");
         Runtime.getRuntime().exit(reply.statusCode() > 0 ? 0 : 2);
+    }
+
+    /**
+     * The one {@code /v1/messages} call of the probes without wif4j, on a new java.net.http client.
+     *
+     * @param baseUrl the API's base URL
+     * @param credentialHeader the header that carries the fixed credential
+     * @param credential its value
+     * @return the answer
+     * @throws Exception if no answer arrived
+     */
+    static HttpResponse<String> call(String baseUrl, String credentialHeader, String credential) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        return http.send(HttpRequest.newBuilder(URI.create(baseUrl).resolve("/v1/messages"))
+                .header("content-type", "application/json").header("anthropic-version", "2023-06-01")
+                .header(credentialHeader, credential)
+                .POST(HttpRequest.BodyPublishers.ofString(MessagesProbe.HELLO)).build(), HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -48,7 +48,7 @@ public final class Preinit {
     /**
      * One exchange with a canned identity token and a canned 200, through the same code as a real one.
      *
-     * @return whether it produced an access token (for the test that checks it stays in memory)
+     * @return whether it produced an access token (for the test that keeps it covering the whole exchange)
      */
     static boolean dryRun() {
         try {
