@@ -248,6 +248,14 @@ public final class RefreshingCredentials implements AnthropicCredentials, AutoCl
         if (!inflight.compareAndSet(null, mine)) {
             return;
         }
+        // As in refreshAndWait: a refresh may have finished between the caller's read and our CAS, and its token is
+        // not due yet; without this check a second exchange would follow it at once.
+        Cached latest = current.get();
+        if (latest != null && clock.millis() < latest.advisoryAtMillis) {
+            inflight.compareAndSet(mine, null);
+            mine.complete(latest.token);
+            return;
+        }
         try {
             executor().execute(() -> {
                 refresh(mine, RefreshReason.ADVISORY);
