@@ -26,4 +26,18 @@ class LoopbackServerTest {
             assertEquals("emulator failure: java.lang.IllegalStateException: a bug in an emulator", response.body());
         }
     }
+
+    /**
+     * Without TCP_NODELAY the second answer on a kept-alive connection came 40 ms late (the JDK server writes its
+     * head and body apart, and Nagle held the body for the client's delayed ACK): ColdStartReport charged that to
+     * wif4j, whose first token shares the application's connection. Timing it here would be a timed unit test; the
+     * switch the JDK server reads is what this checks.
+     */
+    @Test
+    void acceptedConnectionsSendWithoutNaglesDelay() {
+        try (LoopbackServer server = new LoopbackServer("loopback-server-test", 0)) {
+            server.start();
+            assertEquals("true", System.getProperty(LoopbackServer.NO_DELAY));
+        }
+    }
 }
