@@ -25,7 +25,7 @@ import dev.wif4j.spi.DetectionContext;
 import dev.wif4j.spi.IdentityProvider;
 import dev.wif4j.spi.IdentityTokenException;
 import dev.wif4j.spi.IdentityTokenSource;
-import dev.wif4j.spi.support.ProviderIds;
+import dev.wif4j.spi.internal.Names;
 import dev.wif4j.spi.support.ProviderSettings;
 import dev.wif4j.spi.support.SettingException;
 import java.lang.System.Logger.Level;
@@ -237,7 +237,7 @@ public final class Bootstrap {
      * @return the audience
      */
     public static String audienceOf(DetectionContext ctx, String chosenId) {
-        return ProviderIds.isValid(chosenId) ? ProviderSettings.of(ctx, chosenId).audience()
+        return Names.isProviderId(chosenId) ? ProviderSettings.of(ctx, chosenId).audience()
                 : ctx.globalSetting("audience").orElse(DetectionContext.DEFAULT_AUDIENCE);
     }
 

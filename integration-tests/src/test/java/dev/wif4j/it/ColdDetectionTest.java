@@ -1,6 +1,7 @@
 package dev.wif4j.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
@@ -103,6 +104,22 @@ class ColdDetectionTest {
             }
         }
         assertEquals(new TreeSet<>(PROVIDER_CLASSES), loaded, "the provider classes detection loaded:\n" + run.output());
+    }
+
+    /**
+     * Detection compiles no regular expression: the first pattern in a JVM cost ~9 ms of a cold {@code detect()}
+     * (issue 32), so ids, setting keys and profile names are checked by hand ({@code NamesTest} and
+     * {@code IdShapesTest} hold those checks to the patterns). The JVM's own start-up compiles none either;
+     * printing the report afterwards does ({@code String.format}), so only the classes before the child's mark count.
+     */
+    @Test
+    void detectionCompilesNoRegularExpression() throws Exception {
+        assumeFalse(cloudDmi(), "this machine's DMI data names a cloud, which the providers read");
+        Run run = detect(false, Map.of());
+        assertTrue(run.output().contains("chosen=none"), "nothing is available off the cloud:\n" + run.output());
+        List<String> detection = run.classes().subList(0, run.classes().indexOf(ColdDetection.Detected.class.getName()));
+        assertTrue(detection.contains("dev.wif4j.DetectionReport"), "the mark follows detection: " + detection);
+        assertFalse(detection.contains("java.util.regex.Pattern"), "detection loaded java.util.regex.Pattern");
     }
 
     /** Whether the DMI entries the providers read name AWS, Azure or Google Cloud. */

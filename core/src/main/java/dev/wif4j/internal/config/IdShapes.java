@@ -1,11 +1,12 @@
 package dev.wif4j.internal.config;
 
 /**
- * The shapes of Anthropic's ids, checked by hand rather than by regular expressions: every {@code build()}
+ * The shapes of Anthropic's ids and of profile names, checked by hand rather than by regular expressions: every {@code build()}
  * checks them, and compiling patterns is a measurable part of a cold start.
  */
 final class IdShapes {
     private static final int MAX_SUFFIX = 128;
+    private static final int MAX_PROFILE_NAME = 128;
 
     private IdShapes() {}
 
@@ -43,6 +44,26 @@ final class IdShapes {
             char c = value.charAt(i);
             boolean dash = i == 8 || i == 13 || i == 18 || i == 23;
             if (dash ? c != '-' : !isHex(c)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Whether a value is a profile name: 1–128 ASCII letters, digits, {@code _}, {@code -} and {@code .}, not
+     * starting with {@code .} and holding no {@code ..}.
+     *
+     * @param value the value
+     * @return {@code true} if well-formed
+     */
+    static boolean profileName(String value) {
+        if (value.isEmpty() || value.length() > MAX_PROFILE_NAME || value.charAt(0) == '.' || value.contains("..")) {
+            return false;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (!isAsciiLetterOrDigit(c) && c != '_' && c != '-' && c != '.') {
                 return false;
             }
         }

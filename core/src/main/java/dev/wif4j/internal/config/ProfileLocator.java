@@ -19,7 +19,6 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Which profile file applies, the first half of {@link ConfigResolver}'s precedence: the profile named in code or
@@ -28,7 +27,6 @@ import java.util.regex.Pattern;
  * directory ({@code ANTHROPIC_CONFIG_DIR} or the platform's). {@link Profile} reads the file it names.
  */
 final class ProfileLocator {
-    private static final Pattern PROFILE_NAME = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9_.-]{0,127}");
     private static final int MAX_ACTIVE_CONFIG_BYTES = 4096;
     private static final String PROFILE_NAME_RULE = "use letters, digits, '_', '-' and '.', not starting with '.', "
             + "with no path separators and no '..'.";
@@ -97,7 +95,7 @@ final class ProfileLocator {
     }
 
     private static boolean isProfileName(String name) {
-        return PROFILE_NAME.matcher(name).matches() && !name.contains("..");
+        return IdShapes.profileName(name);
     }
 
     /**

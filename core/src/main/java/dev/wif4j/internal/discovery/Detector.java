@@ -1,15 +1,15 @@
 package dev.wif4j.internal.discovery;
 
 import dev.wif4j.ConfigurationException;
-import dev.wif4j.DetectionReport;
 import dev.wif4j.DetectionReport.Entry;
 import dev.wif4j.DetectionReport.Status;
+import dev.wif4j.DetectionReport;
 import dev.wif4j.IdentityProviderNotFoundException;
-import dev.wif4j.spi.internal.Redaction;
 import dev.wif4j.internal.env.OverlayContext;
 import dev.wif4j.spi.Detection;
 import dev.wif4j.spi.DetectionContext;
-import dev.wif4j.spi.support.ProviderIds;
+import dev.wif4j.spi.internal.Names;
+import dev.wif4j.spi.internal.Redaction;
 import dev.wif4j.spi.support.SettingException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -163,7 +163,7 @@ public final class Detector {
 
     private static Outcome detectChosen(List<LoadedProvider> ranked, DetectionContext context, Choice choice,
             Set<String> disabled) {
-        if (!ProviderIds.isValid(choice.id())) {
+        if (!Names.isProviderId(choice.id())) {
             throw new ConfigurationException(Messages.malformedChoice(choice.id(), choice.origin()));
         }
         if (disabled.contains(choice.id())) {

@@ -2,7 +2,7 @@ package dev.wif4j.internal.discovery;
 
 import dev.wif4j.ConfigurationException;
 import dev.wif4j.spi.IdentityProvider;
-import dev.wif4j.spi.support.ProviderIds;
+import dev.wif4j.spi.internal.Names;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -65,7 +65,7 @@ public final class ProviderLoader {
         for (IdentityProvider provider : providers) {
             LoadedProvider loaded = LoadedProvider.of(provider);
             String id = loaded.id();
-            if (!ProviderIds.isValid(id)) {
+            if (!Names.isProviderId(id)) {
                 throw new ConfigurationException(Messages.invalidId(loaded));
             }
             if (!BuiltIns.mayUse(id, loaded.implementation())) {

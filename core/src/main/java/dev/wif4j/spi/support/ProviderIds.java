@@ -1,5 +1,6 @@
 package dev.wif4j.spi.support;
 
+import dev.wif4j.spi.internal.Names;
 import java.util.regex.Pattern;
 
 /**
@@ -7,7 +8,10 @@ import java.util.regex.Pattern;
  * {@code WIF4J_PROVIDER}, and the prefix of every setting of the provider.
  */
 public final class ProviderIds {
-    /** Lower-case letters, digits and dashes, starting with a letter, at most 63 characters. */
+    /**
+     * Lower-case letters, digits and dashes, starting with a letter, at most 63 characters. Core checks ids by
+     * hand (the same rule, without compiling this pattern on start-up); the pattern is for callers that want one.
+     */
     public static final Pattern PATTERN = Pattern.compile("[a-z][a-z0-9-]{0,62}");
 
     private ProviderIds() {}
@@ -19,7 +23,7 @@ public final class ProviderIds {
      * @return {@code true} if it matches {@link #PATTERN}
      */
     public static boolean isValid(String id) {
-        return id != null && PATTERN.matcher(id).matches();
+        return Names.isProviderId(id);
     }
 
     /**
@@ -30,10 +34,6 @@ public final class ProviderIds {
      * @throws IllegalArgumentException if it is not well-formed
      */
     public static String require(String id) {
-        if (!isValid(id)) {
-            throw new IllegalArgumentException("'" + Text.escape(String.valueOf(id), 64) + "' is not a provider id: "
-                    + "ids are lower-case letters, digits and dashes, starting with a letter, e.g. acme-vault");
-        }
-        return id;
+        return Names.requireProviderId(id);
     }
 }

@@ -1,11 +1,11 @@
 package dev.wif4j.spi.support;
 
 import dev.wif4j.spi.DetectionContext;
+import dev.wif4j.spi.internal.Names;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * A provider's settings, read through its {@link DetectionContext}. Each setting has one key of
@@ -26,14 +26,12 @@ import java.util.regex.Pattern;
  * }</pre>
  */
 public final class ProviderSettings {
-    private static final Pattern KEY = Pattern.compile("[a-z0-9]+(\\.[a-z0-9]+)*");
-
     private final DetectionContext context;
     private final String provider;
 
     private ProviderSettings(DetectionContext context, String provider) {
         this.context = Objects.requireNonNull(context, "context");
-        this.provider = ProviderIds.require(provider);
+        this.provider = Names.requireProviderId(provider);
     }
 
     /**
@@ -148,7 +146,7 @@ public final class ProviderSettings {
     }
 
     private static String checkKey(String key) {
-        if (key == null || !KEY.matcher(key).matches()) {
+        if (!Names.isSettingKey(key)) {
             throw new IllegalArgumentException("setting keys are lower-case words joined by dots, e.g. token.path; "
                     + "not " + Text.quote(key));
         }

@@ -41,4 +41,26 @@ class IdShapesTest {
             assertEquals(UUID.matcher(upper).matches(), IdShapes.uuid(upper), upper);
         }
     }
+
+    /** ProfileLocator's rule before it was written by hand. */
+    private static final Pattern PROFILE_NAME = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9_.-]{0,127}");
+    private static final String PROFILE_ALPHABET = "aZ09_-..///\\ \u00e9\u0661\n";
+
+    @Test
+    void profileNamesHaveTheSameVerdictAsThePattern() {
+        List<String> samples = new ArrayList<>(List.of("", ".", "..", "a", ".a", "a.", "a..b", "a.b", "-", "_x",
+                "a".repeat(128), "a".repeat(129), "prod/x", "..\\x", "\u00e9t\u00e9", "work-1.2_b"));
+        Random random = new Random(33);
+        for (int i = 0; i < 20_000; i++) {
+            StringBuilder s = new StringBuilder();
+            int n = random.nextInt(random.nextInt(10) == 0 ? 140 : 8);
+            for (int j = 0; j < n; j++) {
+                s.append(PROFILE_ALPHABET.charAt(random.nextInt(PROFILE_ALPHABET.length())));
+            }
+            samples.add(s.toString());
+        }
+        for (String s : samples) {
+            assertEquals(PROFILE_NAME.matcher(s).matches() && !s.contains(".."), IdShapes.profileName(s), s);
+        }
+    }
 }
