@@ -66,17 +66,30 @@ public final class ColdStartReport {
                     w.stream().mapToLong(Long::longValue).max().orElse(0) / 1e6, detect, classes.get(v));
         }
         System.out.println();
-        System.out.println("| over the floor (medians, this run) | ms |");
-        System.out.println("| --- | --- |");
+        // Each round runs every variant once, in turn: the difference within a round is paired, so a slow
+        // stretch of the machine moves both sides of it; its median is steadier than the difference of medians.
+        System.out.println("| over the floor, this run | medians' difference, ms | median of each round's difference, ms |");
+        System.out.println("| --- | --- | --- |");
         for (Startup.Variant v : variants) {
             Startup.Variant floor = floorOf(v);
             if (floor != null && walls.containsKey(floor)) {
-                System.out.printf("| %s − %s | %+.0f |%n", v, floor, (median(walls.get(v)) - median(walls.get(floor))) / 1e6);
+                System.out.printf("| %s − %s | %+.0f | %+.0f |%n", v, floor,
+                        (median(walls.get(v)) - median(walls.get(floor))) / 1e6, pairedMedian(walls.get(v), walls.get(floor)) / 1e6);
             }
         }
         System.out.println();
-        System.out.println("| ratio (medians, this run) | value |");
-        System.out.println("| --- | --- |");
+        System.out.println("| `detect()` over the JDK's service scan, this run | medians' difference, ms | median of each round's difference, ms |");
+        System.out.println("| --- | --- | --- |");
+        for (Startup.Variant v : variants) {
+            Startup.Variant scan = scanOf(v);
+            if (scan != null && detects.containsKey(v) && detects.containsKey(scan)) {
+                System.out.printf("| %s − %s | %+.1f | %+.1f |%n", v, scan,
+                        (median(detects.get(v)) - median(detects.get(scan))) / 1e6, pairedMedian(detects.get(v), detects.get(scan)) / 1e6);
+            }
+        }
+        System.out.println();
+        System.out.println("| ratio, this run | medians' ratio | median of each round's ratio |");
+        System.out.println("| --- | --- | --- |");
         for (Startup.Variant v : variants) {
             for (Startup.Variant peer : peersOf(v)) {
                 ratio(walls, v, peer);
@@ -111,9 +124,33 @@ public final class ColdStartReport {
         };
     }
 
+    /** What a detection variant's {@code detect()} is read against: the JDK's service scan on its class path. */
+    static Startup.Variant scanOf(Startup.Variant variant) {
+        return switch (variant) {
+            case DETECT_ALL_PROVIDERS, DETECT_ALL_PROVIDERS_NO_HOSTS -> Startup.Variant.SERVICE_SCAN_ALL_PROVIDERS;
+            case DETECT_CORE -> Startup.Variant.SERVICE_SCAN_CORE;
+            default -> null;
+        };
+    }
+
+    /** The median of {@code a[i] - b[i]}: the rounds' paired differences. */
+    static double pairedMedian(List<Long> a, List<Long> b) {
+        List<Long> differences = new ArrayList<>();
+        for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
+            differences.add(a.get(i) - b.get(i));
+        }
+        return median(differences);
+    }
+
     private static void ratio(Map<Startup.Variant, List<Long>> walls, Startup.Variant a, Startup.Variant b) {
         if (walls.containsKey(a) && walls.containsKey(b)) {
-            System.out.printf("| %s / %s | %.2f× |%n", a, b, median(walls.get(a)) / median(walls.get(b)));
+            List<Long> x = walls.get(a);
+            List<Long> y = walls.get(b);
+            List<Long> permille = new ArrayList<>();
+            for (int i = 0; i < Math.min(x.size(), y.size()); i++) {
+                permille.add(Math.round(1000.0 * x.get(i) / y.get(i)));
+            }
+            System.out.printf("| %s / %s | %.2f× | %.3f× |%n", a, b, median(x) / median(y), median(permille) / 1000);
         }
     }
 

@@ -5,14 +5,14 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.TreeSet;
+import java.util.Set;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
@@ -120,28 +120,37 @@ final class Jars {
     }
 
     /**
-     * @param roots artifact ids
-     * @return the jars of the roots and of everything they depend on that is in the folder, sorted
+     * The closure of the roots in the order Maven puts it on a class path: depth first, each artifact before what
+     * it depends on, each root after everything the roots before it brought, every artifact once (Maven resolver's
+     * pre-order list). The order matters to start-up: the class loader opens the jars in turn until it finds a
+     * class, so a sorted class path with wif4j's jars last opens every other jar first.
+     *
+     * @param roots artifact ids, in the order a user declares them
+     * @return the jars of the roots and of everything they depend on that is in the folder
      */
     List<Path> closure(String... roots) {
-        TreeSet<Path> jars = new TreeSet<>();
-        TreeSet<String> seen = new TreeSet<>();
-        Deque<String> todo = new ArrayDeque<>(List.of(roots));
-        while (!todo.isEmpty()) {
-            String artifact = todo.pop();
-            Entry e = byArtifact.get(artifact);
-            if (e == null || !seen.add(artifact)) {
-                continue;
-            }
-            jars.add(e.jar());
-            todo.addAll(e.dependencies());
-        }
         for (String root : roots) {
             if (!byArtifact.containsKey(root)) {
                 throw new IllegalStateException(root + " is not among the jars: build the benchmarks module again");
             }
         }
+        LinkedHashSet<Path> jars = new LinkedHashSet<>();
+        Set<String> seen = new HashSet<>();
+        for (String root : roots) {
+            visit(root, seen, jars);
+        }
         return new ArrayList<>(jars);
+    }
+
+    private void visit(String artifact, Set<String> seen, LinkedHashSet<Path> jars) {
+        Entry e = byArtifact.get(artifact);
+        if (e == null || !seen.add(artifact)) {
+            return;
+        }
+        jars.add(e.jar());
+        for (String dependency : e.dependencies()) {
+            visit(dependency, seen, jars);
+        }
     }
 
     /** @return every jar */

@@ -26,7 +26,8 @@ import java.util.stream.Stream;
  * Runs a probe in a child JVM against the emulators on 127.0.0.1 (or off the cloud, with every metadata
  * endpoint a library may ask pointed at a closed port on 127.0.0.1), and times it from spawn to exit. The jars
  * come from {@code target/lib} (wif4j, every provider and their libraries) and {@code target/lib-official} (the
- * official client), where the build copies them; each class path is the closure of what a user declares.
+ * official client), where the build copies them; each class path is the closure of what a user declares, in the
+ * order Maven gives it ({@link Jars#closure}), the probe's jar first as an application's own classes are.
  */
 final class Startup implements AutoCloseable {
     /** The class paths measured. */
@@ -37,7 +38,7 @@ final class Startup implements AutoCloseable {
         CORE_JACKSON,
         /** Jackson databind alone, no wif4j: the floor's application. */
         JACKSON,
-        /** Every provider and its cloud libraries as well. */
+        /** Every provider and its cloud libraries as well: the closure of the eight provider artifacts. */
         ALL_PROVIDERS,
         /** Google's auth library alone ({@code google-auth-library-oauth2-http}). */
         GOOGLE_AUTH,
@@ -73,6 +74,13 @@ final class Startup implements AutoCloseable {
         DETECT_ALL_PROVIDERS_NO_HOSTS(ClassPath.ALL_PROVIDERS, DetectProbe.class, World.OFF_THE_CLOUD_NO_HOSTS),
         /** wif4j-core alone: JVM start to the detection verdict. */
         DETECT_CORE(ClassPath.CORE, DetectProbe.class, World.OFF_THE_CLOUD),
+        /**
+         * The floor of DETECT_ALL_PROVIDERS: the JDK's {@code ServiceLoader} looking for a service no jar provides
+         * on the same class path, which opens every jar; what any {@code ServiceLoader}-based discovery pays.
+         */
+        SERVICE_SCAN_ALL_PROVIDERS(ClassPath.ALL_PROVIDERS, ServiceScanProbe.class, World.OFF_THE_CLOUD),
+        /** The floor of DETECT_CORE: the same scan on wif4j-core's class path. */
+        SERVICE_SCAN_CORE(ClassPath.CORE, ServiceScanProbe.class, World.OFF_THE_CLOUD),
         /** The peer: JVM start to Google's Application Default Credentials failing off the cloud. */
         GOOGLE_ADC(ClassPath.GOOGLE_AUTH, AdcProbe.class, World.OFF_THE_CLOUD),
         /** The peer: JVM start to the AWS SDK's default credentials chain failing off the cloud. */
@@ -187,14 +195,19 @@ final class Startup implements AutoCloseable {
         }
     }
 
-    /** @return the jars of a class path, the probe jar not included */
+    /** The providers, in the order a user who installs every one of them would declare them. */
+    private static final String[] PROVIDERS = {"wif4j-provider-authentik", "wif4j-provider-aws", "wif4j-provider-azure",
+        "wif4j-provider-ci", "wif4j-provider-gcp", "wif4j-provider-github", "wif4j-provider-k8s",
+        "wif4j-provider-spiffe"};
+
+    /** @return the jars of a class path in class-path order, the probe jar not included */
     List<Path> jars(ClassPath classPath) {
         Set<Path> jars = new LinkedHashSet<>();
         switch (classPath) {
             case CORE -> jars.addAll(lib.closure("wif4j-core"));
             case CORE_JACKSON -> jars.addAll(lib.closure("wif4j-core", "jackson-databind"));
             case JACKSON -> jars.addAll(lib.closure("jackson-databind"));
-            case ALL_PROVIDERS -> jars.addAll(lib.all());
+            case ALL_PROVIDERS -> jars.addAll(lib.closure(PROVIDERS));
             case GOOGLE_AUTH -> jars.addAll(lib.closure("google-auth-library-oauth2-http"));
             case AWS_SDK -> jars.addAll(lib.closure("auth"));
             case OFFICIAL, OFFICIAL_WIF4J -> {
@@ -208,10 +221,12 @@ final class Startup implements AutoCloseable {
                     jars.addAll(official.named("wif4j-anthropic-java-"));
                     jars.addAll(lib.closure("wif4j-core"));
                 }
+                // The official client is built with Gradle: its jars name no dependencies, so no Maven order. Sorted.
+                return jars.stream().sorted().toList();
             }
             default -> throw new IllegalArgumentException(classPath.toString());
         }
-        return jars.stream().sorted().toList();
+        return List.copyOf(jars);
     }
 
     /** The https emulators, made on first use (their certificate, and a JKS trust store holding it). */
