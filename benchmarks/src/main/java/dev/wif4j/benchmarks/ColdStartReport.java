@@ -68,23 +68,27 @@ public final class ColdStartReport {
         System.out.println();
         // Each round runs every variant once, in turn: the difference within a round is paired, so a slow
         // stretch of the machine moves both sides of it; its median is steadier than the difference of medians.
-        System.out.println("| over the floor, this run | medians' difference, ms | median of each round's difference, ms |");
+        System.out.println("| over the floor, this run | medians' difference, ms "
+                + "| median of each round's difference, ms |");
         System.out.println("| --- | --- | --- |");
         for (Startup.Variant v : variants) {
             Startup.Variant floor = floorOf(v);
             if (floor != null && walls.containsKey(floor)) {
                 System.out.printf("| %s − %s | %+.0f | %+.0f |%n", v, floor,
-                        (median(walls.get(v)) - median(walls.get(floor))) / 1e6, pairedMedian(walls.get(v), walls.get(floor)) / 1e6);
+                        (median(walls.get(v)) - median(walls.get(floor))) / 1e6,
+                        pairedMedian(walls.get(v), walls.get(floor)) / 1e6);
             }
         }
         System.out.println();
-        System.out.println("| `detect()` over the JDK's service scan, this run | medians' difference, ms | median of each round's difference, ms |");
+        System.out.println("| `detect()` over the JDK's service scan, this run | medians' difference, ms "
+                + "| median of each round's difference, ms |");
         System.out.println("| --- | --- | --- |");
         for (Startup.Variant v : variants) {
             Startup.Variant scan = scanOf(v);
             if (scan != null && detects.containsKey(v) && detects.containsKey(scan)) {
                 System.out.printf("| %s − %s | %+.1f | %+.1f |%n", v, scan,
-                        (median(detects.get(v)) - median(detects.get(scan))) / 1e6, pairedMedian(detects.get(v), detects.get(scan)) / 1e6);
+                        (median(detects.get(v)) - median(detects.get(scan))) / 1e6,
+                        pairedMedian(detects.get(v), detects.get(scan)) / 1e6);
             }
         }
         System.out.println();

@@ -221,7 +221,8 @@ final class Startup implements AutoCloseable {
                     jars.addAll(official.named("wif4j-anthropic-java-"));
                     jars.addAll(lib.closure("wif4j-core"));
                 }
-                // The official client is built with Gradle: its jars name no dependencies, so no Maven order. Sorted.
+                // The official client is built with Gradle: its jars name no dependencies, so there is no Maven
+                // order to follow. Sorted, as before.
                 return jars.stream().sorted().toList();
             }
             default -> throw new IllegalArgumentException(classPath.toString());

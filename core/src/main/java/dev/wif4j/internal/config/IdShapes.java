@@ -1,8 +1,8 @@
 package dev.wif4j.internal.config;
 
 /**
- * The shapes of Anthropic's ids and of profile names, checked by hand rather than by regular expressions: every {@code build()}
- * checks them, and compiling patterns is a measurable part of a cold start.
+ * The shapes of Anthropic's ids and of profile names, checked by hand rather than by regular expressions: every
+ * {@code build()} checks them, and compiling patterns is a measurable part of a cold start.
  */
 final class IdShapes {
     private static final int MAX_SUFFIX = 128;

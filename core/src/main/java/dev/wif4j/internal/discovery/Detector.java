@@ -1,9 +1,9 @@
 package dev.wif4j.internal.discovery;
 
 import dev.wif4j.ConfigurationException;
+import dev.wif4j.DetectionReport;
 import dev.wif4j.DetectionReport.Entry;
 import dev.wif4j.DetectionReport.Status;
-import dev.wif4j.DetectionReport;
 import dev.wif4j.IdentityProviderNotFoundException;
 import dev.wif4j.internal.env.OverlayContext;
 import dev.wif4j.spi.Detection;
