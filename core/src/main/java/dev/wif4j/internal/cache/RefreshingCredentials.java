@@ -225,12 +225,9 @@ public final class RefreshingCredentials implements AnthropicCredentials, AutoCl
             }
             CompletableFuture<AccessToken> mine = new CompletableFuture<>();
             if (inflight.compareAndSet(null, mine)) {
-                // Another caller may have finished a refresh between our read and our CAS.
-                Cached cached = current.get();
-                if (cached != null && clock.millis() < cached.mandatoryAtMillis) {
-                    inflight.compareAndSet(mine, null);
-                    mine.complete(cached.token);
-                    return cached.token;
+                AccessToken fresh = refreshedMeanwhile(mine, false);
+                if (fresh != null) {
+                    return fresh;
                 }
                 RefreshReason reason = pendingReason;
                 pendingReason = null;
@@ -238,6 +235,25 @@ public final class RefreshingCredentials implements AnthropicCredentials, AutoCl
                 return join(mine);
             }
         }
+    }
+
+    /**
+     * Called with the in-flight slot just taken: another caller may have finished a refresh between our read of the
+     * cache and our CAS, and without this check a second exchange would follow it at once. If the cached token is
+     * not yet due for this kind of refresh, the slot is given back, completed with it.
+     *
+     * @param mine the slot taken
+     * @param advisory whether the refresh is due at the advisory point, else at the mandatory one
+     * @return the cached token if no refresh is due, else {@code null} (the slot stays ours)
+     */
+    private AccessToken refreshedMeanwhile(CompletableFuture<AccessToken> mine, boolean advisory) {
+        Cached cached = current.get();
+        if (cached == null || clock.millis() >= (advisory ? cached.advisoryAtMillis : cached.mandatoryAtMillis)) {
+            return null;
+        }
+        inflight.compareAndSet(mine, null);
+        mine.complete(cached.token);
+        return cached.token;
     }
 
     private void refreshInBackground() {
@@ -248,12 +264,7 @@ public final class RefreshingCredentials implements AnthropicCredentials, AutoCl
         if (!inflight.compareAndSet(null, mine)) {
             return;
         }
-        // As in refreshAndWait: a refresh may have finished between the caller's read and our CAS, and its token is
-        // not due yet; without this check a second exchange would follow it at once.
-        Cached latest = current.get();
-        if (latest != null && clock.millis() < latest.advisoryAtMillis) {
-            inflight.compareAndSet(mine, null);
-            mine.complete(latest.token);
+        if (refreshedMeanwhile(mine, true) != null) {
             return;
         }
         try {

@@ -54,14 +54,14 @@ public final class Preinit {
         try {
             // Jackson's factory first: it is the longest to load (some 50 classes), and the real exchange needs it
             // as soon as it reads the identity token, before its request can go out.
-            IdentityToken.parse(JWT);
+            IdentityToken token = IdentityToken.parse(JWT);
             FederationSettings settings = new FederationSettings("fdrl_preinit",
                     "00000000-0000-0000-0000-000000000000", null, null, URI.create("https://localhost"), null,
                     "preinit");
             IdentityTokenSource source = new IdentityTokenSource() {
                 @Override
                 public IdentityToken fetch() {
-                    return IdentityToken.parse(JWT);
+                    return token; // parsed above, which is what a provider's source does
                 }
             };
             HttpTransport answer = new HttpTransport() {
