@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -172,6 +173,29 @@ public final class FakeDetectionContext implements DetectionContext, AutoCloseab
      */
     public Set<String> askedVariables() {
         return Set.copyOf(askedVariables);
+    }
+
+    /**
+     * What this context was asked for and {@code other} was not, as {@code env NAME} and {@code property name}
+     * entries: run a provider's full path against one empty context and its "no signal" shortcut against another,
+     * and this names what the shortcut overlooks (an empty set when it looks at everything the full path reads).
+     *
+     * @param other the context the shortcut ran against
+     * @return the names, sorted
+     */
+    public Set<String> askedBeyond(FakeDetectionContext other) {
+        Set<String> beyond = new TreeSet<>();
+        for (String name : askedVariables) {
+            if (!other.askedVariables.contains(name)) {
+                beyond.add("env " + name);
+            }
+        }
+        for (String name : askedProperties) {
+            if (!other.askedProperties.contains(name)) {
+                beyond.add("property " + name);
+            }
+        }
+        return beyond;
     }
 
     @Override
