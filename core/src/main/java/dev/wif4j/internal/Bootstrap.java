@@ -223,7 +223,7 @@ public final class Bootstrap {
         TokenExchanger exchanger = new TokenExchanger(resolved.settings(), source, sender, context.clock(),
                 exchangeOptions.withFetchTimeout(context.fetchTimeout()), Version.userAgent(providerId),
                 audienceOf(context, providerId), providerId, observers);
-        RefreshingCredentials credentials = new RefreshingCredentials(exchanger::exchange, context.clock(), observers,
+        RefreshingCredentials credentials = new RefreshingCredentials(exchanger, context.clock(), observers,
                 tokenScope);
         return new Assembly(resolved.settings(), report, providerId, source, exchanger, credentials, tokenScope);
     }

@@ -176,6 +176,20 @@ class ColdDetectionTest {
         }
     }
 
+    /**
+     * Every function object from the first token's path to {@code close()} is a plain class or none: a lambda
+     * costs a cold JVM a generated class, about twice the load of a plain one (issue 32).
+     */
+    @Test
+    void theFirstTokenSpinsNoLambdaOfWif4j() throws Exception {
+        try (OidcIssuer idp = OidcIssuer.start(); AnthropicEmulator anthropic = AnthropicEmulator.start()) {
+            Run run = firstToken(idp, anthropic, List.of());
+            List<String> lambdas = run.classes().stream().filter(c -> c.startsWith("dev.wif4j.")
+                    && !c.startsWith("dev.wif4j.it.") && c.contains("$$Lambda")).toList();
+            assertEquals(List.of(), lambdas, "lambdas of wif4j on the first token's path");
+        }
+    }
+
     /** A child JVM that gets its first access token over wif4j's own client, with a token file. */
     private static Run firstToken(OidcIssuer idp, AnthropicEmulator anthropic, List<String> jvmOptions)
             throws Exception {

@@ -106,7 +106,7 @@ public final class RefreshingCredentials implements AnthropicCredentials, AutoCl
      * @param listeners told of each refresh
      */
     public RefreshingCredentials(Supplier<AccessToken> exchange, Clock clock, Listeners listeners) {
-        this(exchange, clock, RefreshingCredentials::randomAdvisoryLead, null, listeners, null);
+        this(exchange, clock, RANDOM_LEAD, null, listeners, null);
     }
 
     /**
@@ -118,7 +118,7 @@ public final class RefreshingCredentials implements AnthropicCredentials, AutoCl
      * @param scope where the tokens may be sent, as {@link #tokenScope()} returns it
      */
     public RefreshingCredentials(Supplier<AccessToken> exchange, Clock clock, Listeners listeners, TokenScope scope) {
-        this(exchange, clock, RefreshingCredentials::randomAdvisoryLead, null, listeners,
+        this(exchange, clock, RANDOM_LEAD, null, listeners,
                 Objects.requireNonNull(scope, "scope"));
     }
 
@@ -150,10 +150,16 @@ public final class RefreshingCredentials implements AnthropicCredentials, AutoCl
         this.executor = executor;
     }
 
-    /** Uniform in [60 s, 120 s]: the spread is what keeps a fleet's refreshes apart. */
-    static long randomAdvisoryLead() {
-        return ThreadLocalRandom.current().nextLong(LATEST_ADVISORY_MILLIS, ADVISORY_MILLIS + 1);
-    }
+    /**
+     * Uniform in [60 s, 120 s]: the spread is what keeps a fleet's refreshes apart. A class, not a method
+     * reference: it is made on the first token's path, where a lambda costs a cold JVM twice as much.
+     */
+    static final LongSupplier RANDOM_LEAD = new LongSupplier() {
+        @Override
+        public long getAsLong() {
+            return ThreadLocalRandom.current().nextLong(LATEST_ADVISORY_MILLIS, ADVISORY_MILLIS + 1);
+        }
+    };
 
     @Override
     public AccessToken token() {

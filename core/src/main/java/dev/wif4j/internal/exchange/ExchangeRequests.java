@@ -52,8 +52,12 @@ final class ExchangeRequests {
         body.put("assertion", token.serialized());
         body.put("federation_rule_id", settings.federationRuleId());
         body.put("organization_id", settings.organizationId());
-        settings.serviceAccountId().ifPresent(id -> body.put("service_account_id", id));
-        settings.workspaceId().ifPresent(id -> body.put("workspace_id", id));
+        if (settings.serviceAccountId().isPresent()) {
+            body.put("service_account_id", settings.serviceAccountId().get());
+        }
+        if (settings.workspaceId().isPresent()) {
+            body.put("workspace_id", settings.workspaceId().get());
+        }
         return Json.bytes(body);
     }
 }

@@ -8,10 +8,12 @@ import dev.wif4j.spi.IdentityTokenException;
 import dev.wif4j.spi.IdentityTokenSource;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -27,14 +29,24 @@ final class GuardedFetch {
      * at the first fetch: the builder touches the exchanger's constants, and detection needs no thread pool.
      */
     private static final class Fetchers {
-        static final ExecutorService POOL = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "wif4j-fetch");
-            t.setDaemon(true);
-            return t;
+        static final ExecutorService POOL = Executors.newCachedThreadPool(new ThreadFactory() {
+            @Override
+            public Thread newThread(Runnable r) {
+                Thread t = new Thread(r, "wif4j-fetch");
+                t.setDaemon(true);
+                return t;
+            }
         });
     }
 
     private final IdentityTokenSource source;
+    /** One fetch from the source, as the pool runs it. */
+    private final Callable<IdentityToken> fetches = new Callable<>() {
+        @Override
+        public IdentityToken call() {
+            return source.fetch();
+        }
+    };
     private final Duration fetchTimeout;
     private final RetryLoop loop;
     private final String providerId;
@@ -82,7 +94,7 @@ final class GuardedFetch {
 
     private IdentityToken fetchOnce(long end) {
         Duration limit = loop.remaining(end, fetchTimeout.plus(FETCH_GRACE));
-        Future<IdentityToken> future = Fetchers.POOL.submit(source::fetch);
+        Future<IdentityToken> future = Fetchers.POOL.submit(fetches);
         try {
             return BoundedWait.await(future, limit.toNanos());
         } catch (TimeoutException e) {

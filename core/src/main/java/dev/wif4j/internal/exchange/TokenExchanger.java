@@ -17,7 +17,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * Trades an identity token for an Anthropic access token at {@code POST <base>/v1/oauth/token}
@@ -29,7 +31,7 @@ import java.util.function.LongSupplier;
  * {@link GuardedFetch} (the bounded identity-token fetch), {@link ExchangeRequests} (the request),
  * {@link ExchangeFailures} (errors and hints) and {@link TokenResponseParser} (the 2xx answer).
  */
-public final class TokenExchanger {
+public final class TokenExchanger implements Supplier<AccessToken> {
     /** Anthropic refuses larger assertions; checking first saves a round trip and a jti. */
     public static final int MAX_ASSERTION_BYTES = 16 * 1024;
     /** A token response is a few hundred bytes; anything past this is refused unread. */
@@ -173,7 +175,7 @@ public final class TokenExchanger {
     public TokenExchanger(FederationSettings settings, IdentityTokenSource source, HttpTransport transport,
             Clock clock, Options options, String userAgent, String audience, String providerId, Listeners listeners) {
         this(settings, source, transport, clock, options, userAgent, audience, providerId, listeners,
-                RetryLoop.Sleeper.THREAD, System::nanoTime);
+                RetryLoop.Sleeper.THREAD, RetryLoop.SYSTEM_NANOS);
     }
 
     /** As the public constructor, with the time the retry loop pauses and keeps its deadline with (for tests). */
@@ -191,7 +193,13 @@ public final class TokenExchanger {
         this.failures = new ExchangeFailures(settings, Objects.requireNonNull(audience, "audience"), clock,
                 options.maxAttempts());
         this.requests = new ExchangeRequests(settings, userAgent);
-        this.loop = new RetryLoop(options, sleeper, nanoTime, failures::interruptedPause);
+        ExchangeFailures interruptions = failures;
+        this.loop = new RetryLoop(options, sleeper, nanoTime, new Function<InterruptedException, RuntimeException>() {
+            @Override
+            public RuntimeException apply(InterruptedException e) {
+                return interruptions.interruptedPause(e);
+            }
+        });
         this.fetcher = new GuardedFetch(source, options.fetchTimeout(), loop, providerId, listeners);
     }
 
@@ -203,7 +211,7 @@ public final class TokenExchanger {
      * @throws IdentityProviderException if no identity token could be obtained
      */
     public AccessToken exchange() {
-        RetryLoop.Outcome<AccessToken> outcome = loop.run(this::attempt);
+        RetryLoop.Outcome<AccessToken> outcome = loop.run(attempts);
         RuntimeException failure = outcome.failure();
         // Inside the loop a provider's failure stays the SPI's, whose isRetryable() the attempts go by; what the
         // application (and a listener's exchange event) sees is a WorkloadIdentityException with the same message.
@@ -219,6 +227,24 @@ public final class TokenExchanger {
             throw failure;
         }
         return outcome.value();
+    }
+
+    /** {@link #attempt(long)} as the loop runs it; a class of its own rather than a method reference. */
+    private final RetryLoop.Attempt<AccessToken> attempts = new RetryLoop.Attempt<>() {
+        @Override
+        public AccessToken run(long end) throws Retryable {
+            return attempt(end);
+        }
+    };
+
+    /**
+     * The exchange, as the token cache calls it: {@link #exchange()}.
+     *
+     * @return the access token
+     */
+    @Override
+    public AccessToken get() {
+        return exchange();
     }
 
     private AccessToken attempt(long end) throws Retryable {

@@ -104,8 +104,12 @@ public final class CappedBody implements HttpResponse.BodySubscriber<byte[]> {
      * @return the handler
      */
     public static HttpResponse.BodyHandler<byte[]> handler(int limit) {
-        return info -> new CappedBody(limit,
-                info.headers().firstValueAsLong("content-length").orElse(-1) > limit);
+        return new HttpResponse.BodyHandler<>() {
+            @Override
+            public HttpResponse.BodySubscriber<byte[]> apply(HttpResponse.ResponseInfo info) {
+                return new CappedBody(limit, info.headers().firstValueAsLong("content-length").orElse(-1) > limit);
+            }
+        };
     }
 
     @Override

@@ -110,7 +110,9 @@ public final class JwtDecoder {
                     + " is JSON but not an object.");
         }
         Map<String, Object> copy = new LinkedHashMap<>();
-        map.forEach((k, v) -> copy.put(String.valueOf(k), v));
+        for (Map.Entry<?, ?> e : map.entrySet()) {
+            copy.put(String.valueOf(e.getKey()), e.getValue());
+        }
         return Collections.unmodifiableMap(copy);
     }
 }
