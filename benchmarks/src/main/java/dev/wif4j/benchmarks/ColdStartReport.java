@@ -120,8 +120,10 @@ public final class ColdStartReport {
      */
     static Startup.Variant floorOf(Startup.Variant variant) {
         return switch (variant) {
-            case MESSAGES_CORE_HTTPS, MESSAGES_SHARED_CLIENT_HTTPS, RAW_JDK_HTTPS -> Startup.Variant.FLOOR_HTTPS;
-            case MESSAGES_CORE_HTTP, MESSAGES_SHARED_CLIENT_HTTP, RAW_JDK_HTTP -> Startup.Variant.FLOOR_HTTP;
+            case MESSAGES_CORE_HTTPS, MESSAGES_SHARED_CLIENT_HTTPS, RAW_JDK_HTTPS, EXCHANGE_FLOOR_HTTPS ->
+                    Startup.Variant.FLOOR_HTTPS;
+            case MESSAGES_CORE_HTTP, MESSAGES_SHARED_CLIENT_HTTP, RAW_JDK_HTTP, EXCHANGE_FLOOR_HTTP ->
+                    Startup.Variant.FLOOR_HTTP;
             case OFFICIAL_WIF4J_HTTPS -> Startup.Variant.OFFICIAL_HTTPS;
             case OFFICIAL_WIF4J_HTTP -> Startup.Variant.OFFICIAL_HTTP;
             default -> null;

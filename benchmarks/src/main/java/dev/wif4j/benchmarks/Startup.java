@@ -100,6 +100,13 @@ final class Startup implements AutoCloseable {
         FLOOR_HTTPS(ClassPath.JACKSON, FloorProbe.class, World.HTTPS),
         /** The same over http. */
         FLOOR_HTTP(ClassPath.JACKSON, FloorProbe.class, World.HTTP),
+        /**
+         * The floor of any exchange: FLOOR_HTTPS trading the identity token by hand on its own client before its
+         * call (one POST, Jackson, nothing else), https.
+         */
+        EXCHANGE_FLOOR_HTTPS(ClassPath.JACKSON, ExchangeFloorProbe.class, World.HTTPS),
+        /** The same over http. */
+        EXCHANGE_FLOOR_HTTP(ClassPath.JACKSON, ExchangeFloorProbe.class, World.HTTP),
         /** No wif4j: java.net.http alone, one /v1/messages call with a fixed token; the floor, https. */
         RAW_JDK_HTTPS(ClassPath.CORE, RawJdkProbe.class, World.HTTPS),
         /** The same over http. */
@@ -280,7 +287,11 @@ final class Startup implements AutoCloseable {
         command.add(String.join(File.pathSeparator, entries));
         command.add(variant.mainClass);
         if (emulators != null) {
-            command.add(emulators.anthropic.baseUrl()); // for the probes that take it in code; the others ignore it
+            // For the probes that take them in code; the others ignore them.
+            command.add(emulators.anthropic.baseUrl());
+            command.add(emulators.ruleId);
+            command.add(emulators.anthropic.organizationId());
+            command.add(work.resolve(TOKEN_FILE).toString());
         }
         ProcessBuilder builder = new ProcessBuilder(command);
         Map<String, String> env = builder.environment();
