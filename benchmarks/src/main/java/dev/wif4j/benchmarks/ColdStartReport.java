@@ -124,6 +124,7 @@ public final class ColdStartReport {
                     Startup.Variant.FLOOR_HTTPS;
             case MESSAGES_CORE_HTTP, MESSAGES_SHARED_CLIENT_HTTP, RAW_JDK_HTTP, EXCHANGE_FLOOR_HTTP ->
                     Startup.Variant.FLOOR_HTTP;
+            case MAPPER_FIRST_SHARED_CLIENT_HTTPS -> Startup.Variant.MAPPER_FIRST_FLOOR_HTTPS;
             case OFFICIAL_WIF4J_HTTPS -> Startup.Variant.OFFICIAL_HTTPS;
             case OFFICIAL_WIF4J_HTTP -> Startup.Variant.OFFICIAL_HTTP;
             default -> null;

@@ -107,6 +107,13 @@ final class Startup implements AutoCloseable {
         EXCHANGE_FLOOR_HTTPS(ClassPath.JACKSON, ExchangeFloorProbe.class, World.HTTPS),
         /** The same over http. */
         EXCHANGE_FLOOR_HTTP(ClassPath.JACKSON, ExchangeFloorProbe.class, World.HTTP),
+        /**
+         * FLOOR_HTTPS with the application's ObjectMapper made at start-up, before its call, as most applications
+         * (and every Spring context) make it.
+         */
+        MAPPER_FIRST_FLOOR_HTTPS(ClassPath.JACKSON, MapperFirstFloorProbe.class, World.HTTPS),
+        /** MESSAGES_SHARED_CLIENT_HTTPS with the application's ObjectMapper made at start-up, before its call. */
+        MAPPER_FIRST_SHARED_CLIENT_HTTPS(ClassPath.CORE_JACKSON, MapperFirstSharedClientProbe.class, World.HTTPS),
         /** No wif4j: java.net.http alone, one /v1/messages call with a fixed token; the floor, https. */
         RAW_JDK_HTTPS(ClassPath.CORE, RawJdkProbe.class, World.HTTPS),
         /** The same over http. */
