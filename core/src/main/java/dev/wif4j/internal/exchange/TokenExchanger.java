@@ -158,6 +158,16 @@ public final class TokenExchanger implements Supplier<AccessToken> {
     private final GuardedFetch fetcher;
     private final ExchangeRequests requests;
     private final ExchangeFailures failures;
+    /**
+     * {@link #attempt(long)} as the loop runs it. The function objects on the first exchange's path are plain
+     * classes, not lambdas or method references: a lambda costs a cold JVM a generated class, twice a plain one.
+     */
+    private final RetryLoop.Attempt<AccessToken> attempts = new RetryLoop.Attempt<>() {
+        @Override
+        public AccessToken run(long end) throws Retryable {
+            return attempt(end);
+        }
+    };
 
     /**
      * Creates the exchanger.
@@ -193,11 +203,10 @@ public final class TokenExchanger implements Supplier<AccessToken> {
         this.failures = new ExchangeFailures(settings, Objects.requireNonNull(audience, "audience"), clock,
                 options.maxAttempts());
         this.requests = new ExchangeRequests(settings, userAgent);
-        ExchangeFailures interruptions = failures;
         this.loop = new RetryLoop(options, sleeper, nanoTime, new Function<InterruptedException, RuntimeException>() {
             @Override
             public RuntimeException apply(InterruptedException e) {
-                return interruptions.interruptedPause(e);
+                return failures.interruptedPause(e);
             }
         });
         this.fetcher = new GuardedFetch(source, options.fetchTimeout(), loop, providerId, listeners);
@@ -228,14 +237,6 @@ public final class TokenExchanger implements Supplier<AccessToken> {
         }
         return outcome.value();
     }
-
-    /** {@link #attempt(long)} as the loop runs it; a class of its own rather than a method reference. */
-    private final RetryLoop.Attempt<AccessToken> attempts = new RetryLoop.Attempt<>() {
-        @Override
-        public AccessToken run(long end) throws Retryable {
-            return attempt(end);
-        }
-    };
 
     /**
      * The exchange, as the token cache calls it: {@link #exchange()}.
