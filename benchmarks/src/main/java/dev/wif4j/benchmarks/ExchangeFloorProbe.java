@@ -13,8 +13,9 @@ import java.util.Map;
 /**
  * A child process of the start-up runs, without wif4j: the least any token exchange can add to {@link FloorProbe}.
  * The same application trades the identity token by hand on its own client (read the file, one POST to
- * {@code /v1/oauth/token} built and read with the Jackson it already has, no checks, no retries, no cache), then
- * makes the same {@code /v1/messages} call with the access token. Exits with 0 on a 200 with content.
+ * {@code /v1/oauth/token} built and read with the Jackson the application uses anyway, no checks, no retries,
+ * no cache), then makes the same {@code /v1/messages} call with the access token. Exits with 0 on a 200 with
+ * content.
  */
 public final class ExchangeFloorProbe {
     private ExchangeFloorProbe() {}
