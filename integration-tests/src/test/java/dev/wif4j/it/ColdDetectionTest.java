@@ -190,6 +190,24 @@ class ColdDetectionTest {
         }
     }
 
+    /**
+     * The first token reads its identity token and its answer with Jackson's reader of text, the one an application's
+     * {@code readTree(String)} loads too, and writes its request without Jackson's generator: neither the byte reader
+     * nor the generator is linked before the request can go out (issue 32).
+     */
+    @Test
+    void theFirstTokenLinksNeitherJacksonsByteReaderNorItsGenerator() throws Exception {
+        try (OidcIssuer idp = OidcIssuer.start(); AnthropicEmulator anthropic = AnthropicEmulator.start()) {
+            Run run = firstToken(idp, anthropic, List.of());
+            assertTrue(run.classes().contains("com.fasterxml.jackson.core.json.ReaderBasedJsonParser"), "the run's log");
+            List<String> linked = run.classes().stream().filter(c -> List.of(
+                    "com.fasterxml.jackson.core.json.ByteSourceJsonBootstrapper",
+                    "com.fasterxml.jackson.core.json.UTF8StreamJsonParser",
+                    "com.fasterxml.jackson.core.json.JsonWriteContext").contains(c)).toList();
+            assertEquals(List.of(), linked, "Jackson's byte reader or generator on the first token's path");
+        }
+    }
+
     /** A child JVM that gets its first access token over wif4j's own client, with a token file. */
     private static Run firstToken(OidcIssuer idp, AnthropicEmulator anthropic, List<String> jvmOptions)
             throws Exception {

@@ -15,7 +15,6 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -30,18 +29,6 @@ public final class Detector {
     private static System.Logger log() {
         return System.getLogger(Detector.class.getName());
     }
-    /**
-     * Highest priority first, then id: never ServiceLoader's order. Plain code, like the rest of the detection
-     * path: each lambda costs a cold JVM a generated class, and detection runs once, at start-up.
-     */
-    static final Comparator<LoadedProvider> RANKING = new Comparator<>() {
-        @Override
-        public int compare(LoadedProvider a, LoadedProvider b) {
-            int byPriority = Integer.compare(b.priority(), a.priority());
-            return byPriority != 0 ? byPriority : a.id().compareTo(b.id());
-        }
-    };
-
     /**
      * The user's explicit choice of provider.
      *
@@ -76,7 +63,7 @@ public final class Detector {
     public static Outcome detect(List<LoadedProvider> installed, DetectionContext context, Choice choice,
             Set<String> disabled, Duration deadline) {
         List<LoadedProvider> ranked = new ArrayList<>(installed);
-        ranked.sort(RANKING);
+        ranked.sort(null); // LoadedProvider's own order: highest priority first, then id
         if (choice != null) {
             return detectChosen(ranked, context, choice, disabled);
         }
@@ -260,7 +247,10 @@ public final class Detector {
         }
     }
 
-    /** One provider's detection on a daemon thread of its own; a named class, not a lambda (RANKING says why). */
+    /**
+     * One provider's detection on a daemon thread of its own; a named class, not a lambda: each lambda costs a cold
+     * JVM a generated class, and detection runs once, at start-up.
+     */
     private static final class DetectThread extends Thread {
         private final LoadedProvider provider;
         private final DetectionContext context;

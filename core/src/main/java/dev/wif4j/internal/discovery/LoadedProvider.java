@@ -5,14 +5,29 @@ import java.net.URL;
 import java.security.CodeSource;
 
 /**
- * An installed provider and where it came from.
+ * An installed provider and where it came from. Ordered as detection ranks providers: highest priority first, then
+ * id, never {@link java.util.ServiceLoader}'s order (its own order rather than a comparator: one class fewer for
+ * the cold JVM detection runs in).
  *
  * @param provider the provider
  * @param id its id, read once
  * @param priority its priority, read once
  * @param location the module or jar it was loaded from
  */
-public record LoadedProvider(IdentityProvider provider, String id, int priority, String location) {
+public record LoadedProvider(IdentityProvider provider, String id, int priority, String location)
+        implements Comparable<LoadedProvider> {
+
+    /**
+     * Detection's ranking: highest priority first, then id.
+     *
+     * @param other another provider
+     * @return negative if this one ranks first
+     */
+    @Override
+    public int compareTo(LoadedProvider other) {
+        int byPriority = Integer.compare(other.priority, priority);
+        return byPriority != 0 ? byPriority : id.compareTo(other.id);
+    }
 
     /**
      * Reads id, priority and location of a provider.

@@ -18,6 +18,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Turns what went wrong in one exchange request into a {@link TokenExchangeException} with a hint: a transport
@@ -28,7 +29,8 @@ import java.util.Optional;
  * @param clock the clock a denial's diagnosis and an HTTP-date {@code Retry-After} are read with
  * @param maxAttempts attempts in all, for the hint after a persistent 5xx
  */
-record ExchangeFailures(FederationSettings settings, String audience, Clock clock, int maxAttempts) {
+record ExchangeFailures(FederationSettings settings, String audience, Clock clock, int maxAttempts)
+        implements Function<InterruptedException, RuntimeException> {
     static final String HISTORY_URL = "https://platform.claude.com/settings/workload-identity-federation?tab=history";
     static final String CHECK_BASE_URL = "Check that ANTHROPIC_BASE_URL points at the Claude API.";
 
@@ -91,8 +93,16 @@ record ExchangeFailures(FederationSettings settings, String audience, Clock cloc
         throw failure;
     }
 
-    /** The exception a retry's pause ends with when the waiting thread is interrupted. */
-    TokenExchangeException interruptedPause(InterruptedException e) {
+    /**
+     * The exception a retry's pause ends with when the waiting thread is interrupted: the retry loop's function for
+     * it. This record is that function itself, not a lambda: on the first exchange's path each class costs a cold
+     * JVM time, and a lambda's generated class twice a plain one.
+     *
+     * @param e the interrupt
+     * @return the exception
+     */
+    @Override
+    public TokenExchangeException apply(InterruptedException e) {
         return TokenExchangeException.builder("Interrupted while waiting to retry the token exchange at " + endpoint()
                 + ".").cause(e).build();
     }

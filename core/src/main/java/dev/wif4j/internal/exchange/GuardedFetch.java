@@ -20,7 +20,7 @@ import java.util.concurrent.TimeoutException;
  * One identity-token fetch, on a worker thread: the caller waits at most the fetch timeout (and a grace), a
  * source that hangs past it is interrupted and reported, retryable; listeners hear of each fetch.
  */
-final class GuardedFetch {
+final class GuardedFetch implements Callable<IdentityToken> {
     /** How long past its timeout a fetch is waited for, so a source that honours it reports its own error. */
     private static final Duration FETCH_GRACE = Duration.ofSeconds(1);
 
@@ -28,25 +28,19 @@ final class GuardedFetch {
      * Fetches run here so that one that ignores its timeout cannot hold the caller past it. In a holder, made
      * at the first fetch: the builder touches the exchanger's constants, and detection needs no thread pool.
      */
-    private static final class Fetchers {
-        static final ExecutorService POOL = Executors.newCachedThreadPool(new ThreadFactory() {
-            @Override
-            public Thread newThread(Runnable r) {
-                Thread t = new Thread(r, "wif4j-fetch");
-                t.setDaemon(true);
-                return t;
-            }
-        });
+    private static final class Fetchers implements ThreadFactory {
+        static final ExecutorService POOL = Executors.newCachedThreadPool(new Fetchers());
+
+        /** Its own thread factory, not another class: on the first exchange's path each class costs a cold JVM time. */
+        @Override
+        public Thread newThread(Runnable r) {
+            Thread t = new Thread(r, "wif4j-fetch");
+            t.setDaemon(true);
+            return t;
+        }
     }
 
     private final IdentityTokenSource source;
-    /** One fetch from the source, as the pool runs it. */
-    private final Callable<IdentityToken> fetches = new Callable<>() {
-        @Override
-        public IdentityToken call() {
-            return source.fetch();
-        }
-    };
     private final Duration fetchTimeout;
     private final RetryLoop loop;
     private final String providerId;
@@ -92,9 +86,20 @@ final class GuardedFetch {
         }
     }
 
+    /**
+     * One fetch from the source, as the pool runs it: this object is the pool's task itself, not a lambda or another
+     * class (each costs a cold JVM time on the first exchange's path).
+     *
+     * @return the source's token
+     */
+    @Override
+    public IdentityToken call() {
+        return source.fetch();
+    }
+
     private IdentityToken fetchOnce(long end) {
         Duration limit = loop.remaining(end, fetchTimeout.plus(FETCH_GRACE));
-        Future<IdentityToken> future = Fetchers.POOL.submit(fetches);
+        Future<IdentityToken> future = Fetchers.POOL.submit(this);
         try {
             return BoundedWait.await(future, limit.toNanos());
         } catch (TimeoutException e) {

@@ -20,12 +20,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * on a second core it overlaps the application making its HTTP client. The transport is in memory: no file,
  * no network, no setting is read, nothing is reported, and a failure here is left to the real path to meet.
  */
-public final class Preinit {
+public final class Preinit implements Runnable, IdentityTokenSource, HttpTransport {
     private static final AtomicBoolean STARTED = new AtomicBoolean();
     /** {"alg":"none"} . {"exp":0} . a signature: the shape the decoder accepts. */
     private static final String JWT = "eyJhbGciOiJub25lIn0.eyJleHAiOjB9.c2lnbmF0dXJl";
     private static final byte[] RESPONSE = ("{\"access_token\":\"sk-ant-oat01-preinit\",\"token_type\":\"Bearer\","
             + "\"expires_in\":3600}").getBytes(StandardCharsets.UTF_8);
+
+    /** The canned identity token, parsed by the dry run before its exchange fetches it. */
+    private IdentityToken token;
 
     private Preinit() {}
 
@@ -34,13 +37,7 @@ public final class Preinit {
         if (!STARTED.compareAndSet(false, true)) {
             return;
         }
-        // A plain Runnable, not a lambda: the first lambda in a JVM is itself a cold-start cost.
-        Thread thread = new Thread(new Runnable() {
-            @Override
-            public void run() {
-                dryRun();
-            }
-        }, "wif4j-preinit");
+        Thread thread = new Thread(new Preinit(), "wif4j-preinit");
         thread.setDaemon(true);
         thread.start();
     }
@@ -51,30 +48,52 @@ public final class Preinit {
      * @return whether it produced an access token (for the test that keeps it covering the whole exchange)
      */
     static boolean dryRun() {
+        return new Preinit().exchange();
+    }
+
+    /**
+     * The thread's task. This one object is also the dry run's token source and transport: three plain classes,
+     * or lambdas, would each cost the cold JVM it runs in more time than it saves.
+     */
+    @Override
+    public void run() {
+        exchange();
+    }
+
+    private boolean exchange() {
         try {
             // Jackson's factory first: it is the longest to load (some 50 classes), and the real exchange needs it
             // as soon as it reads the identity token, before its request can go out.
-            IdentityToken token = IdentityToken.parse(JWT);
+            token = IdentityToken.parse(JWT);
             FederationSettings settings = new FederationSettings("fdrl_preinit",
                     "00000000-0000-0000-0000-000000000000", null, null, URI.create("https://localhost"), null,
                     "preinit");
-            IdentityTokenSource source = new IdentityTokenSource() {
-                @Override
-                public IdentityToken fetch() {
-                    return token; // parsed above, which is what a provider's source does
-                }
-            };
-            HttpTransport answer = new HttpTransport() {
-                @Override
-                public HttpTransport.Response send(HttpTransport.Request request) {
-                    return new HttpTransport.Response(200, Map.of("request-id", List.of("preinit")), RESPONSE);
-                }
-            };
-            return new TokenExchanger(settings, source, answer, Clock.systemUTC(), TokenExchanger.Options.defaults(),
+            return new TokenExchanger(settings, this, this, Clock.systemUTC(), TokenExchanger.Options.defaults(),
                     "preinit", "preinit", "preinit", Listeners.NONE).exchange() != null;
         } catch (RuntimeException | LinkageError e) {
             // Nothing to report: the real exchange meets the same problem and says so properly.
             return false;
         }
+    }
+
+    /**
+     * The dry run's identity token source: the token parsed at its start, which is what a provider's source does.
+     *
+     * @return the canned token
+     */
+    @Override
+    public IdentityToken fetch() {
+        return token;
+    }
+
+    /**
+     * The dry run's transport: a canned 200.
+     *
+     * @param request the exchange's request
+     * @return the canned answer
+     */
+    @Override
+    public HttpTransport.Response send(HttpTransport.Request request) {
+        return new HttpTransport.Response(200, Map.of("request-id", List.of("preinit")), RESPONSE);
     }
 }

@@ -17,16 +17,8 @@ final class RetryLoop {
     /** Pauses the calling thread; production uses {@link Thread#sleep(long)}. */
     @FunctionalInterface
     interface Sleeper {
-        /**
-         * Sleeps with {@link Thread#sleep(long)}, to the millisecond. A class, not a lambda, as every function
-         * object on the first exchange's path is: a lambda costs a cold JVM a generated class, twice a plain one.
-         */
-        Sleeper THREAD = new Sleeper() {
-            @Override
-            public void sleep(Duration pause) throws InterruptedException {
-                Thread.sleep(pause.toMillis());
-            }
-        };
+        /** Sleeps with {@link Thread#sleep(long)}, to the millisecond. */
+        Sleeper THREAD = SystemTime.INSTANCE;
 
         /**
          * Pauses.
@@ -61,12 +53,26 @@ final class RetryLoop {
     record Outcome<T>(T value, RuntimeException failure, int attempts, Duration elapsed) {}
 
     /** {@link System#nanoTime()}, the clock production keeps the deadline with. */
-    static final LongSupplier SYSTEM_NANOS = new LongSupplier() {
+    static final LongSupplier SYSTEM_NANOS = SystemTime.INSTANCE;
+
+    /**
+     * The time production runs on: {@link Thread#sleep(long)} and {@link System#nanoTime()}. One class for both,
+     * not lambdas, as every function object on the first exchange's path is: each class costs a cold JVM time,
+     * and a lambda's generated class twice a plain one.
+     */
+    private static final class SystemTime implements Sleeper, LongSupplier {
+        static final SystemTime INSTANCE = new SystemTime();
+
+        @Override
+        public void sleep(Duration pause) throws InterruptedException {
+            Thread.sleep(pause.toMillis());
+        }
+
         @Override
         public long getAsLong() {
             return System.nanoTime();
         }
-    };
+    }
 
     private final TokenExchanger.Options options;
     private final Sleeper sleeper;

@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -31,7 +30,7 @@ import java.util.function.Supplier;
  * {@link GuardedFetch} (the bounded identity-token fetch), {@link ExchangeRequests} (the request),
  * {@link ExchangeFailures} (errors and hints) and {@link TokenResponseParser} (the 2xx answer).
  */
-public final class TokenExchanger implements Supplier<AccessToken> {
+public final class TokenExchanger implements Supplier<AccessToken>, RetryLoop.Attempt<AccessToken> {
     /** Anthropic refuses larger assertions; checking first saves a round trip and a jti. */
     public static final int MAX_ASSERTION_BYTES = 16 * 1024;
     /** A token response is a few hundred bytes; anything past this is refused unread. */
@@ -159,17 +158,6 @@ public final class TokenExchanger implements Supplier<AccessToken> {
     private final ExchangeRequests requests;
     private final ExchangeFailures failures;
     /**
-     * {@link #attempt(long)} as the loop runs it. The function objects on the first exchange's path are plain
-     * classes, not lambdas or method references: a lambda costs a cold JVM a generated class, twice a plain one.
-     */
-    private final RetryLoop.Attempt<AccessToken> attempts = new RetryLoop.Attempt<>() {
-        @Override
-        public AccessToken run(long end) throws Retryable {
-            return attempt(end);
-        }
-    };
-
-    /**
      * Creates the exchanger.
      *
      * @param settings rule, organization, base URL
@@ -203,12 +191,7 @@ public final class TokenExchanger implements Supplier<AccessToken> {
         this.failures = new ExchangeFailures(settings, Objects.requireNonNull(audience, "audience"), clock,
                 options.maxAttempts());
         this.requests = new ExchangeRequests(settings, userAgent);
-        this.loop = new RetryLoop(options, sleeper, nanoTime, new Function<InterruptedException, RuntimeException>() {
-            @Override
-            public RuntimeException apply(InterruptedException e) {
-                return failures.interruptedPause(e);
-            }
-        });
+        this.loop = new RetryLoop(options, sleeper, nanoTime, failures);
         this.fetcher = new GuardedFetch(source, options.fetchTimeout(), loop, providerId, listeners);
     }
 
@@ -220,7 +203,7 @@ public final class TokenExchanger implements Supplier<AccessToken> {
      * @throws IdentityProviderException if no identity token could be obtained
      */
     public AccessToken exchange() {
-        RetryLoop.Outcome<AccessToken> outcome = loop.run(attempts);
+        RetryLoop.Outcome<AccessToken> outcome = loop.run(this);
         RuntimeException failure = outcome.failure();
         // Inside the loop a provider's failure stays the SPI's, whose isRetryable() the attempts go by; what the
         // application (and a listener's exchange event) sees is a WorkloadIdentityException with the same message.
@@ -248,7 +231,16 @@ public final class TokenExchanger implements Supplier<AccessToken> {
         return exchange();
     }
 
-    private AccessToken attempt(long end) throws Retryable {
+    /**
+     * One attempt, as the retry loop runs it: the exchanger is the loop's attempt itself rather than a lambda or
+     * another class, as every function object on the first exchange's path is (each class costs a cold JVM time).
+     *
+     * @param end the {@code nanoTime} past which no work may run
+     * @return the access token
+     * @throws Retryable if another attempt may succeed
+     */
+    @Override
+    public AccessToken run(long end) throws Retryable {
         IdentityToken token;
         try {
             token = fetcher.fetch(end);

@@ -57,7 +57,7 @@ final class TokenResponseParser {
     static AccessToken parse(byte[] body, int status, String requestId, Instant sentAt, URI endpoint) {
         Object parsed;
         try {
-            parsed = Json.parse(body, true);
+            parsed = Json.parseUtf8(body, true);
         } catch (Json.DuplicateKeyException e) {
             throw invalid(endpoint, status, requestId, "it repeats a key, so which value counts is unclear");
         } catch (IOException e) {

@@ -15,6 +15,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -81,7 +85,40 @@ public final class Json {
      * @throws SyntaxException if the bytes are not one JSON value
      */
     public static Object parse(byte[] bytes, boolean refuseDuplicateKeys) throws IOException {
-        try (JsonParser parser = FACTORY.createParser(bytes)) {
+        return read(bytes, null, 0, refuseDuplicateKeys);
+    }
+
+    /**
+     * Reads one JSON value from bytes that must be UTF-8, as a JWT's parts must (RFC 7519 §7.2): bytes that are not
+     * UTF-8 are an error, where {@link #parse} would also read UTF-16 and UTF-32. Jackson's reader of text is the
+     * one an application's {@code readTree(String)} loads too, so a cold JVM decodes its identity token without
+     * loading a second reader first.
+     *
+     * @param bytes the document, UTF-8, with or without a byte order mark
+     * @param refuseDuplicateKeys whether an object that repeats a key is an error (else the last value wins)
+     * @return the value, or {@code null} for JSON null or a document of white space alone
+     * @throws DuplicateKeyException if a key repeats and that is refused
+     * @throws SyntaxException if the bytes are not UTF-8 or not one JSON value
+     */
+    public static Object parseUtf8(byte[] bytes, boolean refuseDuplicateKeys) throws IOException {
+        CharBuffer text;
+        try {
+            // A new decoder reports malformed input rather than replacing it.
+            text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes));
+        } catch (CharacterCodingException e) {
+            throw new SyntaxException("not JSON: ", "bytes that are not UTF-8");
+        }
+        if (text.hasRemaining() && text.get(text.position()) == '\uFEFF') {
+            text.position(text.position() + 1); // a byte order mark, which the byte reader skips too
+        }
+        char[] chars = new char[text.remaining()];
+        text.get(chars);
+        return read(null, chars, chars.length, refuseDuplicateKeys);
+    }
+
+    private static Object read(byte[] bytes, char[] chars, int length, boolean refuseDuplicateKeys)
+            throws IOException {
+        try (JsonParser parser = bytes != null ? FACTORY.createParser(bytes) : FACTORY.createParser(chars, 0, length)) {
             JsonToken first = parser.nextToken();
             if (first == null) {
                 return null;

@@ -100,7 +100,7 @@ public final class JwtDecoder {
         }
         Object value;
         try {
-            value = Json.parse(bytes, false);
+            value = Json.parseUtf8(bytes, false);
         } catch (IOException e) {
             throw new MalformedException("The identity token is not a JWT: its " + name
                     + " part is not JSON.");

@@ -94,6 +94,26 @@ class JsonTest {
     }
 
     @Test
+    @DisplayName("UTF-8 text reads as the byte reader reads it; other bytes are refused without a word of them")
+    void utf8() throws Exception {
+        String doc = "{\"s\":\"é \\u00e9 \ud83d\ude00\",\"i\":1,\"a\":[{\"k\":null}]}";
+        byte[] bytes = doc.getBytes(StandardCharsets.UTF_8);
+        assertEquals(Json.parse(bytes, true), Json.parseUtf8(bytes, true));
+        byte[] bom = ("\ufeff" + doc).getBytes(StandardCharsets.UTF_8);
+        assertEquals(Json.parse(bom, true), Json.parseUtf8(bom, true), "a byte order mark is skipped, as before");
+        assertThrows(Json.DuplicateKeyException.class,
+                () -> Json.parseUtf8("{\"x\":1,\"x\":2}".getBytes(StandardCharsets.UTF_8), true));
+        byte[] latin1 = "{\"k\":\"CANARY\u00e9\"}".getBytes(StandardCharsets.ISO_8859_1);
+        Json.SyntaxException e = assertThrows(Json.SyntaxException.class, () -> Json.parseUtf8(latin1, false));
+        assertEquals("not JSON: bytes that are not UTF-8", e.getMessage());
+        assertThrows(Json.SyntaxException.class,
+                () -> Json.parseUtf8(doc.getBytes(StandardCharsets.UTF_16), false), "UTF-16 is not a JWT's JSON");
+        assertThrows(Json.SyntaxException.class,
+                () -> Json.parseUtf8("{\"a\":}".getBytes(StandardCharsets.UTF_8), false));
+        assertNull(Json.parseUtf8(new byte[0], false));
+    }
+
+    @Test
     @DisplayName("the oldest-jackson run (core/pom.xml) is on the jackson-core it names, the oldest core works with")
     void jacksonCoreOfTheRun() {
         String expected = System.getProperty("wif4j.test.jackson-core");
