@@ -377,6 +377,7 @@ public final class WorkloadIdentityBuilder {
      * @throws IdentityProviderNotFoundException if no identity provider can be used
      */
     public WorkloadIdentity build() {
+        Bootstrap.prepareExchange(); // first of all, so that its classes load while the rest of build() runs
         Bootstrap boot = bootstrap();
         // Before any provider is opened: a bad origin is a setting like any other.
         TokenScope scope = TokenScope.forBuild(boot.resolve().settings().baseUrl(), boot.base(), allowedOrigins,

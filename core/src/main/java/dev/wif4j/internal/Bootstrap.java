@@ -97,6 +97,14 @@ public final class Bootstrap {
     }
 
     /**
+     * Starts loading and linking the token exchange's classes on a thread of their own, once per JVM: what
+     * {@code build()} does first, as the exchange is what comes next.
+     */
+    public static void prepareExchange() {
+        Preinit.start();
+    }
+
+    /**
      * Resolves the federation settings, logs their warnings, and lays a profile's provider settings over the
      * context the provider will be opened with.
      *
@@ -104,8 +112,6 @@ public final class Bootstrap {
      * @throws ConfigurationException if a setting is missing or invalid
      */
     public ConfigResolver.Resolved resolve() {
-        // Only build() resolves: it is about to need the exchange, whose classes load meanwhile.
-        Preinit.start();
         resolved = ConfigResolver.resolve(base, explicit);
         // Through the context's logger, so that tests (and embedders) see what the user would; looked up
         // only when there is something to say, since the logging back end is slow to start.

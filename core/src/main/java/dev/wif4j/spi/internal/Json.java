@@ -7,7 +7,6 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.io.JsonEOFException;
@@ -38,9 +37,11 @@ public final class Json {
     /** Deeper documents are refused: no document core reads nests more than three levels. */
     public static final int MAX_DEPTH = 64;
 
-    private static final JsonFactory FACTORY = JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
-            .build();
+    /**
+     * Jackson's defaults: {@link #MAX_DEPTH} is kept by the reader below rather than by a factory builder and a
+     * constraints builder, three classes fewer to load before a cold JVM's first exchange can go out.
+     */
+    private static final JsonFactory FACTORY = new JsonFactory();
 
     /** The input is not one JSON value, or it nests too deeply. */
     public static final class SyntaxException extends IOException {
@@ -123,7 +124,7 @@ public final class Json {
             if (first == null) {
                 return null;
             }
-            Object value = value(parser, first, refuseDuplicateKeys);
+            Object value = value(parser, first, refuseDuplicateKeys, 0);
             if (parser.nextToken() != null) {
                 throw new SyntaxException("", "trailing content after the JSON value");
             }
@@ -153,13 +154,21 @@ public final class Json {
         return at == null || at.getLineNr() < 1 ? kind : kind + " at line " + at.getLineNr() + ", column " + at.getColumnNr();
     }
 
-    private static Object value(JsonParser parser, JsonToken token, boolean refuseDuplicateKeys) throws IOException {
+    /**
+     * @param depth how many objects and arrays enclose the value
+     */
+    private static Object value(JsonParser parser, JsonToken token, boolean refuseDuplicateKeys, int depth)
+            throws IOException {
+        if ((token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) && depth >= MAX_DEPTH) {
+            // As Jackson's own limit would say it (StreamConstraintsException carries no location).
+            throw new SyntaxException("not JSON: ", "it exceeds a size or nesting limit");
+        }
         switch (token) {
             case START_OBJECT: {
                 Map<String, Object> map = new LinkedHashMap<>();
                 for (JsonToken t = parser.nextToken(); t != JsonToken.END_OBJECT; t = parser.nextToken()) {
                     String key = parser.currentName();
-                    Object v = value(parser, parser.nextToken(), refuseDuplicateKeys);
+                    Object v = value(parser, parser.nextToken(), refuseDuplicateKeys, depth + 1);
                     if (map.containsKey(key) && refuseDuplicateKeys) {
                         throw new DuplicateKeyException(key);
                     }
@@ -170,7 +179,7 @@ public final class Json {
             case START_ARRAY: {
                 List<Object> list = new ArrayList<>();
                 for (JsonToken t = parser.nextToken(); t != JsonToken.END_ARRAY; t = parser.nextToken()) {
-                    list.add(value(parser, t, refuseDuplicateKeys));
+                    list.add(value(parser, t, refuseDuplicateKeys, depth + 1));
                 }
                 return Collections.unmodifiableList(list);
             }

@@ -57,7 +57,12 @@ class JsonTest {
         }
         char[] open = new char[Json.MAX_DEPTH + 1];
         Arrays.fill(open, '[');
-        assertThrows(Json.SyntaxException.class, () -> parse(new String(open), false));
+        assertEquals("not JSON: it exceeds a size or nesting limit",
+                assertThrows(Json.SyntaxException.class, () -> parse(new String(open), false)).getMessage());
+        String objects = "{\"a\":".repeat(Json.MAX_DEPTH + 1) + "1" + "}".repeat(Json.MAX_DEPTH + 1);
+        assertThrows(Json.SyntaxException.class, () -> Json.parseUtf8(objects.getBytes(StandardCharsets.UTF_8), false));
+        String deepest = "[".repeat(Json.MAX_DEPTH) + "]".repeat(Json.MAX_DEPTH);
+        assertEquals(1, ((List<?>) parse(deepest, false)).size(), "as deep as allowed");
         assertNull(parse("  \n", false));
         assertNull(parse("null", false));
     }
