@@ -99,7 +99,7 @@ public final class Detector {
             }
             asked.add(Entry.of(p.id(), p.priority(), p.implementation(), p.location(), d));
         }
-        List<Detection> verdicts = detectAll(remaining, context, deadline);
+        List<Detection> verdicts = DetectThread.detectAll(remaining, context, deadline);
         List<LoadedProvider> available = new ArrayList<>();
         List<Detection> availableVerdicts = new ArrayList<>();
         List<Entry> unavailable = new ArrayList<>(asked);
@@ -186,52 +186,6 @@ public final class Detector {
         return new Outcome(chosen, report, pinned);
     }
 
-    private static List<Detection> detectAll(List<LoadedProvider> providers, DetectionContext context,
-            Duration deadline) {
-        List<Detection> verdicts = new ArrayList<>();
-        if (providers.isEmpty()) {
-            return verdicts;
-        }
-        if (providers.size() == 1) {
-            verdicts.add(safeDetect(providers.get(0), context));
-            return verdicts;
-        }
-        // A daemon thread each, joined under one deadline: no executor, future or queue to load in the cold JVM
-        // detection runs in (a pool's classes, and the fork-join pool its waiting workers set up, cost more than
-        // the few threads).
-        List<DetectThread> threads = new ArrayList<>();
-        for (LoadedProvider p : providers) {
-            DetectThread t = new DetectThread(p, context);
-            threads.add(t);
-            t.start();
-        }
-        long end = System.nanoTime() + deadline.toNanos();
-        try {
-            for (DetectThread t : threads) {
-                long left = end - System.nanoTime();
-                if (left > 0) {
-                    TimeUnit.NANOSECONDS.timedJoin(t, left);
-                }
-                if (t.isAlive()) {
-                    t.interrupt();
-                    verdicts.add(Detection.unavailable("detection did not finish within " + deadline.toMillis()
-                            + " ms (a network probe that timed out?)"));
-                } else if (t.failure != null) {
-                    verdicts.add(Detection.unavailable("detection failed: " + describe(t.failure)));
-                } else {
-                    verdicts.add(t.verdict);
-                }
-            }
-        } catch (InterruptedException e) {
-            for (DetectThread t : threads) {
-                t.interrupt();
-            }
-            Thread.currentThread().interrupt();
-            throw new ConfigurationException("Interrupted while detecting the identity provider.", e);
-        }
-        return verdicts;
-    }
-
     /**
      * {@code detect} must not throw; if an in-house one does, it is reported, not fatal. A bad setting
      * ({@link SettingException}) is the documented way to say "unavailable, because of this setting".
@@ -248,8 +202,8 @@ public final class Detector {
     }
 
     /**
-     * One provider's detection on a daemon thread of its own; a named class, not a lambda: each lambda costs a cold
-     * JVM a generated class, and detection runs once, at start-up.
+     * One provider's detection on a daemon thread of its own, and the run of them all; a named class, not a lambda:
+     * each lambda costs a cold JVM a generated class, and detection runs once, at start-up.
      */
     private static final class DetectThread extends Thread {
         private final LoadedProvider provider;
@@ -263,6 +217,56 @@ public final class Detector {
             setDaemon(true);
             this.provider = provider;
             this.context = context;
+        }
+
+        /**
+         * Every provider's detection at once, under one deadline. Here rather than in {@link Detector}, so that
+         * linking {@code Detector} does not load this class when the documented variables decide.
+         */
+        static List<Detection> detectAll(List<LoadedProvider> providers, DetectionContext context,
+                Duration deadline) {
+            List<Detection> verdicts = new ArrayList<>();
+            if (providers.isEmpty()) {
+                return verdicts;
+            }
+            if (providers.size() == 1) {
+                verdicts.add(safeDetect(providers.get(0), context));
+                return verdicts;
+            }
+            // A daemon thread each, joined under one deadline: no executor, future or queue to load in the cold JVM
+            // detection runs in (a pool's classes, and the fork-join pool its waiting workers set up, cost more than
+            // the few threads).
+            List<DetectThread> threads = new ArrayList<>();
+            for (LoadedProvider p : providers) {
+                DetectThread t = new DetectThread(p, context);
+                threads.add(t);
+                t.start();
+            }
+            long end = System.nanoTime() + deadline.toNanos();
+            try {
+                for (DetectThread t : threads) {
+                    long left = end - System.nanoTime();
+                    if (left > 0) {
+                        TimeUnit.NANOSECONDS.timedJoin(t, left);
+                    }
+                    if (t.isAlive()) {
+                        t.interrupt();
+                        verdicts.add(Detection.unavailable("detection did not finish within " + deadline.toMillis()
+                                + " ms (a network probe that timed out?)"));
+                    } else if (t.failure != null) {
+                        verdicts.add(Detection.unavailable("detection failed: " + describe(t.failure)));
+                    } else {
+                        verdicts.add(t.verdict);
+                    }
+                }
+            } catch (InterruptedException e) {
+                for (DetectThread t : threads) {
+                    t.interrupt();
+                }
+                Thread.currentThread().interrupt();
+                throw new ConfigurationException("Interrupted while detecting the identity provider.", e);
+            }
+            return verdicts;
         }
 
         @Override

@@ -23,15 +23,11 @@ final class RejectionDiagnosis {
             "ES256", "ES384", "ES512");
     private static final int REMEMBERED_JWT_IDS = 256;
 
-    /** The {@code jti}s this process has sent, newest last, bounded. */
-    private final Map<String, Instant> sent = new LinkedHashMap<>(64, 0.75f, false) {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Instant> eldest) {
-            return size() > REMEMBERED_JWT_IDS;
-        }
-    };
+    /**
+     * The {@code jti}s this process has sent, oldest first, bounded by {@link #recordSent}: a plain map rather than
+     * one that evicts by itself, a subclass of its own for the cold JVM the first exchange runs in to load.
+     */
+    private final Map<String, Instant> sent = new LinkedHashMap<>(64);
 
     /**
      * Records a token about to be sent.
@@ -48,6 +44,9 @@ final class RejectionDiagnosis {
         Instant before = sent.get(jti);
         if (before == null) {
             sent.put(jti, now);
+            if (sent.size() > REMEMBERED_JWT_IDS) {
+                sent.remove(sent.keySet().iterator().next());
+            }
         }
         return before;
     }
