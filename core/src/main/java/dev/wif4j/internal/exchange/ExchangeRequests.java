@@ -47,10 +47,10 @@ final class ExchangeRequests {
     }
 
     /**
-     * Six string fields at most, written as JSON text here rather than through Jackson's generator: the first
-     * request then goes out without waiting for the generator's classes, which a cold JVM is still loading on the
-     * preinit thread (and the application's own JSON work rarely needs). {@code ExchangeRequestsTest} reads every
-     * body back with {@link dev.wif4j.spi.internal.Json#parse}.
+     * Six string fields at most, written as JSON text here rather than through Jackson's generator: a cold JVM's
+     * first request then goes out without linking the generator's classes first (an application that writes JSON
+     * with Jackson links them later, off that path). {@code ExchangeRequestsTest} reads every body back with
+     * {@link dev.wif4j.spi.internal.Json#parse}.
      */
     byte[] body(IdentityToken token) {
         String assertion = token.serialized();

@@ -31,7 +31,7 @@ final class GuardedFetch implements Callable<IdentityToken> {
     private static final class Fetchers implements ThreadFactory {
         static final ExecutorService POOL = Executors.newCachedThreadPool(new Fetchers());
 
-        /** Its own thread factory, not another class: on the first exchange's path each class costs a cold JVM time. */
+        /** Its own thread factory, not another class: each class on the first exchange's path costs time. */
         @Override
         public Thread newThread(Runnable r) {
             Thread t = new Thread(r, "wif4j-fetch");

@@ -52,8 +52,8 @@ public final class Preinit implements Runnable, IdentityTokenSource, HttpTranspo
     }
 
     /**
-     * The thread's task. This one object is also the dry run's token source and transport: three plain classes,
-     * or lambdas, would each cost the cold JVM it runs in more time than it saves.
+     * The thread's task. This one object is also the dry run's token source and transport: three classes (or
+     * lambdas) would be three more for the cold JVM it runs in to load.
      */
     @Override
     public void run() {

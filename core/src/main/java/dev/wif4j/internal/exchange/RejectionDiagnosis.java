@@ -24,8 +24,8 @@ final class RejectionDiagnosis {
     private static final int REMEMBERED_JWT_IDS = 256;
 
     /**
-     * The {@code jti}s this process has sent, oldest first, bounded by {@link #recordSent}: a plain map rather than
-     * one that evicts by itself, a subclass of its own for the cold JVM the first exchange runs in to load.
+     * The {@code jti}s this process has sent, oldest first. A plain map that {@link #recordSent} keeps bounded,
+     * rather than a subclass that evicts by itself: one class fewer for the cold JVM the first exchange runs in.
      */
     private final Map<String, Instant> sent = new LinkedHashMap<>(64);
 

@@ -90,8 +90,9 @@ public final class Json {
     }
 
     /**
-     * Reads one JSON value from bytes that must be UTF-8, as a JWT's parts must (RFC 7519 §7.2): bytes that are not
-     * UTF-8 are an error, where {@link #parse} would also read UTF-16 and UTF-32. Jackson's reader of text is the
+     * Reads one JSON value from bytes that must be UTF-8, as a JWT's parts (RFC 7519 §7.2) and an HTTP API's JSON
+     * (RFC 8259 §8.1) must: bytes that are not UTF-8 are an error, where {@link #parse} would also read UTF-16 and
+     * UTF-32. Jackson's reader of text is the
      * one an application's {@code readTree(String)} loads too, so a cold JVM decodes its identity token without
      * loading a second reader first.
      *
@@ -154,9 +155,7 @@ public final class Json {
         return at == null || at.getLineNr() < 1 ? kind : kind + " at line " + at.getLineNr() + ", column " + at.getColumnNr();
     }
 
-    /**
-     * @param depth how many objects and arrays enclose the value
-     */
+    /** The value {@code token} starts, which {@code depth} objects and arrays enclose. */
     private static Object value(JsonParser parser, JsonToken token, boolean refuseDuplicateKeys, int depth)
             throws IOException {
         if ((token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) && depth >= MAX_DEPTH) {
