@@ -86,7 +86,7 @@ public final class Json {
      * @throws SyntaxException if the bytes are not one JSON value
      */
     public static Object parse(byte[] bytes, boolean refuseDuplicateKeys) throws IOException {
-        return read(bytes, null, 0, refuseDuplicateKeys);
+        return read(bytes, null, refuseDuplicateKeys);
     }
 
     /**
@@ -113,14 +113,13 @@ public final class Json {
         if (text.hasRemaining() && text.get(text.position()) == '\uFEFF') {
             text.position(text.position() + 1); // a byte order mark, which the byte reader skips too
         }
-        char[] chars = new char[text.remaining()];
-        text.get(chars);
-        return read(null, chars, chars.length, refuseDuplicateKeys);
+        return read(null, text, refuseDuplicateKeys);
     }
 
-    private static Object read(byte[] bytes, char[] chars, int length, boolean refuseDuplicateKeys)
-            throws IOException {
-        try (JsonParser parser = bytes != null ? FACTORY.createParser(bytes) : FACTORY.createParser(chars, 0, length)) {
+    /** Reads {@code bytes}, or else {@code text} (a decoder's buffer, read in place from its position). */
+    private static Object read(byte[] bytes, CharBuffer text, boolean refuseDuplicateKeys) throws IOException {
+        try (JsonParser parser = bytes != null ? FACTORY.createParser(bytes)
+                : FACTORY.createParser(text.array(), text.arrayOffset() + text.position(), text.remaining())) {
             JsonToken first = parser.nextToken();
             if (first == null) {
                 return null;
