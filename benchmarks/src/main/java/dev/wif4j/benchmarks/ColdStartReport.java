@@ -6,9 +6,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 
 /**
  * The cold paths side by side in one run: every {@link Startup.Variant} (wif4j and its peers) in turn, round
@@ -25,19 +27,24 @@ public final class ColdStartReport {
     /**
      * Runs the variants and prints the report.
      *
-     * @param args the number of measured rounds (default 7), then optionally a comma-separated list of variants
+     * @param args the number of measured rounds (default 7), then optionally a comma-separated list of variants,
+     *     then optionally the seed of the order the variants run in within each round
      */
     public static void main(String[] args) {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 7;
         List<Startup.Variant> variants = args.length > 1
                 ? Arrays.stream(args[1].split(",")).map(String::strip).map(Startup.Variant::valueOf).toList()
                 : List.of(Startup.Variant.values());
+        long seed = args.length > 2 ? Long.parseLong(args[2]) : System.nanoTime();
+        Random order = new Random(seed);
         Map<Startup.Variant, List<Long>> walls = new EnumMap<>(Startup.Variant.class);
         Map<Startup.Variant, List<Long>> detects = new EnumMap<>(Startup.Variant.class);
         Map<Startup.Variant, String> classes = new EnumMap<>(Startup.Variant.class);
         try (Startup startup = new Startup()) {
             for (int round = -1; round < rounds; round++) { // round -1 warms the file cache and is not counted
-                for (Startup.Variant v : variants) {
+                List<Startup.Variant> turn = new ArrayList<>(variants);
+                Collections.shuffle(turn, order);
+                for (Startup.Variant v : turn) {
                     Startup.Result r = startup.run(v, List.of());
                     if (round >= 0) {
                         walls.computeIfAbsent(v, k -> new ArrayList<>()).add(r.nanos());
@@ -54,7 +61,8 @@ public final class ColdStartReport {
                 classes.put(v, classCounts(log));
             }
         }
-        System.out.printf("%d rounds; each variant once per round, in turn; ms from spawn to exit%n%n", rounds);
+        System.out.printf("%d rounds; each variant once per round, in an order drawn each round (seed %d); ms from "
+                + "spawn to exit%n%n", rounds, seed);
         System.out.println("| variant | class path | median ms | min | max | `detect()` ms (median) | classes loaded "
                 + "(java.net.http impl / TLS / OkHttp / databind) |");
         System.out.println("| --- | --- | --- | --- | --- | --- | --- |");
@@ -69,14 +77,17 @@ public final class ColdStartReport {
         // Each round runs every variant once, in turn: the difference within a round is paired, so a slow
         // stretch of the machine moves both sides of it; its median is steadier than the difference of medians.
         System.out.println("| over the floor, this run | medians' difference, ms "
-                + "| median of each round's difference, ms |");
-        System.out.println("| --- | --- | --- |");
+                + "| median of each round's difference, ms | its 95 % interval, ms |");
+        System.out.println("| --- | --- | --- | --- |");
         for (Startup.Variant v : variants) {
             Startup.Variant floor = floorOf(v);
             if (floor != null && walls.containsKey(floor)) {
-                System.out.printf("| %s − %s | %+.0f | %+.0f |%n", v, floor,
-                        (median(walls.get(v)) - median(walls.get(floor))) / 1e6,
-                        pairedMedian(walls.get(v), walls.get(floor)) / 1e6);
+                List<Long> differences = differences(walls.get(v), walls.get(floor));
+                long[] interval = medianInterval(differences);
+                System.out.printf("| %s − %s | %+.0f | %+.0f | %s |%n", v, floor,
+                        (median(walls.get(v)) - median(walls.get(floor))) / 1e6, median(differences) / 1e6,
+                        interval == null ? "too few rounds"
+                                : String.format("%+.0f to %+.0f", interval[0] / 1e6, interval[1] / 1e6));
             }
         }
         System.out.println();
@@ -92,8 +103,8 @@ public final class ColdStartReport {
             }
         }
         System.out.println();
-        System.out.println("| ratio, this run | medians' ratio | median of each round's ratio |");
-        System.out.println("| --- | --- | --- |");
+        System.out.println("| ratio, this run | medians' ratio | median of each round's ratio | its 95 % interval |");
+        System.out.println("| --- | --- | --- | --- |");
         for (Startup.Variant v : variants) {
             for (Startup.Variant peer : peersOf(v)) {
                 ratio(walls, v, peer);
@@ -142,11 +153,48 @@ public final class ColdStartReport {
 
     /** The median of {@code a[i] - b[i]}: the rounds' paired differences. */
     static double pairedMedian(List<Long> a, List<Long> b) {
+        return median(differences(a, b));
+    }
+
+    /** {@code a[i] - b[i]}, round by round. */
+    static List<Long> differences(List<Long> a, List<Long> b) {
         List<Long> differences = new ArrayList<>();
         for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
             differences.add(a.get(i) - b.get(i));
         }
-        return median(differences);
+        return differences;
+    }
+
+    /**
+     * A 95 % interval for the median, free of any assumption on how the values are spread: the k-th smallest and
+     * the k-th largest value, for the largest k that leaves at most 2.5 % on each side (the number of values below
+     * the median is binomial with p = 1/2).
+     *
+     * @param values the rounds' values
+     * @return the interval's ends, or {@code null} below 6 values, where no such interval reaches 95 %
+     */
+    static long[] medianInterval(List<Long> values) {
+        int n = values.size();
+        // P(X < k) for X ~ Binomial(n, 1/2), summed term by term in logarithms so that large n cannot overflow.
+        int k = 0;
+        double below = 0;
+        double logHalfPowN = n * Math.log(0.5);
+        double logChoose = 0; // log C(n, 0)
+        for (int i = 0; i < n; i++) {
+            double next = below + Math.exp(logChoose + logHalfPowN); // P(X < i + 1)
+            if (next > 0.025) {
+                break;
+            }
+            below = next;
+            k = i + 1;
+            logChoose += Math.log(n - i) - Math.log(i + 1.0);
+        }
+        if (k == 0) {
+            return null;
+        }
+        List<Long> sorted = new ArrayList<>(values);
+        sorted.sort(null);
+        return new long[] {sorted.get(k - 1), sorted.get(n - k)};
     }
 
     private static void ratio(Map<Startup.Variant, List<Long>> walls, Startup.Variant a, Startup.Variant b) {
@@ -157,7 +205,10 @@ public final class ColdStartReport {
             for (int i = 0; i < Math.min(x.size(), y.size()); i++) {
                 permille.add(Math.round(1000.0 * x.get(i) / y.get(i)));
             }
-            System.out.printf("| %s / %s | %.2f× | %.3f× |%n", a, b, median(x) / median(y), median(permille) / 1000);
+            long[] interval = medianInterval(permille);
+            System.out.printf("| %s / %s | %.2f× | %.3f× | %s |%n", a, b, median(x) / median(y), median(permille) / 1000,
+                    interval == null ? "too few rounds"
+                            : String.format("%.3f× to %.3f×", interval[0] / 1000.0, interval[1] / 1000.0));
         }
     }
 
