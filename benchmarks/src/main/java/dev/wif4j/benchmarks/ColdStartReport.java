@@ -92,14 +92,17 @@ public final class ColdStartReport {
         }
         System.out.println();
         System.out.println("| `detect()` over the JDK's service scan, this run | medians' difference, ms "
-                + "| median of each round's difference, ms |");
-        System.out.println("| --- | --- | --- |");
+                + "| median of each round's difference, ms | its 95 % interval, ms |");
+        System.out.println("| --- | --- | --- | --- |");
         for (Startup.Variant v : variants) {
             Startup.Variant scan = scanOf(v);
             if (scan != null && detects.containsKey(v) && detects.containsKey(scan)) {
-                System.out.printf("| %s − %s | %+.1f | %+.1f |%n", v, scan,
-                        (median(detects.get(v)) - median(detects.get(scan))) / 1e6,
-                        pairedMedian(detects.get(v), detects.get(scan)) / 1e6);
+                List<Long> differences = differences(detects.get(v), detects.get(scan));
+                long[] interval = medianInterval(differences);
+                System.out.printf("| %s − %s | %+.1f | %+.1f | %s |%n", v, scan,
+                        (median(detects.get(v)) - median(detects.get(scan))) / 1e6, median(differences) / 1e6,
+                        interval == null ? "too few rounds"
+                                : String.format("%+.1f to %+.1f", interval[0] / 1e6, interval[1] / 1e6));
             }
         }
         System.out.println();
@@ -151,12 +154,7 @@ public final class ColdStartReport {
         };
     }
 
-    /** The median of {@code a[i] - b[i]}: the rounds' paired differences. */
-    static double pairedMedian(List<Long> a, List<Long> b) {
-        return median(differences(a, b));
-    }
-
-    /** {@code a[i] - b[i]}, round by round. */
+    /** {@code a[i] - b[i]}, round by round: the rounds' paired differences. */
     static List<Long> differences(List<Long> a, List<Long> b) {
         List<Long> differences = new ArrayList<>();
         for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
