@@ -19,7 +19,14 @@ import java.util.Random;
  * call itself, the classes, each first answer's increment over its floor (issue 32: {@code FLOOR_HTTPS}, the same
  * application without wif4j), and the ratios issue 17 asks for.
  *
- * <pre>java -cp benchmarks/target/benchmarks.jar dev.wif4j.benchmarks.ColdStartReport [rounds] [VARIANT,...]</pre>
+ * <p>Within a round the variants run in an order drawn anew each round, from a seed the report prints, so that no
+ * variant always follows another. Each increment and ratio comes with a 95 % interval for the median of the
+ * rounds' differences: on a shared machine single rounds differ by hundreds of milliseconds and a median over a
+ * few rounds moves by tens, so whether a goal is met is read from that interval, not from one figure.
+ *
+ * <pre>
+ * java -cp benchmarks/target/benchmarks.jar dev.wif4j.benchmarks.ColdStartReport [rounds] [VARIANT,...] [seed]
+ * </pre>
  */
 public final class ColdStartReport {
     private ColdStartReport() {}
@@ -74,8 +81,8 @@ public final class ColdStartReport {
                     w.stream().mapToLong(Long::longValue).max().orElse(0) / 1e6, detect, classes.get(v));
         }
         System.out.println();
-        // Each round runs every variant once, in turn: the difference within a round is paired, so a slow
-        // stretch of the machine moves both sides of it; its median is steadier than the difference of medians.
+        // Each round runs every variant once: the difference within a round is paired, so a slow stretch of the
+        // machine moves both sides of it; its median is steadier than the difference of medians.
         System.out.println("| over the floor, this run | medians' difference, ms "
                 + "| median of each round's difference, ms | its 95 % interval, ms |");
         System.out.println("| --- | --- | --- | --- |");
