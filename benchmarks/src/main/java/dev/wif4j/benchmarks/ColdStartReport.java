@@ -89,12 +89,7 @@ public final class ColdStartReport {
         for (Startup.Variant v : variants) {
             Startup.Variant floor = floorOf(v);
             if (floor != null && walls.containsKey(floor)) {
-                List<Long> differences = differences(walls.get(v), walls.get(floor));
-                long[] interval = medianInterval(differences);
-                System.out.printf("| %s − %s | %+.0f | %+.0f | %s |%n", v, floor,
-                        (median(walls.get(v)) - median(walls.get(floor))) / 1e6, median(differences) / 1e6,
-                        interval == null ? "too few rounds"
-                                : String.format("%+.0f to %+.0f", interval[0] / 1e6, interval[1] / 1e6));
+                incrementRow(v, floor, walls.get(v), walls.get(floor), "%+.0f");
             }
         }
         System.out.println();
@@ -104,12 +99,7 @@ public final class ColdStartReport {
         for (Startup.Variant v : variants) {
             Startup.Variant scan = scanOf(v);
             if (scan != null && detects.containsKey(v) && detects.containsKey(scan)) {
-                List<Long> differences = differences(detects.get(v), detects.get(scan));
-                long[] interval = medianInterval(differences);
-                System.out.printf("| %s − %s | %+.1f | %+.1f | %s |%n", v, scan,
-                        (median(detects.get(v)) - median(detects.get(scan))) / 1e6, median(differences) / 1e6,
-                        interval == null ? "too few rounds"
-                                : String.format("%+.1f to %+.1f", interval[0] / 1e6, interval[1] / 1e6));
+                incrementRow(v, scan, detects.get(v), detects.get(scan), "%+.1f");
             }
         }
         System.out.println();
@@ -120,6 +110,21 @@ public final class ColdStartReport {
                 ratio(walls, v, peer);
             }
         }
+    }
+
+    /**
+     * Prints one row of an increment table: {@code v − base} as the difference of the medians, the median of each
+     * round's difference, and that median's 95 % interval.
+     *
+     * @param number the format of one figure in milliseconds
+     */
+    private static void incrementRow(Startup.Variant v, Startup.Variant base, List<Long> a, List<Long> b,
+            String number) {
+        List<Long> differences = differences(a, b);
+        long[] interval = medianInterval(differences);
+        System.out.printf("| %s − %s | " + number + " | " + number + " | %s |%n", v, base,
+                (median(a) - median(b)) / 1e6, median(differences) / 1e6, interval == null ? "too few rounds"
+                        : String.format(number + " to " + number, interval[0] / 1e6, interval[1] / 1e6));
     }
 
     /** The peers issue 17 measures a variant against: the same work done by the library wif4j is compared with. */
