@@ -121,10 +121,19 @@ public final class ColdStartReport {
     private static void incrementRow(Startup.Variant v, Startup.Variant base, List<Long> a, List<Long> b,
             String number) {
         List<Long> differences = differences(a, b);
-        long[] interval = medianInterval(differences);
         System.out.printf("| %s − %s | " + number + " | " + number + " | %s |%n", v, base,
-                (median(a) - median(b)) / 1e6, median(differences) / 1e6, interval == null ? "too few rounds"
-                        : String.format(number + " to " + number, interval[0] / 1e6, interval[1] / 1e6));
+                (median(a) - median(b)) / 1e6, median(differences) / 1e6, interval(differences, number, 1e6));
+    }
+
+    /**
+     * The 95 % interval of the values' median as table text.
+     *
+     * @param number the format of one end, after dividing by {@code unit}
+     */
+    private static String interval(List<Long> values, String number, double unit) {
+        long[] interval = medianInterval(values);
+        return interval == null ? "too few rounds"
+                : String.format(number + " to " + number, interval[0] / unit, interval[1] / unit);
     }
 
     /** The peers issue 17 measures a variant against: the same work done by the library wif4j is compared with. */
@@ -215,10 +224,8 @@ public final class ColdStartReport {
             for (int i = 0; i < Math.min(x.size(), y.size()); i++) {
                 permille.add(Math.round(1000.0 * x.get(i) / y.get(i)));
             }
-            long[] interval = medianInterval(permille);
             System.out.printf("| %s / %s | %.2f× | %.3f× | %s |%n", a, b, median(x) / median(y), median(permille) / 1000,
-                    interval == null ? "too few rounds"
-                            : String.format("%.3f× to %.3f×", interval[0] / 1000.0, interval[1] / 1000.0));
+                    interval(permille, "%.3f×", 1000.0));
         }
     }
 
