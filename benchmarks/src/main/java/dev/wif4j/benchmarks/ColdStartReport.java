@@ -15,9 +15,11 @@ import java.util.Random;
 /**
  * The cold paths side by side in one run: every {@link Startup.Variant} (wif4j and its peers) in turn, round
  * after round in fresh JVMs, so that the machine's noise falls on all of them alike; then one more run of each
- * under {@code -Xlog:class+load} to count what it loaded. Prints Markdown tables: medians, the {@code detect()}
- * call itself, the classes, each first answer's increment over its floor (issue 32: {@code FLOOR_HTTPS}, the same
- * application without wif4j), and the ratios issue 17 asks for.
+ * under {@code -Xlog:class+load} to count what it loaded, and a few more with the {@link ExitAccount} agent to
+ * account for their cost. Prints Markdown tables: medians, the {@code detect()} call itself, the classes, each first
+ * answer's increment over its floor (issue 32: {@code FLOOR_HTTPS}, the same application without wif4j), the ratios
+ * issue 17 asks for, and what each run cost besides its wall-clock time (CPU, JIT, young collections, heap) with
+ * the increments of those over the floor.
  *
  * <p>Within a round the variants run in an order drawn anew each round, from a seed the report prints, so that no
  * variant always follows another. Each increment and ratio comes with a 95 % interval for the median of the
@@ -29,6 +31,12 @@ import java.util.Random;
  * </pre>
  */
 public final class ColdStartReport {
+    /**
+     * Runs of each variant with the {@link ExitAccount} agent, after the timed rounds (whose wall-clock times the
+     * agent would change): CPU time, collections and allocation move far less from run to run than wall-clock time.
+     */
+    static final int ACCOUNT_ROUNDS = 5;
+
     private ColdStartReport() {}
 
     /**
@@ -47,6 +55,7 @@ public final class ColdStartReport {
         Map<Startup.Variant, List<Long>> walls = new EnumMap<>(Startup.Variant.class);
         Map<Startup.Variant, List<Long>> detects = new EnumMap<>(Startup.Variant.class);
         Map<Startup.Variant, String> classes = new EnumMap<>(Startup.Variant.class);
+        Map<Startup.Variant, List<ExitAccount.Costs>> costs = new EnumMap<>(Startup.Variant.class);
         try (Startup startup = new Startup()) {
             for (int round = -1; round < rounds; round++) { // round -1 warms the file cache and is not counted
                 List<Startup.Variant> turn = new ArrayList<>(variants);
@@ -66,6 +75,16 @@ public final class ColdStartReport {
                 Path log = startup.workFile("class-load-" + v + ".log");
                 startup.run(v, List.of("-Xlog:class+load=info:file=" + log));
                 classes.put(v, classCounts(log));
+            }
+            for (int round = 0; round < ACCOUNT_ROUNDS; round++) {
+                List<Startup.Variant> turn = new ArrayList<>(variants);
+                Collections.shuffle(turn, order);
+                for (Startup.Variant v : turn) {
+                    Startup.Result r = startup.run(v, List.of(startup.exitAccountAgent()));
+                    costs.computeIfAbsent(v, k -> new ArrayList<>()).add(ExitAccount.Costs.parse(r.output())
+                            .orElseThrow(() -> new IllegalStateException(v + " printed no exit account:\n"
+                                    + r.output())));
+                }
             }
         }
         System.out.printf("%d rounds; each variant once per round, in an order drawn each round (seed %d); ms from "
@@ -110,6 +129,50 @@ public final class ColdStartReport {
                 ratio(walls, v, peer);
             }
         }
+        System.out.println();
+        accountTables(variants, costs);
+    }
+
+    /**
+     * What the runs cost besides wall-clock time (medians of {@link #ACCOUNT_ROUNDS} runs with the agent), and each
+     * variant's increments over its floor: where a wall-clock increment comes from.
+     */
+    private static void accountTables(List<Startup.Variant> variants,
+            Map<Startup.Variant, List<ExitAccount.Costs>> costs) {
+        System.out.printf("| what each run cost (median of %d runs with ExitAccount) | CPU ms, every thread "
+                + "| of which the JIT compiler threads | young collections | their pauses, ms | heap allocated, KB |%n",
+                ACCOUNT_ROUNDS);
+        System.out.println("| --- | --- | --- | --- | --- | --- |");
+        for (Startup.Variant v : variants) {
+            if (costs.containsKey(v)) {
+                double[] m = medianCosts(costs.get(v));
+                System.out.printf("| %s | %.0f | %.0f | %.0f | %.0f | %,.0f |%n", v, m[0], m[1], m[2], m[3], m[4]);
+            }
+        }
+        System.out.println();
+        System.out.println("| over the floor, medians' difference | CPU ms | JIT threads' CPU ms | young collections "
+                + "| pauses, ms | heap allocated, KB |");
+        System.out.println("| --- | --- | --- | --- | --- | --- |");
+        for (Startup.Variant v : variants) {
+            Startup.Variant floor = floorOf(v);
+            if (floor != null && costs.containsKey(v) && costs.containsKey(floor)) {
+                double[] a = medianCosts(costs.get(v));
+                double[] b = medianCosts(costs.get(floor));
+                System.out.printf("| %s − %s | %+.0f | %+.0f | %+.0f | %+.0f | %+,.0f |%n", v, floor, a[0] - b[0],
+                        a[1] - b[1], a[2] - b[2], a[3] - b[3], a[4] - b[4]);
+            }
+        }
+    }
+
+    /** The median of each of a variant's costs, in {@link ExitAccount.Costs}' order. */
+    static double[] medianCosts(List<ExitAccount.Costs> runs) {
+        return new double[] {
+            median(runs.stream().map(ExitAccount.Costs::cpuMillis).toList()),
+            median(runs.stream().map(ExitAccount.Costs::jitMillis).toList()),
+            median(runs.stream().map(ExitAccount.Costs::youngGcs).toList()),
+            median(runs.stream().map(ExitAccount.Costs::gcMillis).toList()),
+            median(runs.stream().map(ExitAccount.Costs::allocatedKb).toList()),
+        };
     }
 
     /**

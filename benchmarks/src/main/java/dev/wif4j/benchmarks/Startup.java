@@ -200,6 +200,15 @@ final class Startup implements AutoCloseable {
     }
 
     /** The module's own jar, holding the probes: a jar, because class-data archives refuse folders. */
+    /**
+     * The JVM option that makes a child print its {@link ExitAccount} line at exit: the probes' jar is the agent.
+     *
+     * @return the option
+     */
+    String exitAccountAgent() {
+        return "-javaagent:" + probeJar();
+    }
+
     private Path probeJar() {
         try (Stream<Path> files = Files.list(target)) {
             return files.filter(f -> f.getFileName().toString().matches("wif4j-benchmarks-.*\\.jar")).findFirst()

@@ -35,6 +35,7 @@ class SourceRulesTest {
             "benchmarks/src/main/java/dev/wif4j/benchmarks/StartupReport.java",
             "benchmarks/src/main/java/dev/wif4j/benchmarks/ColdStartReport.java",
             "benchmarks/src/main/java/dev/wif4j/benchmarks/DetectProbe.java",
+            "benchmarks/src/main/java/dev/wif4j/benchmarks/ExitAccount.java",
             "benchmarks/src/main/java/dev/wif4j/benchmarks/ServiceScanProbe.java");
 
     @Test
