@@ -1,8 +1,8 @@
 package dev.wif4j;
 
 import dev.wif4j.internal.Bootstrap;
+import dev.wif4j.internal.DeferredExchanger;
 import dev.wif4j.internal.cache.RefreshingCredentials;
-import dev.wif4j.internal.exchange.TokenExchanger;
 import dev.wif4j.spi.IdentityToken;
 import dev.wif4j.spi.IdentityTokenException;
 import dev.wif4j.spi.IdentityTokenSource;
@@ -32,7 +32,7 @@ public final class WorkloadIdentity implements AutoCloseable {
     private final DetectionReport report;
     private final String providerId;
     private final IdentityTokenSource source;
-    private final TokenExchanger exchanger;
+    private final DeferredExchanger exchanger;
     private final RefreshingCredentials credentials;
     private final TokenScope tokenScope;
 
@@ -154,7 +154,7 @@ public final class WorkloadIdentity implements AutoCloseable {
      * @return a new access token
      */
     public AccessToken exchange() {
-        return exchanger.exchange();
+        return exchanger.exchanger().exchange();
     }
 
     /** Stops the background refresh and closes the identity source. */

@@ -193,12 +193,12 @@ public final class Bootstrap {
      * @param report what detection found
      * @param providerId the id of the provider in use
      * @param source its identity token source
-     * @param exchanger the token exchange over that source
+     * @param exchanger the token exchange over that source, made at its first use
      * @param credentials the access-token cache over the exchange
      * @param tokenScope where the access tokens may be sent
      */
     public record Assembly(FederationSettings settings, DetectionReport report, String providerId,
-            IdentityTokenSource source, TokenExchanger exchanger, RefreshingCredentials credentials,
+            IdentityTokenSource source, DeferredExchanger exchanger, RefreshingCredentials credentials,
             TokenScope tokenScope) {}
 
     /**
@@ -222,12 +222,11 @@ public final class Bootstrap {
                     + httpClient.followRedirects() + "); the token exchange would then send the identity token "
                     + "wherever a 3xx points. Build it with .followRedirects(HttpClient.Redirect.NEVER).");
         }
-        // wif4j's own client is made at the first exchange: its TLS set-up is most of a cold start.
-        HttpTransport sender = transport != null ? transport
-                : httpClient != null ? HttpTransport.of(httpClient) : HttpTransport.jdk();
         Listeners observers = listeners.isEmpty() ? Listeners.NONE : new Listeners(listeners);
-        TokenExchanger exchanger = new TokenExchanger(resolved.settings(), source, sender, context.clock(),
-                exchangeOptions.withFetchTimeout(context.fetchTimeout()), Version.userAgent(providerId),
+        // Every setting the exchange takes is read (and refused if bad) here; the exchanger, its transport and
+        // wif4j's own client (whose TLS set-up is most of a cold start) are made at the first exchange.
+        DeferredExchanger exchanger = new DeferredExchanger(resolved.settings(), source, httpClient, transport,
+                context.clock(), exchangeOptions.withFetchTimeout(context.fetchTimeout()),
                 audienceOf(context, providerId), providerId, observers);
         RefreshingCredentials credentials = new RefreshingCredentials(exchanger, context.clock(), observers,
                 tokenScope);
