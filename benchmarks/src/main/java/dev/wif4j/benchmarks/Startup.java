@@ -74,6 +74,8 @@ final class Startup implements AutoCloseable {
         DETECT_ALL_PROVIDERS_NO_HOSTS(ClassPath.ALL_PROVIDERS, DetectProbe.class, World.OFF_THE_CLOUD_NO_HOSTS),
         /** wif4j-core alone: JVM start to the detection verdict. */
         DETECT_CORE(ClassPath.CORE, DetectProbe.class, World.OFF_THE_CLOUD),
+        /** wif4j-core alone: JVM start to {@code fromEnvironment()} returning, a token file configured. */
+        BUILD_CORE(ClassPath.CORE, BuildProbe.class, World.HTTP),
         /**
          * The floor of DETECT_ALL_PROVIDERS: the JDK's {@code ServiceLoader} looking for a service no jar provides
          * on the same class path, which opens every jar; what any {@code ServiceLoader}-based discovery pays.
@@ -140,10 +142,13 @@ final class Startup implements AutoCloseable {
 
     /** What a child run gave. */
     record Result(long nanos, String output) {
-        /** @return the {@code detect_ns=} line a detection probe prints, in nanoseconds, or -1 */
-        long detectNanos() {
-            return output.lines().filter(l -> l.startsWith("detect_ns=")).mapToLong(l -> Long.parseLong(l.substring(10)))
-                    .findFirst().orElse(-1);
+        /**
+         * @return the time of the call a probe times itself ({@code detect_ns=} of a detection probe, {@code build_ns=}
+         *     of {@link BuildProbe}), in nanoseconds, or -1
+         */
+        long callNanos() {
+            return output.lines().filter(l -> l.startsWith("detect_ns=") || l.startsWith("build_ns="))
+                    .mapToLong(l -> Long.parseLong(l.substring(l.indexOf('=') + 1))).findFirst().orElse(-1);
         }
     }
 

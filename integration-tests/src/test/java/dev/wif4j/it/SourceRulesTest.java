@@ -32,6 +32,7 @@ class SourceRulesTest {
             "testkit/src/main/java/dev/wif4j/testkit/internal/LoopbackServer.java");
     /** Command-line entry points, which own their console. */
     private static final Set<String> MAY_PRINT = Set.of(
+            "benchmarks/src/main/java/dev/wif4j/benchmarks/BuildProbe.java",
             "benchmarks/src/main/java/dev/wif4j/benchmarks/StartupReport.java",
             "benchmarks/src/main/java/dev/wif4j/benchmarks/ColdStartReport.java",
             "benchmarks/src/main/java/dev/wif4j/benchmarks/DetectProbe.java",
