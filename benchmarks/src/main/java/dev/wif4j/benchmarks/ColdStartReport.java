@@ -53,7 +53,7 @@ public final class ColdStartReport {
         long seed = args.length > 2 ? Long.parseLong(args[2]) : System.nanoTime();
         Random order = new Random(seed);
         Map<Startup.Variant, List<Long>> walls = new EnumMap<>(Startup.Variant.class);
-        Map<Startup.Variant, List<Long>> detects = new EnumMap<>(Startup.Variant.class);
+        Map<Startup.Variant, List<Long>> calls = new EnumMap<>(Startup.Variant.class);
         Map<Startup.Variant, String> classes = new EnumMap<>(Startup.Variant.class);
         Map<Startup.Variant, List<ExitAccount.Costs>> costs = new EnumMap<>(Startup.Variant.class);
         try (Startup startup = new Startup()) {
@@ -65,7 +65,7 @@ public final class ColdStartReport {
                     if (round >= 0) {
                         walls.computeIfAbsent(v, k -> new ArrayList<>()).add(r.nanos());
                         if (r.callNanos() >= 0) {
-                            detects.computeIfAbsent(v, k -> new ArrayList<>()).add(r.callNanos());
+                            calls.computeIfAbsent(v, k -> new ArrayList<>()).add(r.callNanos());
                         }
                     }
                 }
@@ -94,10 +94,10 @@ public final class ColdStartReport {
         System.out.println("| --- | --- | --- | --- | --- | --- | --- |");
         for (Startup.Variant v : variants) {
             List<Long> w = walls.get(v);
-            String detect = detects.containsKey(v) ? String.format("%.1f", median(detects.get(v)) / 1e6) : "";
+            String call = calls.containsKey(v) ? String.format("%.1f", median(calls.get(v)) / 1e6) : "";
             System.out.printf("| %s | %s | %.0f | %.0f | %.0f | %s | %s |%n", v, v.classPath, median(w) / 1e6,
                     w.stream().mapToLong(Long::longValue).min().orElse(0) / 1e6,
-                    w.stream().mapToLong(Long::longValue).max().orElse(0) / 1e6, detect, classes.get(v));
+                    w.stream().mapToLong(Long::longValue).max().orElse(0) / 1e6, call, classes.get(v));
         }
         System.out.println();
         // Each round runs every variant once: the difference within a round is paired, so a slow stretch of the
@@ -117,8 +117,8 @@ public final class ColdStartReport {
         System.out.println("| --- | --- | --- | --- |");
         for (Startup.Variant v : variants) {
             Startup.Variant scan = scanOf(v);
-            if (scan != null && detects.containsKey(v) && detects.containsKey(scan)) {
-                incrementRow(v, scan, detects.get(v), detects.get(scan), "%+.1f");
+            if (scan != null && calls.containsKey(v) && calls.containsKey(scan)) {
+                incrementRow(v, scan, calls.get(v), calls.get(scan), "%+.1f");
             }
         }
         System.out.println();
