@@ -89,8 +89,8 @@ public final class ColdStartReport {
         }
         System.out.printf("%d rounds; each variant once per round, in an order drawn each round (seed %d); ms from "
                 + "spawn to exit%n%n", rounds, seed);
-        System.out.println("| variant | class path | median ms | min | max | `detect()` / `build()` ms (median) | classes loaded "
-                + "(java.net.http impl / TLS / OkHttp / databind) |");
+        System.out.println("| variant | class path | median ms | min | max | `detect()` / `build()` ms (median) "
+                + "| classes loaded (java.net.http impl / TLS / OkHttp / databind) |");
         System.out.println("| --- | --- | --- | --- | --- | --- | --- |");
         for (Startup.Variant v : variants) {
             List<Long> w = walls.get(v);

@@ -204,7 +204,6 @@ final class Startup implements AutoCloseable {
         }
     }
 
-    /** The module's own jar, holding the probes: a jar, because class-data archives refuse folders. */
     /**
      * The JVM option that makes a child print its {@link ExitAccount} line at exit: the probes' jar is the agent.
      *
@@ -214,6 +213,7 @@ final class Startup implements AutoCloseable {
         return "-javaagent:" + probeJar();
     }
 
+    /** The module's own jar, holding the probes: a jar, because class-data archives refuse folders. */
     private Path probeJar() {
         try (Stream<Path> files = Files.list(target)) {
             return files.filter(f -> f.getFileName().toString().matches("wif4j-benchmarks-.*\\.jar")).findFirst()
