@@ -139,13 +139,15 @@ public final class ColdStartReport {
      */
     private static void accountTables(List<Startup.Variant> variants,
             Map<Startup.Variant, List<ExitAccount.Costs>> costs) {
+        Map<Startup.Variant, double[]> medians = new EnumMap<>(Startup.Variant.class);
+        costs.forEach((v, runs) -> medians.put(v, medianCosts(runs)));
         System.out.printf("| what each run cost (median of %d runs with ExitAccount) | CPU ms, every thread "
                 + "| of which the JIT compiler threads | young collections | their pauses, ms | heap allocated, KB |%n",
                 ACCOUNT_ROUNDS);
         System.out.println("| --- | --- | --- | --- | --- | --- |");
         for (Startup.Variant v : variants) {
-            if (costs.containsKey(v)) {
-                double[] m = medianCosts(costs.get(v));
+            if (medians.containsKey(v)) {
+                double[] m = medians.get(v);
                 System.out.printf("| %s | %.0f | %.0f | %.0f | %.0f | %,.0f |%n", v, m[0], m[1], m[2], m[3], m[4]);
             }
         }
@@ -155,9 +157,9 @@ public final class ColdStartReport {
         System.out.println("| --- | --- | --- | --- | --- | --- |");
         for (Startup.Variant v : variants) {
             Startup.Variant floor = floorOf(v);
-            if (floor != null && costs.containsKey(v) && costs.containsKey(floor)) {
-                double[] a = medianCosts(costs.get(v));
-                double[] b = medianCosts(costs.get(floor));
+            if (floor != null && medians.containsKey(v) && medians.containsKey(floor)) {
+                double[] a = medians.get(v);
+                double[] b = medians.get(floor);
                 System.out.printf("| %s − %s | %+.0f | %+.0f | %+.0f | %+.0f | %+,.0f |%n", v, floor, a[0] - b[0],
                         a[1] - b[1], a[2] - b[2], a[3] - b[3], a[4] - b[4]);
             }
