@@ -26,8 +26,16 @@ import java.util.Random;
  * rounds' differences: on a shared machine single rounds differ by hundreds of milliseconds and a median over a
  * few rounds moves by tens, so whether a goal is met is read from that interval, not from one figure.
  *
+ * <p>With {@code --cds} first, every variant runs with an application class-data archive of its own, written by
+ * one untimed run with {@code -XX:ArchiveClassesAtExit} before the rounds: what an application that archives its
+ * classes starts in, wif4j's as much as its own. With {@code --cds=wif4j}, every variant runs with a static archive
+ * of the JDK's default class list plus the classes of wif4j it loads, and nothing else: a floor has none, so its
+ * archive is the JDK's usual one; the increment left over the floor is what wif4j costs besides reading and defining
+ * its own classes.
+ *
  * <pre>
- * java -cp benchmarks/target/benchmarks.jar dev.wif4j.benchmarks.ColdStartReport [rounds] [VARIANT,...] [seed]
+ * java -cp benchmarks/target/benchmarks.jar dev.wif4j.benchmarks.ColdStartReport \
+ *     [--cds|--cds=wif4j] [rounds] [VARIANT,...] [seed]
  * </pre>
  */
 public final class ColdStartReport {
@@ -37,15 +45,27 @@ public final class ColdStartReport {
      */
     static final int ACCOUNT_ROUNDS = 5;
 
+    /** The option that gives each variant an application class-data archive of its own. */
+    static final String CDS_ALL = "--cds";
+    /** The option that gives each variant an archive of the JDK's default classes and wif4j's only. */
+    static final String CDS_WIF4J = "--cds=wif4j";
+
     private ColdStartReport() {}
 
     /**
      * Runs the variants and prints the report.
      *
-     * @param args the number of measured rounds (default 7), then optionally a comma-separated list of variants,
-     *     then optionally the seed of the order the variants run in within each round
+     * @param args optionally {@code --cds}, then the number of measured rounds (default 7), then optionally a
+     *     comma-separated list of variants, then optionally the seed of the order the variants run in within each round
      */
     public static void main(String[] args) {
+        String cds = args.length > 0 && args[0].startsWith("--cds") ? args[0] : null;
+        if (cds != null) {
+            if (!cds.equals(CDS_ALL) && !cds.equals(CDS_WIF4J)) {
+                throw new IllegalArgumentException("unknown option " + cds + "; " + CDS_ALL + " or " + CDS_WIF4J);
+            }
+            args = Arrays.copyOfRange(args, 1, args.length);
+        }
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 7;
         List<Startup.Variant> variants = args.length > 1
                 ? Arrays.stream(args[1].split(",")).map(String::strip).map(Startup.Variant::valueOf).toList()
@@ -57,11 +77,16 @@ public final class ColdStartReport {
         Map<Startup.Variant, String> classes = new EnumMap<>(Startup.Variant.class);
         Map<Startup.Variant, List<ExitAccount.Costs>> costs = new EnumMap<>(Startup.Variant.class);
         try (Startup startup = new Startup()) {
+            Map<Startup.Variant, List<String>> options = new EnumMap<>(Startup.Variant.class);
+            for (Startup.Variant v : variants) {
+                options.put(v, cds == null ? List.of() : cds.equals(CDS_ALL) ? archive(startup, v)
+                        : wif4jArchive(startup, v));
+            }
             for (int round = -1; round < rounds; round++) { // round -1 warms the file cache and is not counted
                 List<Startup.Variant> turn = new ArrayList<>(variants);
                 Collections.shuffle(turn, order);
                 for (Startup.Variant v : turn) {
-                    Startup.Result r = startup.run(v, List.of());
+                    Startup.Result r = startup.run(v, options.get(v));
                     if (round >= 0) {
                         walls.computeIfAbsent(v, k -> new ArrayList<>()).add(r.nanos());
                         if (r.callNanos() >= 0) {
@@ -73,22 +98,28 @@ public final class ColdStartReport {
             }
             for (Startup.Variant v : variants) {
                 Path log = startup.workFile("class-load-" + v + ".log");
-                startup.run(v, List.of("-Xlog:class+load=info:file=" + log));
+                List<String> logged = new ArrayList<>(options.get(v));
+                logged.add("-Xlog:class+load=info:file=" + log);
+                startup.run(v, logged);
                 classes.put(v, classCounts(log));
             }
             for (int round = 0; round < ACCOUNT_ROUNDS; round++) {
                 List<Startup.Variant> turn = new ArrayList<>(variants);
                 Collections.shuffle(turn, order);
                 for (Startup.Variant v : turn) {
-                    Startup.Result r = startup.run(v, List.of(startup.exitAccountAgent()));
+                    List<String> accounted = new ArrayList<>(options.get(v));
+                    accounted.add(startup.exitAccountAgent());
+                    Startup.Result r = startup.run(v, accounted);
                     costs.computeIfAbsent(v, k -> new ArrayList<>()).add(ExitAccount.Costs.parse(r.output())
                             .orElseThrow(() -> new IllegalStateException(v + " printed no exit account:\n"
                                     + r.output())));
                 }
             }
         }
-        System.out.printf("%d rounds; each variant once per round, in an order drawn each round (seed %d); ms from "
-                + "spawn to exit%n%n", rounds, seed);
+        System.out.printf("%d rounds; each variant once per round, in an order drawn each round (seed %d)%s; ms from "
+                + "spawn to exit%n%n", rounds, seed, cds == null ? ""
+                        : cds.equals(CDS_ALL) ? ", each with an application class-data archive of its own"
+                        : ", each with a class-data archive of the JDK's default classes and wif4j's it loads");
         System.out.println("| variant | class path | median ms | min | max | `detect()` / `build()` ms (median) "
                 + "| classes loaded (java.net.http impl / TLS / OkHttp / databind) |");
         System.out.println("| --- | --- | --- | --- | --- | --- | --- |");
@@ -131,6 +162,63 @@ public final class ColdStartReport {
         }
         System.out.println();
         accountTables(variants, costs);
+    }
+
+    /**
+     * Writes the variant's application class-data archive with one untimed run, and names it for the runs after.
+     *
+     * @return the JVM option that maps the archive
+     */
+    private static List<String> archive(Startup startup, Startup.Variant v) {
+        Path archive = startup.workFile("cds-" + v + ".jsa");
+        try {
+            Files.deleteIfExists(archive);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        startup.run(v, List.of("-XX:ArchiveClassesAtExit=" + archive));
+        if (!Files.isRegularFile(archive)) {
+            throw new IllegalStateException(v + " wrote no class-data archive at " + archive);
+        }
+        return List.of("-XX:SharedArchiveFile=" + archive);
+    }
+
+    /**
+     * Writes a static archive of the JDK's default class list and the classes of wif4j the variant loads (found by
+     * one logged run), and names it for the runs after.
+     *
+     * @return the JVM option that maps the archive
+     */
+    private static List<String> wif4jArchive(Startup startup, Startup.Variant v) {
+        Path log = startup.workFile("cds-" + v + ".log");
+        Path list = startup.workFile("cds-" + v + ".classlist");
+        Path archive = startup.workFile("cds-" + v + ".jsa");
+        try {
+            Files.deleteIfExists(archive);
+            startup.run(v, List.of("-Xlog:class+load=info:file=" + log));
+            List<String> classes = new ArrayList<>(Files.readAllLines(jdkClassList()).stream()
+                    .filter(l -> !l.startsWith("#")).toList());
+            // Not the probe's own classes (the floor's probe is in the same package), and no hidden class: none can
+            // be named in a class list.
+            loadedClasses(log).stream().filter(c -> c.startsWith("dev.wif4j.")
+                    && !c.startsWith("dev.wif4j.benchmarks.") && !c.contains("$$Lambda"))
+                    .map(c -> c.replace('.', '/')).forEach(classes::add);
+            Files.write(list, classes);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        startup.run(v, List.of("-Xshare:dump", "-XX:SharedClassListFile=" + list, "-XX:SharedArchiveFile=" + archive));
+        if (!Files.isRegularFile(archive)) {
+            throw new IllegalStateException(v + " wrote no class-data archive at " + archive);
+        }
+        return List.of("-XX:SharedArchiveFile=" + archive);
+    }
+
+    /** The default class list of the JDK the children run on (theirs is this JVM's own). */
+    private static Path jdkClassList() {
+        Path java = Path.of(ProcessHandle.current().info().command().orElseThrow(
+                () -> new IllegalStateException("this JVM's command is unknown")));
+        return java.getParent().getParent().resolve("lib").resolve("classlist");
     }
 
     /**
@@ -297,14 +385,19 @@ public final class ColdStartReport {
     /** Counts the classes a {@code -Xlog:class+load} file names, in all and from the packages that matter here. */
     static String classCounts(Path log) {
         try {
-            List<String> loaded = Files.readAllLines(log).stream().filter(l -> l.contains("[class,load"))
-                    .map(l -> l.replaceFirst(".*\\[class,load\\s*\\] ", "")).toList();
+            List<String> loaded = loadedClasses(log);
             return String.format("%,d (%d / %d / %d / %d)", loaded.size(), count(loaded, "jdk.internal.net.http."),
                     count(loaded, "sun.security.ssl."), count(loaded, "okhttp3."),
                     count(loaded, "com.fasterxml.jackson.databind."));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The names of the classes a {@code -Xlog:class+load} log shows, in the order they were loaded. */
+    static List<String> loadedClasses(Path log) throws IOException {
+        return Files.readAllLines(log).stream().filter(l -> l.contains("[class,load"))
+                .map(l -> l.replaceFirst(".*\\[class,load\\s*\\] ", "")).map(l -> l.split(" ", 2)[0]).toList();
     }
 
     private static long count(List<String> loaded, String prefix) {

@@ -44,6 +44,15 @@ class ColdDetectionTest {
     static final List<String> FORBIDDEN = List.of("software.amazon.", "com.azure.", "com.microsoft.aad.",
             "com.google.auth.", "io.fabric8.", "com.fasterxml.jackson.databind.");
 
+    /**
+     * The most classes of wif4j the first token may load, from {@code fromEnvironment()} to {@code close()}, every
+     * provider on the class path. A class read from a jar costs a cold JVM about half a millisecond whatever its size,
+     * and wif4j's classes are most of what its first answer takes over an application without it (docs/PERFORMANCE.md,
+     * seventh pass): wall-clock time cannot see one class more, this count does. A class that joins the path takes
+     * one off it elsewhere, or changes this number on purpose.
+     */
+    static final int FIRST_TOKEN_CLASS_BUDGET = 104;
+
     private static final Pattern LOADED = Pattern.compile("\\[class,load\\s*\\] (\\S+) source:");
 
     @TempDir
@@ -187,6 +196,18 @@ class ColdDetectionTest {
             List<String> lambdas = run.classes().stream().filter(c -> c.startsWith("dev.wif4j.")
                     && !c.startsWith("dev.wif4j.it.") && c.contains("$$Lambda")).toList();
             assertEquals(List.of(), lambdas, "lambdas of wif4j on the first token's path");
+        }
+    }
+
+    /** The first token, from the environment, loads no more of wif4j's classes than {@link #FIRST_TOKEN_CLASS_BUDGET}. */
+    @Test
+    void theFirstTokenLoadsNoMoreClassesOfWif4jThanItsBudget() throws Exception {
+        try (OidcIssuer idp = OidcIssuer.start(); AnthropicEmulator anthropic = AnthropicEmulator.start()) {
+            Run run = firstToken(idp, anthropic, List.of());
+            List<String> ours = run.classes().stream().filter(c -> c.startsWith("dev.wif4j.")
+                    && !c.startsWith("dev.wif4j.it.")).toList();
+            assertTrue(ours.size() <= FIRST_TOKEN_CLASS_BUDGET, ours.size() + " classes of wif4j on the first token's "
+                    + "path, over the budget of " + FIRST_TOKEN_CLASS_BUDGET + ":\n" + String.join("\n", ours));
         }
     }
 

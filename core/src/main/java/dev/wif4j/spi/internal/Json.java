@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.JsonTokenId;
 import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.io.JsonEOFException;
@@ -161,8 +162,10 @@ public final class Json {
             // As Jackson's own limit would say it (StreamConstraintsException carries no location).
             throw new SyntaxException("not JSON: ", "it exceeds a size or nesting limit");
         }
-        switch (token) {
-            case START_OBJECT: {
+        // On the token's id, not the enum: a switch over another class's enum costs a synthetic class, which a cold
+        // JVM reads and defines like any other.
+        switch (token.id()) {
+            case JsonTokenId.ID_START_OBJECT: {
                 Map<String, Object> map = new LinkedHashMap<>();
                 for (JsonToken t = parser.nextToken(); t != JsonToken.END_OBJECT; t = parser.nextToken()) {
                     String key = parser.currentName();
@@ -174,25 +177,25 @@ public final class Json {
                 }
                 return Collections.unmodifiableMap(map);
             }
-            case START_ARRAY: {
+            case JsonTokenId.ID_START_ARRAY: {
                 List<Object> list = new ArrayList<>();
                 for (JsonToken t = parser.nextToken(); t != JsonToken.END_ARRAY; t = parser.nextToken()) {
                     list.add(value(parser, t, refuseDuplicateKeys, depth + 1));
                 }
                 return Collections.unmodifiableList(list);
             }
-            case VALUE_STRING:
+            case JsonTokenId.ID_STRING:
                 return parser.getText();
-            case VALUE_NUMBER_INT:
+            case JsonTokenId.ID_NUMBER_INT:
                 return parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER
                         ? parser.getBigIntegerValue() : (Object) parser.getLongValue();
-            case VALUE_NUMBER_FLOAT:
+            case JsonTokenId.ID_NUMBER_FLOAT:
                 return parser.getDoubleValue();
-            case VALUE_TRUE:
+            case JsonTokenId.ID_TRUE:
                 return Boolean.TRUE;
-            case VALUE_FALSE:
+            case JsonTokenId.ID_FALSE:
                 return Boolean.FALSE;
-            case VALUE_NULL:
+            case JsonTokenId.ID_NULL:
                 return null;
             default:
                 throw new SyntaxException("", "unexpected " + token);
