@@ -29,9 +29,9 @@ import java.util.Random;
  * <p>With {@code --cds} first, every variant runs with an application class-data archive of its own, written by
  * one untimed run with {@code -XX:ArchiveClassesAtExit} before the rounds: what an application that archives its
  * classes starts in, wif4j's as much as its own. With {@code --cds=wif4j}, every variant runs with a static archive
- * of the JDK's default class list plus the classes of wif4j it loads, and nothing else: a floor has none, so its
- * archive is the JDK's usual one; the increment left over the floor is what wif4j costs besides reading and defining
- * its own classes.
+ * of the JDK's default class list plus the classes of wif4j it loads, and nothing else: a floor loads none, so its
+ * archive holds what the JDK's own does; the increment left over the floor is what wif4j costs besides reading and
+ * defining its own classes.
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar dev.wif4j.benchmarks.ColdStartReport \
@@ -55,8 +55,9 @@ public final class ColdStartReport {
     /**
      * Runs the variants and prints the report.
      *
-     * @param args optionally {@code --cds}, then the number of measured rounds (default 7), then optionally a
-     *     comma-separated list of variants, then optionally the seed of the order the variants run in within each round
+     * @param args optionally {@code --cds} or {@code --cds=wif4j}, then the number of measured rounds (default 7), then
+     *     optionally a comma-separated list of variants, then optionally the seed of the order the variants run in
+     *     within each round
      */
     public static void main(String[] args) {
         String cds = args.length > 0 && args[0].startsWith("--cds") ? args[0] : null;
