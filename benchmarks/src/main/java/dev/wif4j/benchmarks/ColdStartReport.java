@@ -80,8 +80,7 @@ public final class ColdStartReport {
         try (Startup startup = new Startup()) {
             Map<Startup.Variant, List<String>> options = new EnumMap<>(Startup.Variant.class);
             for (Startup.Variant v : variants) {
-                options.put(v, cds == null ? List.of() : cds.equals(CDS_ALL) ? archive(startup, v)
-                        : wif4jArchive(startup, v));
+                options.put(v, cds == null ? List.of() : archive(startup, v, cds.equals(CDS_WIF4J)));
             }
             for (int round = -1; round < rounds; round++) { // round -1 warms the file cache and is not counted
                 List<Startup.Variant> turn = new ArrayList<>(variants);
@@ -166,18 +165,22 @@ public final class ColdStartReport {
     }
 
     /**
-     * Writes the variant's application class-data archive with one untimed run, and names it for the runs after.
+     * Writes the variant's class-data archive with one untimed run, and names it for the runs after: an application
+     * archive of everything the run loads ({@code -XX:ArchiveClassesAtExit}), or a static one of the JDK's default
+     * class list and the classes of wif4j the variant loads ({@code -Xshare:dump}).
      *
+     * @param wif4jOnly whether the archive holds the JDK's default classes and wif4j's only
      * @return the JVM option that maps the archive
      */
-    private static List<String> archive(Startup startup, Startup.Variant v) {
+    private static List<String> archive(Startup startup, Startup.Variant v, boolean wif4jOnly) {
         Path archive = startup.workFile("cds-" + v + ".jsa");
         try {
             Files.deleteIfExists(archive);
+            startup.run(v, wif4jOnly ? List.of("-Xshare:dump", "-XX:SharedClassListFile=" + wif4jClassList(startup, v),
+                    "-XX:SharedArchiveFile=" + archive) : List.of("-XX:ArchiveClassesAtExit=" + archive));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        startup.run(v, List.of("-XX:ArchiveClassesAtExit=" + archive));
         if (!Files.isRegularFile(archive)) {
             throw new IllegalStateException(v + " wrote no class-data archive at " + archive);
         }
@@ -185,34 +188,23 @@ public final class ColdStartReport {
     }
 
     /**
-     * Writes a static archive of the JDK's default class list and the classes of wif4j the variant loads (found by
-     * one logged run), and names it for the runs after.
+     * Writes the class list of {@code --cds=wif4j}: the JDK's default one and the classes of wif4j the variant loads,
+     * found by one logged run.
      *
-     * @return the JVM option that maps the archive
+     * @return the list's file
      */
-    private static List<String> wif4jArchive(Startup startup, Startup.Variant v) {
+    private static Path wif4jClassList(Startup startup, Startup.Variant v) throws IOException {
         Path log = startup.workFile("cds-" + v + ".log");
         Path list = startup.workFile("cds-" + v + ".classlist");
-        Path archive = startup.workFile("cds-" + v + ".jsa");
-        try {
-            Files.deleteIfExists(archive);
-            startup.run(v, List.of("-Xlog:class+load=info:file=" + log));
-            List<String> classes = new ArrayList<>(Files.readAllLines(jdkClassList()).stream()
-                    .filter(l -> !l.startsWith("#")).toList());
-            // Not the probe's own classes (the floor's probe is in the same package), and no hidden class: none can
-            // be named in a class list.
-            loadedClasses(log).stream().filter(c -> c.startsWith("dev.wif4j.")
-                    && !c.startsWith("dev.wif4j.benchmarks.") && !c.contains("$$Lambda"))
-                    .map(c -> c.replace('.', '/')).forEach(classes::add);
-            Files.write(list, classes);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        startup.run(v, List.of("-Xshare:dump", "-XX:SharedClassListFile=" + list, "-XX:SharedArchiveFile=" + archive));
-        if (!Files.isRegularFile(archive)) {
-            throw new IllegalStateException(v + " wrote no class-data archive at " + archive);
-        }
-        return List.of("-XX:SharedArchiveFile=" + archive);
+        startup.run(v, List.of("-Xlog:class+load=info:file=" + log));
+        List<String> classes = new ArrayList<>(Files.readAllLines(jdkClassList()).stream()
+                .filter(l -> !l.startsWith("#")).toList());
+        // Not the probe's own classes (the floor's probe is in the same package), and no hidden class: none can be
+        // named in a class list.
+        loadedClasses(log).stream().filter(c -> c.startsWith("dev.wif4j.")
+                && !c.startsWith("dev.wif4j.benchmarks.") && !c.contains("$$Lambda"))
+                .map(c -> c.replace('.', '/')).forEach(classes::add);
+        return Files.write(list, classes);
     }
 
     /** The default class list of the JDK the children run on (theirs is this JVM's own). */
