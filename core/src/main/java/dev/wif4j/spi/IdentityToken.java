@@ -42,7 +42,11 @@ public final class IdentityToken {
         JwtDecoder.Decoded decoded;
         try {
             decoded = JwtDecoder.decode(jwt);
-        } catch (JwtDecoder.MalformedException e) {
+        } catch (IllegalArgumentException e) {
+            // Told apart here, not by a catch clause of its own: the JVM would load its class to verify this one.
+            if (!(e instanceof JwtDecoder.MalformedException)) {
+                throw e;
+            }
             throw new IdentityTokenException(e.getMessage());
         }
         return new IdentityToken(jwt, decoded.header(), decoded.claims());

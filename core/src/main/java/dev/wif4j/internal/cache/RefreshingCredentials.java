@@ -66,7 +66,7 @@ public final class RefreshingCredentials implements AnthropicCredentials, AutoCl
 
     private final Supplier<AccessToken> exchange;
     private final Clock clock;
-    /** How long before expiry the advisory point of the next token lies. */
+    /** How long before expiry the advisory point of the next token lies; {@code null} for {@link #randomLead()}. */
     private final LongSupplier advisoryLead;
     /** Runs background refreshes; {@code null} for a thread of the cache's own, made on first use. */
     private final Executor executor;
@@ -106,7 +106,7 @@ public final class RefreshingCredentials implements AnthropicCredentials, AutoCl
      * @param listeners told of each refresh
      */
     public RefreshingCredentials(Supplier<AccessToken> exchange, Clock clock, Listeners listeners) {
-        this(exchange, clock, RANDOM_LEAD, null, listeners, null);
+        this(exchange, clock, null, null, listeners, null);
     }
 
     /**
@@ -118,8 +118,7 @@ public final class RefreshingCredentials implements AnthropicCredentials, AutoCl
      * @param scope where the tokens may be sent, as {@link #tokenScope()} returns it
      */
     public RefreshingCredentials(Supplier<AccessToken> exchange, Clock clock, Listeners listeners, TokenScope scope) {
-        this(exchange, clock, RANDOM_LEAD, null, listeners,
-                Objects.requireNonNull(scope, "scope"));
+        this(exchange, clock, null, null, listeners, Objects.requireNonNull(scope, "scope"));
     }
 
     /**
@@ -128,7 +127,7 @@ public final class RefreshingCredentials implements AnthropicCredentials, AutoCl
      * @param exchange performs one exchange
      * @param clock the clock
      * @param advisoryLead milliseconds before expiry at which each new token's advisory refresh
-     *     starts; clamped to the documented window
+     *     starts, clamped to the documented window; {@code null} for {@link #randomLead()}
      * @param executor runs background refreshes, or {@code null} for the cache's own thread
      */
     RefreshingCredentials(Supplier<AccessToken> exchange, Clock clock, LongSupplier advisoryLead, Executor executor) {
@@ -146,20 +145,14 @@ public final class RefreshingCredentials implements AnthropicCredentials, AutoCl
         this.listeners = Objects.requireNonNull(listeners, "listeners");
         this.exchange = Objects.requireNonNull(exchange, "exchange");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.advisoryLead = Objects.requireNonNull(advisoryLead, "advisoryLead");
+        this.advisoryLead = advisoryLead;
         this.executor = executor;
     }
 
-    /**
-     * Uniform in [60 s, 120 s]: the spread is what keeps a fleet's refreshes apart. A class, not a method
-     * reference: it is made on the first token's path, where a lambda costs a cold JVM twice as much.
-     */
-    static final LongSupplier RANDOM_LEAD = new LongSupplier() {
-        @Override
-        public long getAsLong() {
-            return ThreadLocalRandom.current().nextLong(LATEST_ADVISORY_MILLIS, ADVISORY_MILLIS + 1);
-        }
-    };
+    /** Uniform in [60 s, 120 s], the spread that keeps a fleet's refreshes apart; a method, not one more class. */
+    static long randomLead() {
+        return ThreadLocalRandom.current().nextLong(LATEST_ADVISORY_MILLIS, ADVISORY_MILLIS + 1);
+    }
 
     @Override
     public AccessToken token() {
@@ -237,7 +230,7 @@ public final class RefreshingCredentials implements AnthropicCredentials, AutoCl
                 }
                 RefreshReason reason = pendingReason;
                 pendingReason = null;
-                refresh(mine, reason != null ? reason : RefreshReason.MANDATORY);
+                refresh(mine, reason);
                 return join(mine);
             }
         }
@@ -293,6 +286,11 @@ public final class RefreshingCredentials implements AnthropicCredentials, AutoCl
         }
     }
 
+    /** A refresh a caller waits for has no reason ({@code null}): the enum is loaded only when listeners hear it. */
+    private static RefreshReason told(RefreshReason reason) {
+        return reason != null ? reason : RefreshReason.MANDATORY;
+    }
+
     private void refresh(CompletableFuture<AccessToken> mine, RefreshReason reason) {
         long start = System.nanoTime();
         try {
@@ -305,7 +303,7 @@ public final class RefreshingCredentials implements AnthropicCredentials, AutoCl
             inflight.compareAndSet(mine, null);
             mine.complete(token);
             if (!listeners.isEmpty()) {
-                listeners.refreshed(new WorkloadIdentityListener.TokenRefresh(reason,
+                listeners.refreshed(new WorkloadIdentityListener.TokenRefresh(told(reason),
                         Duration.ofNanos(System.nanoTime() - start), Optional.empty()));
             }
         } catch (RuntimeException | Error e) {
@@ -315,7 +313,7 @@ public final class RefreshingCredentials implements AnthropicCredentials, AutoCl
             inflight.compareAndSet(mine, null);
             mine.completeExceptionally(e);
             if (e instanceof RuntimeException runtime && !listeners.isEmpty()) {
-                listeners.refreshed(new WorkloadIdentityListener.TokenRefresh(reason,
+                listeners.refreshed(new WorkloadIdentityListener.TokenRefresh(told(reason),
                         Duration.ofNanos(System.nanoTime() - start), Optional.of(runtime)));
             }
         }
@@ -323,7 +321,8 @@ public final class RefreshingCredentials implements AnthropicCredentials, AutoCl
 
     private Cached cache(AccessToken token) {
         long expiry = token.expiresAtMillis();
-        long lead = Math.min(ADVISORY_MILLIS, Math.max(LATEST_ADVISORY_MILLIS, advisoryLead.getAsLong()));
+        long given = advisoryLead != null ? advisoryLead.getAsLong() : randomLead();
+        long lead = Math.min(ADVISORY_MILLIS, Math.max(LATEST_ADVISORY_MILLIS, given));
         return new Cached(token, expiry - lead, expiry - MANDATORY_MILLIS);
     }
 

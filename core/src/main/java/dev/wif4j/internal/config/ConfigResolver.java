@@ -139,8 +139,6 @@ public final class ConfigResolver {
      * @throws ConfigurationException if it is not allowed
      */
     public static URI baseUrl(String raw) {
-        // Only the scheme, host and port are ever shown: a query, a fragment or a password may hold a key.
-        String value = Endpoints.describe(raw);
         String trimmed = raw.strip();
         while (trimmed.endsWith("/")) {
             trimmed = trimmed.substring(0, trimmed.length() - 1);
@@ -149,36 +147,44 @@ public final class ConfigResolver {
         try {
             uri = new URI(trimmed);
         } catch (URISyntaxException e) {
-            throw new ConfigurationException("The base URL " + value + " is not a valid URL.");
+            throw badBaseUrl(raw, "is not a valid URL.");
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         String host = uri.getHost();
         boolean web = scheme.equals("https") || scheme.equals("http");
         if (host == null && web && trimmed.contains("@")) {
-            throw new ConfigurationException("The base URL " + value + " is not allowed: it may not carry user info "
+            throw badBaseUrl(raw, "is not allowed: it may not carry user info "
                     + "(a password holding '/' hides the host). Use an https:// URL such as https://api.anthropic.com.");
         }
         if (host == null || !web) {
-            throw new ConfigurationException("The base URL " + value + " is not allowed: use an https:// URL "
+            throw badBaseUrl(raw, "is not allowed: use an https:// URL "
                     + "such as https://api.anthropic.com (http:// only to localhost, 127.0.0.1 or [::1]).");
         }
         if (scheme.equals("http") && !Endpoints.isLoopback(host)) {
-            throw new ConfigurationException("The base URL " + value + " is not allowed: the identity token "
+            throw badBaseUrl(raw, "is not allowed: the identity token "
                     + "would be sent in clear text. Use https://, or http:// only to localhost, 127.0.0.1 or [::1].");
         }
         if (uri.getPort() > 65535) {
-            throw new ConfigurationException("The base URL " + value + " is not allowed: its port is out of range "
-                    + "(1-65535).");
+            throw badBaseUrl(raw, "is not allowed: its port is out of range (1-65535).");
         }
         // "https://user:12/ab@host" parses as host "user", port 12: the '@' gives the password away.
         boolean hiddenUserInfo = uri.getRawPath() != null && uri.getRawPath().contains("@");
         if (uri.getRawUserInfo() != null || hiddenUserInfo || uri.getRawQuery() != null
                 || uri.getRawFragment() != null) {
-            throw new ConfigurationException("The base URL " + value + " is not allowed: it may not carry "
+            throw badBaseUrl(raw, "is not allowed: it may not carry "
                     + "user info, a query or a fragment" + (hiddenUserInfo ? " (it has an '@' after the host: a "
                     + "password holding '/'?)" : "") + ".");
         }
         return uri;
+    }
+
+    /**
+     * The failure for a base URL, showing only its scheme, host and port (a query, a fragment or a password may hold
+     * a key). Described here, at the failure: the description costs a second parse, and classes (the endpoint
+     * describer, the secret scrubber and its regular expression) that a valid URL does not need.
+     */
+    private static ConfigurationException badBaseUrl(String raw, String problem) {
+        return new ConfigurationException("The base URL " + Endpoints.describe(raw) + " " + problem);
     }
 
     private static void check(String value, boolean wellFormed, String what, String allowed) {

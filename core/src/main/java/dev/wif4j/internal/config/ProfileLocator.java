@@ -126,12 +126,16 @@ final class ProfileLocator {
         }
         try {
             SafePaths.checkOwnFile(file);
-        } catch (SafePaths.UnsafePathException e) {
-            throw new ConfigurationException("The active profile file is not used: " + e.getMessage() + ", so another "
-                    + "user could choose the profile this process uses. Change its owner, or set ANTHROPIC_PROFILE.");
         } catch (NoSuchFileException e) {
             return null;
         } catch (IOException e) {
+            // Told apart here, not by a catch clause of its own: the JVM would load its class to verify this one,
+            // which every build() runs (issue 32).
+            if (e instanceof SafePaths.UnsafePathException) {
+                throw new ConfigurationException("The active profile file is not used: " + e.getMessage() + ", so "
+                        + "another user could choose the profile this process uses. Change its owner, or set "
+                        + "ANTHROPIC_PROFILE.");
+            }
             throw new ConfigurationException("Could not read the active profile file " + shown + ": "
                     + e.getClass().getSimpleName() + ".", e);
         }

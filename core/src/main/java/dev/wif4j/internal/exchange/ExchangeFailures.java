@@ -47,10 +47,6 @@ record ExchangeFailures(FederationSettings settings, String audience, Clock cloc
             throws Retryable {
         try {
             return transport.send(request);
-        } catch (HttpTransport.ResponseTooLargeException e) {
-            throw TokenExchangeException.builder("The token endpoint " + endpoint() + " answered with more than "
-                    + request.maxResponseBytes() + " bytes; the response was refused unread.")
-                    .hint(CHECK_BASE_URL).cause(e).build();
         } catch (HttpTimeoutException e) {
             throw new Retryable(network(e.getMessage() != null && e.getMessage().startsWith("no ")
                     ? e.getMessage() : "no answer within " + Durations.text(timeout), e), null);
@@ -61,6 +57,12 @@ record ExchangeFailures(FederationSettings settings, String audience, Clock cloc
             }
             throw new Retryable(network("no answer within " + Durations.text(timeout), e), null);
         } catch (IOException e) {
+            // Told apart here, not by a catch clause of its own: the JVM would load its class to verify this one.
+            if (e instanceof HttpTransport.ResponseTooLargeException) {
+                throw TokenExchangeException.builder("The token endpoint " + endpoint() + " answered with more than "
+                        + request.maxResponseBytes() + " bytes; the response was refused unread.")
+                        .hint(CHECK_BASE_URL).cause(e).build();
+            }
             throw new Retryable(network(e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : ": " + e.getMessage()), e), null);
         } catch (RuntimeException e) {

@@ -105,8 +105,8 @@ final class GuardedFetch implements Callable<IdentityToken> {
         } catch (TimeoutException e) {
             throw new IdentityTokenException("The identity token source (" + source.getClass().getName()
                     + ") did not return a token within " + limit.toMillis() + " ms.", null, true);
-        } catch (BoundedWait.InterruptedWait e) {
-            throw new IdentityTokenException("Interrupted while fetching an identity token.", e.getCause());
+        } catch (InterruptedException e) {
+            throw new IdentityTokenException("Interrupted while fetching an identity token.", e);
         } catch (ExecutionException e) {
             throw new IdentityTokenException("The identity token source failed: " + e.getCause(), e.getCause());
         }

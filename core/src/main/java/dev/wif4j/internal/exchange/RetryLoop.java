@@ -10,16 +10,13 @@ import java.util.function.LongSupplier;
 /**
  * The one owner of the exchange's retries: runs attempts until one succeeds, one fails for good, the attempts
  * are used up or the deadline leaves no room, pausing between them for the server's {@code Retry-After} or an
- * exponential backoff with jitter. Time is injected (a {@link Sleeper} and a nanosecond clock) so that tests
- * run the pauses without sleeping.
+ * exponential backoff with jitter. Tests inject time (a {@link Sleeper} and a nanosecond clock) to run the pauses
+ * without sleeping.
  */
 final class RetryLoop {
-    /** Pauses the calling thread; production uses {@link Thread#sleep(long)}. */
+    /** Pauses the calling thread, in tests; production sleeps with {@link Thread#sleep(long)}. */
     @FunctionalInterface
     interface Sleeper {
-        /** Sleeps with {@link Thread#sleep(long)}, to the millisecond. */
-        Sleeper THREAD = SystemTime.INSTANCE;
-
         /**
          * Pauses.
          *
@@ -52,28 +49,6 @@ final class RetryLoop {
      */
     record Outcome<T>(T value, RuntimeException failure, int attempts, Duration elapsed) {}
 
-    /** {@link System#nanoTime()}, the clock production keeps the deadline with. */
-    static final LongSupplier SYSTEM_NANOS = SystemTime.INSTANCE;
-
-    /**
-     * The time production runs on: {@link Thread#sleep(long)} and {@link System#nanoTime()}. One class for both,
-     * not lambdas, as every function object on the first exchange's path is: each class costs a cold JVM time,
-     * and a lambda's generated class twice a plain one.
-     */
-    private static final class SystemTime implements Sleeper, LongSupplier {
-        static final SystemTime INSTANCE = new SystemTime();
-
-        @Override
-        public void sleep(Duration pause) throws InterruptedException {
-            Thread.sleep(pause.toMillis());
-        }
-
-        @Override
-        public long getAsLong() {
-            return System.nanoTime();
-        }
-    }
-
     private final TokenExchanger.Options options;
     private final Sleeper sleeper;
     private final LongSupplier nanoTime;
@@ -81,16 +56,22 @@ final class RetryLoop {
 
     /**
      * @param options attempts, backoff and deadline
-     * @param sleeper pauses between attempts
-     * @param nanoTime the monotonic clock the deadline is kept with, as {@link System#nanoTime()}
+     * @param sleeper pauses between attempts, or {@code null} for {@link Thread#sleep(long)}
+     * @param nanoTime the monotonic clock the deadline is kept with, or {@code null} for {@link System#nanoTime()}
      * @param interrupted the failure a pause interrupted ends with
      */
     RetryLoop(TokenExchanger.Options options, Sleeper sleeper, LongSupplier nanoTime,
             Function<InterruptedException, RuntimeException> interrupted) {
+        // Production passes no time of its own: a default object would be two more classes on the first token's
+        // path, for a seam only tests use.
         this.options = Objects.requireNonNull(options, "options");
-        this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
-        this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
+        this.sleeper = sleeper;
+        this.nanoTime = nanoTime;
         this.interrupted = Objects.requireNonNull(interrupted, "interrupted");
+    }
+
+    private long now() {
+        return nanoTime != null ? nanoTime.getAsLong() : System.nanoTime();
     }
 
     /** Logged under the exchanger's name; looked up late, as the logging back end costs a cold JVM time. */
@@ -106,7 +87,7 @@ final class RetryLoop {
      * @return the outcome
      */
     <T> Outcome<T> run(Attempt<T> attempt) {
-        long start = nanoTime.getAsLong();
+        long start = now();
         long end = start + options.deadline().toNanos();
         int attempts = 0;
         try {
@@ -114,13 +95,13 @@ final class RetryLoop {
                 attempts++;
                 try {
                     T value = attempt.run(end);
-                    return new Outcome<>(value, null, attempts, Duration.ofNanos(nanoTime.getAsLong() - start));
+                    return new Outcome<>(value, null, attempts, Duration.ofNanos(now() - start));
                 } catch (Retryable r) {
                     pauseOrGiveUp(r, attempts, end);
                 }
             }
         } catch (RuntimeException e) {
-            return new Outcome<>(null, e, attempts, Duration.ofNanos(nanoTime.getAsLong() - start));
+            return new Outcome<>(null, e, attempts, Duration.ofNanos(now() - start));
         }
     }
 
@@ -129,13 +110,17 @@ final class RetryLoop {
             throw r.failure;
         }
         Duration pause = r.retryAfter != null ? r.retryAfter : backoff(attempt);
-        if (nanoTime.getAsLong() + pause.toNanos() >= end) {
+        if (now() + pause.toNanos() >= end) {
             throw r.failure; // no time left for another attempt
         }
         log().log(Level.DEBUG, () -> "Token exchange attempt failed (" + r.failure.getMessage()
                 + "); retrying in " + pause.toMillis() + " ms");
         try {
-            sleeper.sleep(pause);
+            if (sleeper != null) {
+                sleeper.sleep(pause);
+            } else {
+                Thread.sleep(pause.toMillis());
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw interrupted.apply(e);
@@ -159,7 +144,7 @@ final class RetryLoop {
      * @return the bound for the next piece of work
      */
     Duration remaining(long end, Duration timeout) {
-        long left = Math.max(1_000_000L, end - nanoTime.getAsLong());
+        long left = Math.max(1_000_000L, end - now());
         return left < timeout.toNanos() ? Duration.ofNanos(left) : timeout;
     }
 }

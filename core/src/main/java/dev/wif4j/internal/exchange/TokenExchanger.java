@@ -173,10 +173,13 @@ public final class TokenExchanger implements Supplier<AccessToken>, RetryLoop.At
     public TokenExchanger(FederationSettings settings, IdentityTokenSource source, HttpTransport transport,
             Clock clock, Options options, String userAgent, String audience, String providerId, Listeners listeners) {
         this(settings, source, transport, clock, options, userAgent, audience, providerId, listeners,
-                RetryLoop.Sleeper.THREAD, RetryLoop.SYSTEM_NANOS);
+                null, null);
     }
 
-    /** As the public constructor, with the time the retry loop pauses and keeps its deadline with (for tests). */
+    /**
+     * As the public constructor, with the time the retry loop pauses and keeps its deadline with (for tests;
+     * {@code null} for the system's).
+     */
     TokenExchanger(FederationSettings settings, IdentityTokenSource source, HttpTransport transport, Clock clock,
             Options options, String userAgent, String audience, String providerId, Listeners listeners,
             RetryLoop.Sleeper sleeper, LongSupplier nanoTime) {

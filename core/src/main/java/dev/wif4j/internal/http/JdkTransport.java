@@ -2,12 +2,10 @@ package dev.wif4j.internal.http;
 
 import dev.wif4j.HttpTransport;
 import dev.wif4j.spi.internal.CappedBody;
-import dev.wif4j.spi.internal.Durations;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -70,17 +68,8 @@ public final class JdkTransport implements HttpTransport {
         try {
             // A second more than the request's timeout for the body: that timeout covers only the headers.
             response = CappedBody.await(future, timeout.plusSeconds(1));
-        } catch (CappedBody.IncompleteException e) {
-            throw new HttpTimeoutException("no complete answer within " + Durations.text(timeout));
-        } catch (CappedBody.TooLargeException e) {
-            throw new ResponseTooLargeException(request.maxResponseBytes());
-        } catch (HttpTimeoutException e) {
-            throw new HttpTimeoutException("no answer within " + Durations.text(timeout));
-        } catch (CappedBody.FailedException e) {
-            if (e.getCause() instanceof Error error) {
-                throw error;
-            }
-            throw new IOException(e.getCause());
+        } catch (IOException e) {
+            throw TransportFailures.translate(e, timeout, request.maxResponseBytes());
         }
         return new Response(response.statusCode(), response.headers().map(), response.body());
     }

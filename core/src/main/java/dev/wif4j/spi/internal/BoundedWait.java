@@ -8,19 +8,12 @@ import java.util.concurrent.TimeoutException;
 /**
  * Waiting on another thread's work for a bounded time, one way: work that is late or whose waiter is interrupted is
  * cancelled (interrupting it), an interrupt is kept for the caller, and an unchecked failure comes out as itself.
+ * Only the JDK's exception types: a type of wif4j's own here would be one more class for the JVM to load when it
+ * verifies this one, on the first token's path (issue 32).
  */
 public final class BoundedWait {
 
     private BoundedWait() {}
-
-    /** The waiting thread was interrupted: the work is cancelled, and the thread's interrupt status set again. */
-    public static final class InterruptedWait extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        InterruptedWait(InterruptedException cause) {
-            super("interrupted while waiting", cause);
-        }
-    }
 
     /**
      * Waits for the work's result.
@@ -30,11 +23,12 @@ public final class BoundedWait {
      * @param <T> the result's type
      * @return the result
      * @throws TimeoutException if it took longer; the work is cancelled
-     * @throws InterruptedWait if the waiting thread was interrupted
+     * @throws InterruptedException if the waiting thread was interrupted: the work is cancelled, and unlike the
+     *     JDK's own waits this one sets the thread's interrupt status again before it throws
      * @throws ExecutionException if the work failed with a checked exception (an unchecked one, or an error, is
      *     thrown as itself)
      */
-    public static <T> T await(Future<T> future, long nanos) throws TimeoutException, InterruptedWait,
+    public static <T> T await(Future<T> future, long nanos) throws TimeoutException, InterruptedException,
             ExecutionException {
         try {
             return future.get(nanos, TimeUnit.NANOSECONDS);
@@ -44,7 +38,7 @@ public final class BoundedWait {
         } catch (InterruptedException e) {
             future.cancel(true);
             Thread.currentThread().interrupt();
-            throw new InterruptedWait(e);
+            throw e;
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException unchecked) {
                 throw unchecked;

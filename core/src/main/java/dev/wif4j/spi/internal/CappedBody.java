@@ -17,14 +17,22 @@ import java.util.concurrent.TimeoutException;
 /**
  * Collects a response body, refusing it as soon as it passes a limit, so that an endless or
  * huge answer costs neither memory nor time.
+ *
+ * <p>Each failure is made by its type's {@code of}, typed as the JDK's supertype: the JVM then loads an exception
+ * class at its first use, not when it verifies the class that throws it, which is on every first exchange's path
+ * (issue 32: some 0.5 ms and 10 KB of heap a class in a cold JVM).
  */
-public final class CappedBody implements HttpResponse.BodySubscriber<byte[]> {
+public final class CappedBody implements HttpResponse.BodySubscriber<byte[]>, HttpResponse.BodyHandler<byte[]> {
     /** Thrown (as the body's failure) when the body passes the limit. */
     public static final class TooLargeException extends IOException {
         private static final long serialVersionUID = 1L;
 
         TooLargeException(long limit) {
             super("the response body is larger than " + limit + " bytes");
+        }
+
+        private static IOException of(long limit) {
+            return new TooLargeException(limit);
         }
     }
 
@@ -35,6 +43,10 @@ public final class CappedBody implements HttpResponse.BodySubscriber<byte[]> {
         IncompleteException(Duration bound) {
             super("no complete answer within " + Durations.text(bound));
         }
+
+        private static IOException of(Duration bound) {
+            return new IncompleteException(bound);
+        }
     }
 
     /** The calling thread was interrupted while it waited; its interrupt status is kept. */
@@ -44,6 +56,10 @@ public final class CappedBody implements HttpResponse.BodySubscriber<byte[]> {
         InterruptedWaitException() {
             super("interrupted while waiting for the answer");
         }
+
+        private static IOException of() {
+            return new InterruptedWaitException();
+        }
     }
 
     /** The call failed with neither an I/O nor a runtime exception (an {@link Error}, say): {@link #getCause()}. */
@@ -52,6 +68,10 @@ public final class CappedBody implements HttpResponse.BodySubscriber<byte[]> {
 
         FailedException(Throwable cause) {
             super(cause);
+        }
+
+        private static IOException of(Throwable cause) {
+            return new FailedException(cause);
         }
     }
 
@@ -75,14 +95,14 @@ public final class CappedBody implements HttpResponse.BodySubscriber<byte[]> {
         try {
             return BoundedWait.await(future, bound.toNanos());
         } catch (TimeoutException e) {
-            throw new IncompleteException(bound);
-        } catch (BoundedWait.InterruptedWait e) {
-            throw new InterruptedWaitException();
+            throw IncompleteException.of(bound);
+        } catch (InterruptedException e) {
+            throw InterruptedWaitException.of();
         } catch (ExecutionException e) {
             if (e.getCause() instanceof IOException io) {
                 throw io;
             }
-            throw new FailedException(e.getCause());
+            throw FailedException.of(e.getCause());
         }
     }
 
@@ -104,12 +124,20 @@ public final class CappedBody implements HttpResponse.BodySubscriber<byte[]> {
      * @return the handler
      */
     public static HttpResponse.BodyHandler<byte[]> handler(int limit) {
-        return new HttpResponse.BodyHandler<>() {
-            @Override
-            public HttpResponse.BodySubscriber<byte[]> apply(HttpResponse.ResponseInfo info) {
-                return new CappedBody(limit, info.headers().firstValueAsLong("content-length").orElse(-1) > limit);
-            }
-        };
+        // The handler is a CappedBody too, that only makes the subscriber of each answer: one class on the first
+        // exchange's path instead of two.
+        return new CappedBody(limit, false);
+    }
+
+    /**
+     * The subscriber of one answer, as this object's {@link #handler} role makes it.
+     *
+     * @param info the answer's status and headers
+     * @return a new subscriber with this one's limit, refusing at once a body whose declared length is over it
+     */
+    @Override
+    public HttpResponse.BodySubscriber<byte[]> apply(HttpResponse.ResponseInfo info) {
+        return new CappedBody(limit, info.headers().firstValueAsLong("content-length").orElse(-1) > limit);
     }
 
     @Override
@@ -123,7 +151,7 @@ public final class CappedBody implements HttpResponse.BodySubscriber<byte[]> {
         if (declaredTooLarge) {
             // Content-Length already says too much: refuse before reading a byte.
             s.cancel();
-            result.completeExceptionally(new TooLargeException(limit));
+            result.completeExceptionally(TooLargeException.of(limit));
             return;
         }
         s.request(Long.MAX_VALUE);
@@ -137,7 +165,7 @@ public final class CappedBody implements HttpResponse.BodySubscriber<byte[]> {
         for (ByteBuffer item : items) {
             if (buffer.size() + (long) item.remaining() > limit) {
                 subscription.cancel();
-                result.completeExceptionally(new TooLargeException(limit));
+                result.completeExceptionally(TooLargeException.of(limit));
                 return;
             }
             byte[] chunk = new byte[item.remaining()];

@@ -56,6 +56,14 @@ public final class Json {
         }
 
         /**
+         * Made here, typed as its supertype: the JVM then loads this class at the first document that is not
+         * JSON, not when it verifies {@link Json}, which reads every identity token (issue 32).
+         */
+        private static IOException of(String prefix, String problem) {
+            return new SyntaxException(prefix, problem);
+        }
+
+        /**
          * What is wrong and where, quoting nothing of the input: the message without its {@code not JSON: }.
          *
          * @return e.g. {@code an unexpected character or word at line 1, column 4}
@@ -72,6 +80,11 @@ public final class Json {
         DuplicateKeyException(String key) {
             // Databind's wording, which messages quote.
             super("Duplicate field '" + key + "'");
+        }
+
+        /** Made here, typed as its supertype, as {@link SyntaxException}'s are. */
+        private static IOException of(String key) {
+            return new DuplicateKeyException(key);
         }
     }
 
@@ -109,7 +122,7 @@ public final class Json {
             // A new decoder reports malformed input rather than replacing it.
             text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes));
         } catch (CharacterCodingException e) {
-            throw new SyntaxException("not JSON: ", "bytes that are not UTF-8");
+            throw SyntaxException.of("not JSON: ", "bytes that are not UTF-8");
         }
         if (text.hasRemaining() && text.get(text.position()) == '\uFEFF') {
             text.position(text.position() + 1); // a byte order mark, which the byte reader skips too
@@ -127,16 +140,18 @@ public final class Json {
             }
             Object value = value(parser, first, refuseDuplicateKeys, 0);
             if (parser.nextToken() != null) {
-                throw new SyntaxException("", "trailing content after the JSON value");
+                throw SyntaxException.of("", "trailing content after the JSON value");
             }
             return value;
-        } catch (DuplicateKeyException | SyntaxException e) {
-            throw e;
         } catch (IOException | RuntimeException e) {
-            // JsonParseException, StreamConstraintsException, number overflow: all are "not JSON". Jackson's
-            // message quotes the input ("Unrecognized token 'aws_secret_access_key'"), so neither it nor the
-            // exception carrying it goes any further: only the kind of error and where.
-            throw new SyntaxException("not JSON: ", problem(e));
+            // Ours go on as they are (told apart here, not by a catch clause, for the reason SyntaxException.of
+            // gives). JsonParseException, StreamConstraintsException, number overflow: all are "not JSON".
+            // Jackson's message quotes the input ("Unrecognized token 'aws_secret_access_key'"), so neither it
+            // nor the exception carrying it goes any further: only the kind of error and where.
+            if (e instanceof DuplicateKeyException || e instanceof SyntaxException) {
+                throw e;
+            }
+            throw SyntaxException.of("not JSON: ", problem(e));
         }
     }
 
@@ -160,7 +175,7 @@ public final class Json {
             throws IOException {
         if ((token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) && depth >= MAX_DEPTH) {
             // As Jackson's own limit would say it (StreamConstraintsException carries no location).
-            throw new SyntaxException("not JSON: ", "it exceeds a size or nesting limit");
+            throw SyntaxException.of("not JSON: ", "it exceeds a size or nesting limit");
         }
         // On the token's id, not the enum: a switch over another class's enum costs a synthetic class, which a cold
         // JVM reads and defines like any other.
@@ -171,7 +186,7 @@ public final class Json {
                     String key = parser.currentName();
                     Object v = value(parser, parser.nextToken(), refuseDuplicateKeys, depth + 1);
                     if (map.containsKey(key) && refuseDuplicateKeys) {
-                        throw new DuplicateKeyException(key);
+                        throw DuplicateKeyException.of(key);
                     }
                     map.put(key, v);
                 }
@@ -198,7 +213,7 @@ public final class Json {
             case JsonTokenId.ID_NULL:
                 return null;
             default:
-                throw new SyntaxException("", "unexpected " + token);
+                throw SyntaxException.of("", "unexpected " + token);
         }
     }
 

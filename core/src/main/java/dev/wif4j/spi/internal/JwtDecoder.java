@@ -25,6 +25,14 @@ public final class JwtDecoder {
         MalformedException(String message) {
             super(message);
         }
+
+        /**
+         * Made here, typed as its supertype: the JVM then loads this class at the first malformed token, not when
+         * it verifies {@link JwtDecoder}, which decodes every identity token (issue 32).
+         */
+        private static IllegalArgumentException of(String message) {
+            return new MalformedException(message);
+        }
     }
 
     /** The decoded header and claims, both unmodifiable. */
@@ -41,15 +49,15 @@ public final class JwtDecoder {
      */
     public static Decoded decode(String jwt) {
         if (jwt.isEmpty()) {
-            throw new MalformedException("The identity token is empty.");
+            throw MalformedException.of("The identity token is empty.");
         }
         if (jwt.length() > MAX_CHARS) {
-            throw new MalformedException("The identity token is " + jwt.length()
+            throw MalformedException.of("The identity token is " + jwt.length()
                     + " characters long; a JWT over " + MAX_CHARS + " characters is not accepted.");
         }
         for (int i = 0; i < jwt.length(); i++) {
             if (Character.isWhitespace(jwt.charAt(i))) {
-                throw new MalformedException("The identity token holds white space inside it: a JWT is one "
+                throw MalformedException.of("The identity token holds white space inside it: a JWT is one "
                         + "line of base64url parts (two tokens in one file, or a line break in the middle?).");
             }
         }
@@ -57,12 +65,12 @@ public final class JwtDecoder {
         int second = first < 0 ? -1 : jwt.indexOf('.', first + 1);
         if (first < 0 || second < 0 || jwt.indexOf('.', second + 1) >= 0) {
             long dots = jwt.chars().filter(c -> c == '.').count();
-            throw new MalformedException("The identity token is not a JWT: expected three parts "
+            throw MalformedException.of("The identity token is not a JWT: expected three parts "
                     + "separated by dots (header.payload.signature), found " + (dots + 1)
                     + (dots == 4 ? " (an encrypted JWE, which Anthropic does not accept)" : "") + ".");
         }
         if (first == 0 || second == first + 1 || second == jwt.length() - 1) {
-            throw new MalformedException("The identity token is not a JWT: its "
+            throw MalformedException.of("The identity token is not a JWT: its "
                     + (first == 0 ? "header" : second == first + 1 ? "payload" : "signature")
                     + " part is empty" + (second == jwt.length() - 1 ? " (an unsigned token, which Anthropic refuses)" : "")
                     + ".");
@@ -71,12 +79,12 @@ public final class JwtDecoder {
         Map<String, Object> claims = object(jwt.substring(first + 1, second), "payload");
         for (int i = second + 1; i < jwt.length(); i++) {
             if (!isBase64Url(jwt.charAt(i))) {
-                throw new MalformedException(
+                throw MalformedException.of(
                         "The identity token is not a JWT: its signature part is not base64url text.");
             }
         }
         if (!(header.get("alg") instanceof String)) {
-            throw new MalformedException("The identity token's header has no 'alg'.");
+            throw MalformedException.of("The identity token's header has no 'alg'.");
         }
         return new Decoded(header, claims);
     }
@@ -95,18 +103,18 @@ public final class JwtDecoder {
             }
             bytes = Base64.getUrlDecoder().decode(part);
         } catch (IllegalArgumentException e) {
-            throw new MalformedException("The identity token is not a JWT: its " + name
+            throw MalformedException.of("The identity token is not a JWT: its " + name
                     + " part is not base64url text.");
         }
         Object value;
         try {
             value = Json.parseUtf8(bytes, false);
         } catch (IOException e) {
-            throw new MalformedException("The identity token is not a JWT: its " + name
+            throw MalformedException.of("The identity token is not a JWT: its " + name
                     + " part is not JSON.");
         }
         if (!(value instanceof Map<?, ?> map)) {
-            throw new MalformedException("The identity token is not a JWT: its " + name
+            throw MalformedException.of("The identity token is not a JWT: its " + name
                     + " is JSON but not an object.");
         }
         Map<String, Object> copy = new LinkedHashMap<>();

@@ -29,6 +29,11 @@ public final class SmallFiles {
             this.directory = directory;
         }
 
+        /** Made here, typed as its supertype: see {@link SmallFiles#read}. */
+        private static IOException of(Path path, boolean directory) {
+            return new NotRegularFileException(path, directory);
+        }
+
         /**
          * Whether the path is a directory.
          *
@@ -49,6 +54,11 @@ public final class SmallFiles {
         TooLargeException(Path path, long limit) {
             super(path + " is larger than " + limit + " bytes");
             this.limit = limit;
+        }
+
+        /** Made here, typed as its supertype: see {@link SmallFiles#read}. */
+        private static IOException of(Path path, long limit) {
+            return new TooLargeException(path, limit);
         }
 
         /**
@@ -73,15 +83,17 @@ public final class SmallFiles {
      * @throws IOException if it cannot be read otherwise (e.g. {@link java.nio.file.AccessDeniedException})
      */
     public static byte[] read(Path path, int maxBytes) throws IOException {
+        // The failures are made by their types' of(), typed as IOException: the JVM then loads their classes at the
+        // first one thrown, not to verify this class, which reads every token file (issue 32).
         BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
         if (!attributes.isRegularFile()) {
-            throw new NotRegularFileException(path, attributes.isDirectory());
+            throw NotRegularFileException.of(path, attributes.isDirectory());
         }
         try (InputStream in = Files.newInputStream(path)) {
             // One open, one read: a file swapped atomically (kubelet's ..data) is seen whole, old or new.
             byte[] bytes = in.readNBytes(maxBytes + 1);
             if (bytes.length > maxBytes) {
-                throw new TooLargeException(path, maxBytes);
+                throw TooLargeException.of(path, maxBytes);
             }
             return bytes;
         }

@@ -114,17 +114,8 @@ public final class TokenFile {
         byte[] bytes;
         try {
             bytes = SmallFiles.read(path, maxBytes);
-        } catch (SmallFiles.NotRegularFileException e) {
-            throw problem(e.isDirectory() ? "it is a directory, not a file."
-                    : "it is not a regular file (a FIFO, a device or a socket); it was not opened.", false);
-        } catch (SmallFiles.TooLargeException e) {
-            throw problem("it is larger than " + maxBytes + " bytes; " + sizeReason + ".", false);
-        } catch (NoSuchFileException e) {
-            throw problem("the file does not exist" + (agentWritten ? " (yet)." : "."), agentWritten);
-        } catch (AccessDeniedException e) {
-            throw problem("this process may not read it (permission denied).", false);
         } catch (IOException e) {
-            throw problem("it could not be read: " + e.getClass().getSimpleName() + ".", false);
+            throw unreadable(e);
         }
         String text;
         try {
@@ -146,6 +137,27 @@ public final class TokenFile {
             throw problem("the file is empty" + (bytes.length > 0 ? " (only whitespace)." : "."), agentWritten);
         }
         return text;
+    }
+
+    /**
+     * What a failed read means, told apart with {@code instanceof} rather than a catch clause for each type: the JVM
+     * loads the type of every catch clause when it verifies this class, which reads every token file (issue 32).
+     */
+    private IdentityTokenException unreadable(IOException e) {
+        if (e instanceof SmallFiles.NotRegularFileException notRegular) {
+            return problem(notRegular.isDirectory() ? "it is a directory, not a file."
+                    : "it is not a regular file (a FIFO, a device or a socket); it was not opened.", false);
+        }
+        if (e instanceof SmallFiles.TooLargeException) {
+            return problem("it is larger than " + maxBytes + " bytes; " + sizeReason + ".", false);
+        }
+        if (e instanceof NoSuchFileException) {
+            return problem("the file does not exist" + (agentWritten ? " (yet)." : "."), agentWritten);
+        }
+        if (e instanceof AccessDeniedException) {
+            return problem("this process may not read it (permission denied).", false);
+        }
+        return problem("it could not be read: " + e.getClass().getSimpleName() + ".", false);
     }
 
     private IdentityTokenException problem(String what, boolean retryable) {

@@ -161,7 +161,7 @@ class RefreshingCredentialsTest {
         long min = Long.MAX_VALUE;
         long max = Long.MIN_VALUE;
         for (int i = 0; i < 10_000; i++) {
-            long lead = RefreshingCredentials.RANDOM_LEAD.getAsLong();
+            long lead = RefreshingCredentials.randomLead();
             min = Math.min(min, lead);
             max = Math.max(max, lead);
         }
