@@ -165,10 +165,8 @@ class ColdDetectionTest {
 
     @Test
     void theFirstTokenOverHttpSetsUpNoTls() throws Exception {
-        try (OidcIssuer idp = OidcIssuer.start(); AnthropicEmulator anthropic = AnthropicEmulator.start()) {
-            Run run = firstToken(idp, anthropic, List.of());
-            assertEquals(List.of(), tls(run), "wif4j's own client over http sets up no TLS:\n" + run.output());
-        }
+        Run run = httpFirstToken();
+        assertEquals(List.of(), tls(run), "wif4j's own client over http sets up no TLS:\n" + run.output());
     }
 
     @Test
@@ -193,12 +191,10 @@ class ColdDetectionTest {
      */
     @Test
     void theFirstTokenSpinsNoLambdaOfWif4j() throws Exception {
-        try (OidcIssuer idp = OidcIssuer.start(); AnthropicEmulator anthropic = AnthropicEmulator.start()) {
-            Run run = firstToken(idp, anthropic, List.of());
-            List<String> lambdas = run.classes().stream().filter(c -> c.startsWith("dev.wif4j.")
-                    && !c.startsWith("dev.wif4j.it.") && c.contains("$$Lambda")).toList();
-            assertEquals(List.of(), lambdas, "lambdas of wif4j on the first token's path");
-        }
+        Run run = httpFirstToken();
+        List<String> lambdas = run.classes().stream().filter(c -> c.startsWith("dev.wif4j.")
+                && !c.startsWith("dev.wif4j.it.") && c.contains("$$Lambda")).toList();
+        assertEquals(List.of(), lambdas, "lambdas of wif4j on the first token's path");
     }
 
     /**
@@ -227,13 +223,11 @@ class ColdDetectionTest {
     /** The first token, from the environment, loads no more of wif4j's classes than {@link #FIRST_TOKEN_CLASS_BUDGET}. */
     @Test
     void theFirstTokenLoadsNoMoreClassesOfWif4jThanItsBudget() throws Exception {
-        try (OidcIssuer idp = OidcIssuer.start(); AnthropicEmulator anthropic = AnthropicEmulator.start()) {
-            Run run = firstToken(idp, anthropic, List.of());
-            List<String> ours = run.classes().stream().filter(c -> c.startsWith("dev.wif4j.")
-                    && !c.startsWith("dev.wif4j.it.")).toList();
-            assertTrue(ours.size() <= FIRST_TOKEN_CLASS_BUDGET, ours.size() + " classes of wif4j on the first token's "
-                    + "path, over the budget of " + FIRST_TOKEN_CLASS_BUDGET + ":\n" + String.join("\n", ours));
-        }
+        Run run = httpFirstToken();
+        List<String> ours = run.classes().stream().filter(c -> c.startsWith("dev.wif4j.")
+                && !c.startsWith("dev.wif4j.it.")).toList();
+        assertTrue(ours.size() <= FIRST_TOKEN_CLASS_BUDGET, ours.size() + " classes of wif4j on the first token's "
+                + "path, over the budget of " + FIRST_TOKEN_CLASS_BUDGET + ":\n" + String.join("\n", ours));
     }
 
     /**
@@ -243,15 +237,25 @@ class ColdDetectionTest {
      */
     @Test
     void theFirstTokenLinksNeitherJacksonsByteReaderNorItsGenerator() throws Exception {
-        try (OidcIssuer idp = OidcIssuer.start(); AnthropicEmulator anthropic = AnthropicEmulator.start()) {
-            Run run = firstToken(idp, anthropic, List.of());
-            assertTrue(run.classes().contains("com.fasterxml.jackson.core.json.ReaderBasedJsonParser"), "the run's log");
-            List<String> linked = run.classes().stream().filter(c -> List.of(
-                    "com.fasterxml.jackson.core.json.ByteSourceJsonBootstrapper",
-                    "com.fasterxml.jackson.core.json.UTF8StreamJsonParser",
-                    "com.fasterxml.jackson.core.json.JsonWriteContext").contains(c)).toList();
-            assertEquals(List.of(), linked, "Jackson's byte reader or generator on the first token's path");
+        Run run = httpFirstToken();
+        assertTrue(run.classes().contains("com.fasterxml.jackson.core.json.ReaderBasedJsonParser"), "the run's log");
+        List<String> linked = run.classes().stream().filter(c -> List.of(
+                "com.fasterxml.jackson.core.json.ByteSourceJsonBootstrapper",
+                "com.fasterxml.jackson.core.json.UTF8StreamJsonParser",
+                "com.fasterxml.jackson.core.json.JsonWriteContext").contains(c)).toList();
+        assertEquals(List.of(), linked, "Jackson's byte reader or generator on the first token's path");
+    }
+
+    /** The first token over http, from the environment: one child JVM that the tests reading its log share. */
+    private static Run sharedHttpRun;
+
+    private static synchronized Run httpFirstToken() throws Exception {
+        if (sharedHttpRun == null) {
+            try (OidcIssuer idp = OidcIssuer.start(); AnthropicEmulator anthropic = AnthropicEmulator.start()) {
+                sharedHttpRun = firstToken(idp, anthropic, List.of());
+            }
         }
+        return sharedHttpRun;
     }
 
     /** A child JVM that gets its first access token over wif4j's own client, with a token file. */
